@@ -1,0 +1,37 @@
+package dev.ministramanager.audit;
+
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The append-only audit trail, one mechanism for the whole service: who did what to which record of which company,
+ * and how it ended. Callers pass details with secrets already masked; {@link #MASK} is the mask.
+ */
+public class AuditTrail {
+
+    public static final String MASK = "***";
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public AuditTrail(DataSource dataSource, ObjectMapper json) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
+    }
+
+    public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,
+                       Map<String, ?> details) {
+        try {
+            jdbc.update("INSERT INTO audit_event (actor, company_id, subject, subject_id, action, outcome, details)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", actor, companyId, subject, subjectId, action, outcome,
+                    details == null ? null : json.writeValueAsString(details));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Audit details must be JSON-serialisable", e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.ministramanager.companies;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.ministra.MinistraTarget;
+import dev.ministramanager.ministra.MinistraTargets;
+import dev.ministramanager.security.SecretCipher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Companies: each has its own Ministra, whose password is stored only encrypted. The API view of a company never
+ * contains the password, only whether one is set.
+ */
+public class Companies implements MinistraTargets {
+
+    private static final String VIEW_COLUMNS = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
+            + " read_timeout_ms, enabled, version, created_at, updated_at";
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate transaction;
+    private final SecretCipher cipher;
+    private final AuditTrail audit;
+
+    public Companies(DataSource dataSource, SecretCipher cipher, AuditTrail audit) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.cipher = cipher;
+        this.audit = audit;
+    }
+
+    public List<Map<String, Object>> list(List<Long> companyIds) {
+        return named.query("SELECT " + VIEW_COLUMNS + " FROM company WHERE id IN (:ids) ORDER BY id",
+                new MapSqlParameterSource("ids", companyIds), (rs, i) -> view(rs));
+    }
+
+    public Map<String, Object> get(long companyId) {
+        return find(companyId).orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
+    }
+
+    public Optional<Map<String, Object>> find(long companyId) {
+        return jdbc.query("SELECT " + VIEW_COLUMNS + " FROM company WHERE id = ?", (rs, i) -> view(rs), companyId)
+                .stream().findFirst();
+    }
+
+    public Map<String, Object> create(NewCompany request, String actor) {
+        try {
+            long id = transaction.execute(status -> {
+                jdbc.update("INSERT INTO company (name, ministra_base_url, ministra_user, ministra_password_enc,"
+                                + " connect_timeout_ms, read_timeout_ms, enabled) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        request.name().trim(), CompanyRules.normalizeBaseUrl(request.ministraBaseUrl()),
+                        request.ministraUser(), cipher.encrypt(request.ministraPassword()),
+                        orDefault(request.connectTimeoutMs(), CompanyRules.DEFAULT_CONNECT_TIMEOUT_MS),
+                        orDefault(request.readTimeoutMs(), CompanyRules.DEFAULT_READ_TIMEOUT_MS),
+                        request.enabled() == null || request.enabled());
+                long created = jdbc.queryForObject("SELECT id FROM company WHERE name = ?", Long.class,
+                        request.name().trim());
+                audit.record(actor, created, "company", String.valueOf(created), "create", "ok",
+                        Map.of("name", request.name().trim(), "ministraPassword", AuditTrail.MASK));
+                return created;
+            });
+            return get(id);
+        } catch (DuplicateKeyException e) {
+            throw ProblemException.conflict("name", "A company named '" + request.name().trim() + "' exists.");
+        }
+    }
+
+    public Map<String, Object> update(long companyId, CompanyChanges changes, String actor) {
+        Map<String, Object> before = get(companyId);
+        Map<String, Object> changed = new LinkedHashMap<>();
+        try {
+            transaction.executeWithoutResult(status -> {
+                set(companyId, "name", changes.name() == null ? null : changes.name().trim(), before, changed);
+                set(companyId, "ministra_base_url", changes.ministraBaseUrl() == null ? null
+                        : CompanyRules.normalizeBaseUrl(changes.ministraBaseUrl()), before, changed);
+                set(companyId, "ministra_user", changes.ministraUser(), before, changed);
+                set(companyId, "connect_timeout_ms", changes.connectTimeoutMs(), before, changed);
+                set(companyId, "read_timeout_ms", changes.readTimeoutMs(), before, changed);
+                set(companyId, "enabled", changes.enabled(), before, changed);
+                if (changes.ministraPassword() != null) {
+                    jdbc.update("UPDATE company SET ministra_password_enc = ? WHERE id = ?",
+                            cipher.encrypt(changes.ministraPassword()), companyId);
+                    changed.put("ministraPassword", Map.of("before", AuditTrail.MASK, "after", AuditTrail.MASK));
+                }
+                if (!changed.isEmpty()) {
+                    jdbc.update("UPDATE company SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = ?",
+                            companyId);
+                    audit.record(actor, companyId, "company", String.valueOf(companyId), "change", "ok", changed);
+                }
+            });
+        } catch (DuplicateKeyException e) {
+            throw ProblemException.conflict("name", "A company named '" + changes.name().trim() + "' exists.");
+        }
+        return get(companyId);
+    }
+
+    /** Where and how to reach the company's Ministra; the password is decrypted only for the call. */
+    @Override
+    public MinistraTarget of(long companyId) {
+        return jdbc.query("SELECT id, ministra_base_url, ministra_user, ministra_password_enc, connect_timeout_ms,"
+                        + " read_timeout_ms, enabled FROM company WHERE id = ?",
+                (rs, i) -> new MinistraTarget(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        cipher.decrypt(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7)), companyId)
+                .stream().findFirst()
+                .orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
+    }
+
+    private void set(long companyId, String column, Object value, Map<String, Object> before,
+                     Map<String, Object> changed) {
+        String field = camelCase(column);
+        if (value == null || value.equals(before.get(field))) {
+            return;
+        }
+        jdbc.update("UPDATE company SET " + column + " = ? WHERE id = ?", value, companyId);
+        changed.put(field, Map.of("before", before.get(field), "after", value));
+    }
+
+    private static Map<String, Object> view(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Map<String, Object> company = new LinkedHashMap<>();
+        company.put("id", rs.getLong("id"));
+        company.put("name", rs.getString("name"));
+        company.put("ministraBaseUrl", rs.getString("ministra_base_url"));
+        company.put("ministraUser", rs.getString("ministra_user"));
+        company.put("ministraPasswordSet", true);
+        company.put("connectTimeoutMs", rs.getInt("connect_timeout_ms"));
+        company.put("readTimeoutMs", rs.getInt("read_timeout_ms"));
+        company.put("enabled", rs.getBoolean("enabled"));
+        company.put("version", rs.getLong("version"));
+        company.put("createdAt", rs.getObject("created_at", java.time.OffsetDateTime.class));
+        company.put("updatedAt", rs.getObject("updated_at", java.time.OffsetDateTime.class));
+        return company;
+    }
+
+    private static String camelCase(String column) {
+        StringBuilder out = new StringBuilder();
+        boolean upper = false;
+        for (char c : column.toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
+    }
+
+    private static int orDefault(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+}

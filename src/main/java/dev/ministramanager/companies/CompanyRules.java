@@ -1,0 +1,62 @@
+package dev.ministramanager.companies;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+import dev.ministramanager.http.ProblemException;
+
+/** Field rules of a company, shared by create and change. */
+final class CompanyRules {
+
+    static final String DEFAULT_API_PATH = "/stalker_portal/api/v1/";
+    static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+    static final int DEFAULT_READ_TIMEOUT_MS = 30_000;
+
+    private CompanyRules() {
+    }
+
+    static void requireName(String name) {
+        requireText("name", name, 200);
+    }
+
+    static void requireText(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw ProblemException.invalidField(field, "Field '" + field + "' is required.");
+        }
+        if (value.length() > maxLength) {
+            throw ProblemException.invalidField(field, "Field '" + field + "' is longer than " + maxLength
+                    + " characters.");
+        }
+    }
+
+    static void requireBaseUrl(String url) {
+        requireText("ministraBaseUrl", url, 2000);
+        try {
+            URI uri = new URI(url.trim());
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (!http || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null
+                    || uri.getUserInfo() != null) {
+                throw new URISyntaxException(url, "not an http(s) base URL");
+            }
+        } catch (URISyntaxException e) {
+            throw ProblemException.invalidField("ministraBaseUrl", "Field 'ministraBaseUrl' must be an http or https"
+                    + " URL without credentials, query or fragment, e.g. http://ministra.example.net"
+                    + DEFAULT_API_PATH);
+        }
+    }
+
+    static void checkTimeout(String field, Integer millis) {
+        if (millis != null && (millis < 100 || millis > 600_000)) {
+            throw ProblemException.invalidField(field, "Field '" + field + "' must be between 100 and 600000 ms.");
+        }
+    }
+
+    /** The API base URL as stored: the default API path when none is given, always ending with a slash. */
+    static String normalizeBaseUrl(String url) {
+        URI uri = URI.create(url.trim());
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
+                ? DEFAULT_API_PATH : uri.getRawPath();
+        String withSlash = path.endsWith("/") ? path : path + "/";
+        return uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority() + withSlash;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.ministramanager.http;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every answer of the REST API: results as JSON, errors as problem+json. Used once, by the {@code rest-api}
+ * route configuration, so no route renders its own answer.
+ */
+public class ApiResponses {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+    /** The only headers an answer carries; request headers and internal ones never travel back to the client. */
+    private static final String[] RESPONSE_HEADERS = {
+        Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE, "ETag", "Location", "Retry-After", "Idempotent-Replayed",
+        "WWW-Authenticate"};
+    private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
+
+    private final ObjectMapper json;
+
+    public ApiResponses(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Renders a route's result (a Map, List or record) as JSON, unless the route already wrote a body. */
+    public void renderResult(Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        Object body = message.getBody();
+        if (body == null && message.getHeader(Exchange.HTTP_RESPONSE_CODE) == null) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+            return;
+        }
+        message.removeHeaders("*", RESPONSE_HEADERS);
+        if (body == null || body instanceof String || body instanceof byte[]) {
+            return;
+        }
+        message.setBody(json.writeValueAsBytes(body));
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    /** Renders the exception that ended the exchange as problem+json; an unexpected one becomes a 500. */
+    public void renderProblem(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ProblemException problem = cause instanceof ProblemException known ? known : internalError(exchange, cause);
+        writeProblem(exchange.getMessage(), problem);
+    }
+
+    public void writeProblem(Message message, ProblemException problem) throws JsonProcessingException {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, PROBLEM_JSON);
+        if (problem instanceof ChallengingProblem challenge) {
+            message.setHeader("WWW-Authenticate", challenge.challenge());
+        }
+        if (problem instanceof RetryLaterProblem retry) {
+            message.setHeader("Retry-After", retry.retryAfterSeconds());
+        }
+        message.setBody(json.writeValueAsBytes(problem.toDocument()));
+    }
+
+    public byte[] problemBytes(ProblemException problem) throws JsonProcessingException {
+        return json.writeValueAsBytes(problem.toDocument());
+    }
+
+    private static ProblemException internalError(Exchange exchange, Throwable cause) {
+        LOG.error("Unexpected failure in route {}", exchange.getFromRouteId(), cause);
+        return new ProblemException(500, "Internal error", "The request failed on our side; it has been logged.",
+                Map.of());
+    }
+
+    /** A 401 carries the authentication schemes the client may use. */
+    public interface ChallengingProblem {
+        String challenge();
+    }
+
+    /** A 429 or 503 says when to try again. */
+    public interface RetryLaterProblem {
+        long retryAfterSeconds();
+    }
+}

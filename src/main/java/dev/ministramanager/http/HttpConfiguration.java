@@ -1,0 +1,108 @@
+package dev.ministramanager.http;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.spi.CamelEvent;
+
+/**
+ * JSON in and out of the REST API, and problem+json for what the HTTP server answers before any route runs:
+ * unknown paths (404), wrong methods (405) and oversized bodies (413).
+ */
+public class HttpConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) {
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ApiResponses responses = new ApiResponses(json);
+        camel.getRegistry().bind("json", json);
+        camel.getRegistry().bind("apiResponses", responses);
+        camel.getRegistry().bind("jsonRequests", new JsonRequests(json));
+
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                if (event.getType() == CamelEvent.Type.CamelContextStarted) {
+                    installServerProblems(camel, responses);
+                }
+            }
+        });
+    }
+
+    /**
+     * Camel's REST routes live on a sub-router of the HTTP server, where Vert.x's own error pages cannot be replaced;
+     * a last-resort route answers what no REST route took (404, or 405 with Allow when the path exists with other
+     * methods), and a failure handler answers the body limit (413).
+     */
+    private static void installServerProblems(CamelContext camel, ApiResponses responses) {
+        int port = Integer.parseInt(camel.resolvePropertyPlaceholders("{{camel.server.port}}"));
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
+                VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        router.route().last().handler(ctx -> {
+            Set<String> allowed = methodsServing(router, ctx.request().path());
+            if (allowed.isEmpty()) {
+                answer(ctx, responses, new ProblemException(404, "Not found",
+                        "No resource at " + ctx.request().path() + ".", Map.of()));
+            } else {
+                ctx.response().putHeader("Allow", String.join(", ", allowed));
+                answer(ctx, responses, new ProblemException(405, "Method not allowed", ctx.request().method()
+                        + " is not supported on " + ctx.request().path() + "; use " + String.join(", ", allowed)
+                        + ".", Map.of()));
+            }
+        });
+        router.route().failureHandler(ctx -> {
+            if (ctx.statusCode() == 413) {
+                answer(ctx, responses, new ProblemException(413, "Payload too large",
+                        "The request body exceeds the limit (mm.http.max-body-bytes).", Map.of()));
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    private static Set<String> methodsServing(VertxPlatformHttpRouter router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null && templateMatches(route.getPath(), path)) {
+                route.methods().forEach(method -> methods.add(method.name()));
+            }
+        }
+        return methods;
+    }
+
+    private static boolean templateMatches(String template, String path) {
+        String[] expected = template.split("/", -1);
+        String[] actual = path.split("/", -1);
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (!expected[i].startsWith(":") && !expected[i].equals(actual[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void answer(RoutingContext ctx, ApiResponses responses, ProblemException problem) {
+        try {
+            ctx.response().setStatusCode(problem.status())
+                    .putHeader("Content-Type", ApiResponses.PROBLEM_JSON)
+                    .end(io.vertx.core.buffer.Buffer.buffer(responses.problemBytes(problem)));
+        } catch (Exception e) {
+            ctx.response().setStatusCode(problem.status()).end();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.ministramanager.ministra;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Turns a {@link MinistraRequest} into the HTTP exchange the {@code ministra-call} route sends: all other headers
+ * removed, the URL built from the company's base URL, HTTP Basic credentials, and a form-encoded body. Ministra reads
+ * only form-encoded bodies (a JSON body is silently ignored), so that is the only encoding this client has.
+ */
+public class MinistraRequests {
+
+    public static final String ENDPOINT = "ministraEndpoint";
+    public static final String STARTED_NANOS = "ministraStartedNanos";
+    public static final String REQUEST = "ministraRequest";
+
+    private final MinistraTargets targets;
+    private final int connectionsPerCompany;
+
+    public MinistraRequests(MinistraTargets targets, int connectionsPerCompany) {
+        this.targets = targets;
+        this.connectionsPerCompany = connectionsPerCompany;
+    }
+
+    public void prepare(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        MinistraRequest request = exchange.getMessage().getMandatoryBody(MinistraRequest.class);
+        MinistraTarget target = targets.of(request.companyId());
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+
+        URI base = URI.create(target.baseUrl());
+        exchange.setVariable(ENDPOINT, "http://" + base.getRawAuthority() + "?throwExceptionOnFailure=false"
+                + "&httpConnection.connectTimeout=" + target.connectTimeoutMs()
+                + "&httpConnection.socketTimeout=" + target.readTimeoutMs()
+                + "&connectionsPerRoute=" + connectionsPerCompany
+                + "&skipResponseHeaders=true");
+        exchange.setVariable(REQUEST, request);
+        message.setHeader(Exchange.HTTP_URI, target.baseUrl() + path(request));
+        message.setHeader(Exchange.HTTP_METHOD, request.method());
+        message.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                (target.user() + ":" + target.password()).getBytes(StandardCharsets.UTF_8)));
+        if (request.method().equals("GET")) {
+            message.setBody(null);
+        } else {
+            message.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            message.setBody(formEncode(request.form()));
+        }
+        exchange.setVariable(STARTED_NANOS, System.nanoTime());
+    }
+
+    private static String path(MinistraRequest request) {
+        if (request.identifiers().isEmpty()) {
+            return request.resource();
+        }
+        StringJoiner ids = new StringJoiner(",");
+        request.identifiers().forEach(id -> ids.add(URLEncoder.encode(id, StandardCharsets.UTF_8)
+                .replace("%3A", ":").replace("%40", "@")));
+        return request.resource() + "/" + ids;
+    }
+
+    static String formEncode(Map<String, List<String>> form) {
+        StringJoiner body = new StringJoiner("&");
+        form.forEach((key, values) -> values.forEach(value -> body.add(
+                URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8))));
+        return body.toString();
+    }
+}

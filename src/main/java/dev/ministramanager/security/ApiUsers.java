@@ -1,0 +1,165 @@
+package dev.ministramanager.security;
+
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The API users, their company grants and their tokens. Passwords and token secrets are kept only as BCrypt hashes;
+ * a token is shown once, when it is issued, as {@code mm_<id>_<secret>}.
+ */
+public class ApiUsers {
+
+    /** The token id of the bootstrap admin's token, whose value comes from configuration. */
+    public static final String BOOTSTRAP_TOKEN_ID = "bootstrap";
+    public static final String BOOTSTRAP_ADMIN = "admin";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+    private final SecureRandom random = new SecureRandom();
+
+    public ApiUsers(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    public record StoredUser(long id, String username, Role role, String passwordHash, boolean allCompanies,
+                             boolean enabled) {
+    }
+
+    public record IssuedToken(String tokenId, String token) {
+    }
+
+    public Optional<StoredUser> findByUsername(String username) {
+        return jdbc.query("SELECT id, username, role, password_hash, all_companies, enabled FROM api_user"
+                + " WHERE username = ?", (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
+                Role.of(rs.getString(3)), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)),
+                username.toLowerCase()).stream().findFirst();
+    }
+
+    public Optional<StoredUser> findById(long id) {
+        return jdbc.query("SELECT id, username, role, password_hash, all_companies, enabled FROM api_user"
+                + " WHERE id = ?", (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
+                Role.of(rs.getString(3)), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)), id)
+                .stream().findFirst();
+    }
+
+    /** The enabled user owning an unrevoked token whose secret matches, if any. */
+    public Optional<StoredUser> userOfToken(String tokenId, String secret) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT t.user_id, t.secret_hash FROM api_token t"
+                + " JOIN api_user u ON u.id = t.user_id WHERE t.id = ? AND t.revoked_at IS NULL AND u.enabled",
+                tokenId);
+        if (rows.isEmpty() || !bcrypt.matches(secret, (String) rows.get(0).get("secret_hash"))) {
+            return Optional.empty();
+        }
+        return findById(((Number) rows.get(0).get("user_id")).longValue());
+    }
+
+    /** The enabled user whose password matches, if any. */
+    public Optional<StoredUser> userOfPassword(String username, String password) {
+        return findByUsername(username)
+                .filter(StoredUser::enabled)
+                .filter(user -> user.passwordHash() != null && bcrypt.matches(password, user.passwordHash()));
+    }
+
+    public ApiPrincipal principalOf(StoredUser user) {
+        Set<Long> companies = new HashSet<>(jdbc.queryForList(
+                "SELECT company_id FROM api_user_company WHERE user_id = ?", Long.class, user.id()));
+        return new ApiPrincipal(user.id(), user.username(), user.role(), user.allCompanies(), Set.copyOf(companies));
+    }
+
+    public List<Long> allCompanyIds() {
+        return jdbc.queryForList("SELECT id FROM company ORDER BY id", Long.class);
+    }
+
+    public long create(String username, Role role, String password, boolean allCompanies, List<Long> companyIds) {
+        return transaction.execute(status -> {
+            jdbc.update("INSERT INTO api_user (username, role, password_hash, all_companies) VALUES (?, ?, ?, ?)",
+                    username.toLowerCase(), role.id(), password == null ? null : bcrypt.encode(password),
+                    allCompanies);
+            long id = jdbc.queryForObject("SELECT id FROM api_user WHERE username = ?", Long.class,
+                    username.toLowerCase());
+            for (Long companyId : companyIds) {
+                jdbc.update("INSERT INTO api_user_company (user_id, company_id) VALUES (?, ?)", id, companyId);
+            }
+            return id;
+        });
+    }
+
+    public void update(long userId, Role role, String password, Boolean allCompanies, List<Long> companyIds,
+                       Boolean enabled) {
+        transaction.executeWithoutResult(status -> {
+            if (role != null) {
+                jdbc.update("UPDATE api_user SET role = ? WHERE id = ?", role.id(), userId);
+            }
+            if (password != null) {
+                jdbc.update("UPDATE api_user SET password_hash = ? WHERE id = ?", bcrypt.encode(password), userId);
+            }
+            if (allCompanies != null) {
+                jdbc.update("UPDATE api_user SET all_companies = ? WHERE id = ?", allCompanies, userId);
+            }
+            if (enabled != null) {
+                jdbc.update("UPDATE api_user SET enabled = ? WHERE id = ?", enabled, userId);
+            }
+            if (companyIds != null) {
+                jdbc.update("DELETE FROM api_user_company WHERE user_id = ?", userId);
+                for (Long companyId : companyIds) {
+                    jdbc.update("INSERT INTO api_user_company (user_id, company_id) VALUES (?, ?)", userId,
+                            companyId);
+                }
+            }
+        });
+    }
+
+    /** Revokes every token of the user and issues a new one; the token text exists only in the return value. */
+    public IssuedToken rotateToken(long userId) {
+        return transaction.execute(status -> {
+            jdbc.update("UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = ? AND revoked_at IS NULL"
+                    + " AND id <> ?", userId, BOOTSTRAP_TOKEN_ID);
+            byte[] idBytes = new byte[8];
+            byte[] secretBytes = new byte[32];
+            random.nextBytes(idBytes);
+            random.nextBytes(secretBytes);
+            String tokenId = HexFormat.of().formatHex(idBytes);
+            String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+            jdbc.update("INSERT INTO api_token (id, user_id, secret_hash) VALUES (?, ?, ?)", tokenId, userId,
+                    bcrypt.encode(secret));
+            return new IssuedToken(tokenId, "mm_" + tokenId + "_" + secret);
+        });
+    }
+
+    /** Makes the configured bootstrap token the admin's, creating the admin when there is none. */
+    public void installBootstrapToken(String token) {
+        transaction.executeWithoutResult(status -> {
+            long adminId = findByUsername(BOOTSTRAP_ADMIN).map(StoredUser::id)
+                    .orElseGet(() -> create(BOOTSTRAP_ADMIN, Role.ADMIN, null, true, List.of()));
+            List<String> hashes = jdbc.queryForList("SELECT secret_hash FROM api_token WHERE id = ?", String.class,
+                    BOOTSTRAP_TOKEN_ID);
+            if (hashes.isEmpty()) {
+                jdbc.update("INSERT INTO api_token (id, user_id, secret_hash) VALUES (?, ?, ?)", BOOTSTRAP_TOKEN_ID,
+                        adminId, bcrypt.encode(token));
+            } else if (!bcrypt.matches(token, hashes.get(0))) {
+                jdbc.update("UPDATE api_token SET secret_hash = ?, user_id = ?, revoked_at = NULL WHERE id = ?",
+                        bcrypt.encode(token), adminId, BOOTSTRAP_TOKEN_ID);
+            }
+        });
+    }
+
+    public boolean anyEnabledAdmin() {
+        Integer count = jdbc.queryForObject(
+                "SELECT COUNT(*) FROM api_user WHERE role = 'admin' AND enabled", Integer.class);
+        return count != null && count > 0;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.ministramanager.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.http.JsonRequests;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secret key, the API users and the gate every REST request passes. Also makes sure there is a first admin:
+ * from {@code mm.bootstrap.admin-token} when set, or, in the embedded default only, a generated token printed once.
+ */
+public class SecurityConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @Override
+    public void configure(CamelContext camel) {
+        camel.getRegistry().bind("secretCipher", new SecretCipher(secretKey(camel)));
+
+        ApiUsers users = new ApiUsers(camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+        Duration rememberFor = Duration.ofSeconds(Long.parseLong(
+                camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
+        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()),
+                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class));
+        camel.getRegistry().bind("apiUsers", users);
+        camel.getRegistry().bind("apiGate", gate);
+        try {
+            // before any route starts, so that a verb without a role stops the start-up
+            camel.addStartupListener((context, alreadyStarted) -> gate.useContracts(RestContracts.read(context)));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the REST contract reader", e);
+        }
+
+        ensureFirstAdmin(camel, users);
+    }
+
+    private static void ensureFirstAdmin(CamelContext camel, ApiUsers users) {
+        String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
+        if (!configured.isEmpty()) {
+            if (configured.length() < 16) {
+                throw new IllegalStateException("mm.bootstrap.admin-token must be at least 16 characters");
+            }
+            users.installBootstrapToken(configured);
+            return;
+        }
+        if (users.anyEnabledAdmin()) {
+            return;
+        }
+        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.bootstrap.generate-admin-token}}"))) {
+            LOG.warn("There is no admin user: set MM_BOOTSTRAP_ADMIN_TOKEN to create one");
+            return;
+        }
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String token = "boot-" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        users.installBootstrapToken(token);
+        // Printed once on the console, never through a logger: this is the only place the token ever appears.
+        System.out.println("\n=== ministra-manager: first admin created. Its API token (shown only this once):\n"
+                + "    " + token + "\n=== Use it as 'Authorization: Bearer <token>'; keep it safe.\n");
+    }
+
+    private static byte[] secretKey(CamelContext camel) {
+        String configured = camel.resolvePropertyPlaceholders("{{mm.secret-key:}}").trim();
+        if (!configured.isEmpty()) {
+            return decodeKey(configured, "mm.secret-key");
+        }
+        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.secret-key-generate}}"))) {
+            throw new IllegalStateException("mm.secret-key (MM_SECRET_KEY) is required: 32 random bytes, base64"
+                    + " (e.g. 'openssl rand -base64 32'). It encrypts the Ministra and subscriber passwords at rest.");
+        }
+        Path file = Path.of(camel.resolvePropertyPlaceholders("{{mm.secret-key-file}}"));
+        try {
+            if (Files.exists(file)) {
+                return decodeKey(Files.readString(file, StandardCharsets.US_ASCII).trim(), file.toString());
+            }
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                LOG.debug("File system without POSIX permissions; {} keeps its default permissions", file);
+            }
+            LOG.info("Generated a new secret key in {}", file);
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the secret key file " + file, e);
+        }
+    }
+
+    private static byte[] decodeKey(String base64, String source) {
+        try {
+            byte[] key = Base64.getDecoder().decode(base64);
+            if (key.length == 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException notBase64) {
+            // reported below
+        }
+        throw new IllegalStateException(source + " must be 32 bytes encoded in base64");
+    }
+
+}
