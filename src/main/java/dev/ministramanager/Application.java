@@ -2,6 +2,7 @@ package dev.ministramanager;
 
 import java.lang.management.ManagementFactory;
 
+import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
@@ -32,6 +33,7 @@ public final class Application {
         Main main = new Main();
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(HttpConfiguration.class);
+        main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
         

@@ -19,10 +19,9 @@ public class CompanyConfiguration implements CamelConfiguration {
         Registry registry = camel.getRegistry();
         DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
         ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
-        AuditTrail audit = new AuditTrail(dataSource, json);
+        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
         Companies companies = new Companies(dataSource, registry.lookupByNameAndType("secretCipher",
                 SecretCipher.class), audit);
-        registry.bind("auditTrail", audit);
         registry.bind("companies", companies);
         registry.bind("connectionTests", new ConnectionTests(companies, audit));
         registry.bind("ministraRequests", new MinistraRequests(companies, Integer.parseInt(

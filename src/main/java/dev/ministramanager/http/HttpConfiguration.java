@@ -55,6 +55,13 @@ public class HttpConfiguration implements CamelConfiguration {
             if (allowed.isEmpty()) {
                 answer(ctx, responses, new ProblemException(404, "Not found",
                         "No resource at " + ctx.request().path() + ".", Map.of()));
+            } else if (allowed.contains(ctx.request().method().name())) {
+                // the path and method exist, so the route's consumes/produces did not match the request
+                String contentType = ctx.request().getHeader("Content-Type");
+                answer(ctx, responses, contentType == null || !contentType.toLowerCase().contains("json")
+                        ? new ProblemException(415, "Unsupported media type",
+                                "The request body must be application/json.", Map.of())
+                        : new ProblemException(406, "Not acceptable", "Answers are application/json.", Map.of()));
             } else {
                 ctx.response().putHeader("Allow", String.join(", ", allowed));
                 answer(ctx, responses, new ProblemException(405, "Method not allowed", ctx.request().method()

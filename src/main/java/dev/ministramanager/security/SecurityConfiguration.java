@@ -14,6 +14,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.JsonRequests;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -32,7 +33,8 @@ public class SecurityConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) {
         camel.getRegistry().bind("secretCipher", new SecretCipher(secretKey(camel)));
 
-        ApiUsers users = new ApiUsers(camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+        DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        ApiUsers users = new ApiUsers(dataSource);
         Duration rememberFor = Duration.ofSeconds(Long.parseLong(
                 camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
         ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()),
@@ -45,6 +47,9 @@ public class SecurityConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot register the REST contract reader", e);
         }
+
+        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate,
+                camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class), dataSource));
 
         ensureFirstAdmin(camel, users);
     }

@@ -1,0 +1,54 @@
+package dev.ministramanager.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** The smoke set on H2 (the embedded default's database), and the operations endpoints. */
+class EmbeddedDefaultTest {
+
+    @Test
+    void theServiceRunsOnH2WithHealthMetricsAndOpenApi() {
+        try (TestDatabase database = TestDatabase.h2();
+             ServiceUnderTest service = ServiceUnderTest.start(database, Map.of())) {
+            ApiAnswer created = service.post("/companies", ServiceUnderTest.ADMIN_TOKEN, """
+                    {"name":"H2 ISP","ministraBaseUrl":"https://ministra.example.net/custom/api/","ministraUser":"u",
+                     "ministraPassword":"p"}""");
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.json().get("ministraBaseUrl").asText())
+                    .isEqualTo("https://ministra.example.net/custom/api/");
+            assertThat(service.get("/companies", ServiceUnderTest.ADMIN_TOKEN).json()).hasSize(1);
+
+            ApiAnswer health = service.send(service.request(service.management("/observe/health"), null).GET());
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.json().get("status").asText()).isEqualTo("UP");
+
+            ApiAnswer metrics = service.send(service.request(service.management("/observe/metrics"), null).GET());
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.body()).contains("camel_exchanges_total").contains("routeId=\"companies-create\"");
+
+            ApiAnswer openApi = service.get("/openapi.json", null);
+            assertThat(openApi.status()).isEqualTo(200);
+            JsonNode paths = openApi.json().get("paths");
+            assertThat(paths.has("/companies")).isTrue();
+            assertThat(paths.get("/companies").get("post").get("security").get(0).get("bearer").get(0).asText())
+                    .isEqualTo("admin");
+        }
+    }
+
+    @Test
+    void theProductionProfileRefusesToStartWithoutASecretKey() {
+        try (TestDatabase database = TestDatabase.h2()) {
+            assertThatThrownBy(() -> ServiceUnderTest.start(database,
+                    Map.of("camel.main.profile", "production", "mm.secret-key", "")))
+                    .hasStackTraceContaining("mm.secret-key (MM_SECRET_KEY) is required");
+        }
+    }
+}
