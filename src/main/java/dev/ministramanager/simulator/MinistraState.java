@@ -1,0 +1,319 @@
+package dev.ministramanager.simulator;
+
+import java.text.Normalizer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * The simulated database: the {@code users} rows with the lookups MySQL would do through its case-insensitive
+ * collation (indexed here, so 100 000 rows cost nothing per request), package subscriptions, and the event queue.
+ * Every method must be called while holding the monitor of this object.
+ */
+final class MinistraState {
+
+    static final DateTimeFormatter DB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
+    private static final Pattern NON_SPACING_MARKS = Pattern.compile("\\p{Mn}+");
+    private static final Duration MESSAGE_TTL = Duration.ofDays(7);
+
+    private final Clock clock = Clock.systemUTC();
+    private Catalogue catalogue;
+    private final Map<Long, Account> rows = new LinkedHashMap<>();
+    private final Map<String, List<Account>> byLogin = new HashMap<>();
+    private final Map<String, List<Account>> byAccountNumber = new HashMap<>();
+    private final Map<String, List<Account>> byMac = new HashMap<>();
+    private final Map<Long, List<DeviceEvent>> eventsByAccount = new HashMap<>();
+    private final Set<Long> deliveredEvents = new HashSet<>();
+    private long nextAccountId;
+    private long nextEventId;
+    private boolean internalBilling;
+    private boolean allowMultipleStbUpdate;
+    private Duration watchdogTimeout;
+
+    MinistraState(Catalogue catalogue, SimulatorSettings settings) {
+        reset(catalogue, settings);
+    }
+
+    void reset(Catalogue seed, SimulatorSettings settings) {
+        catalogue = seed;
+        rows.clear();
+        byLogin.clear();
+        byAccountNumber.clear();
+        byMac.clear();
+        eventsByAccount.clear();
+        deliveredEvents.clear();
+        nextAccountId = 1;
+        nextEventId = 1;
+        internalBilling = settings.internalBilling();
+        allowMultipleStbUpdate = settings.allowMultipleStbUpdate();
+        watchdogTimeout = settings.watchdogTimeout();
+    }
+
+    Catalogue catalogue() {
+        return catalogue;
+    }
+
+    boolean internalBilling() {
+        return internalBilling;
+    }
+
+    void internalBilling(boolean enabled) {
+        internalBilling = enabled;
+    }
+
+    boolean allowMultipleStbUpdate() {
+        return allowMultipleStbUpdate;
+    }
+
+    void allowMultipleStbUpdate(boolean allowed) {
+        allowMultipleStbUpdate = allowed;
+    }
+
+    Duration watchdogTimeout() {
+        return watchdogTimeout;
+    }
+
+    void watchdogTimeout(Duration timeout) {
+        watchdogTimeout = timeout;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    String dbNow() {
+        return DB_TIME.format(LocalDateTime.ofInstant(now(), ZoneOffset.UTC));
+    }
+
+    // ---- rows ----
+
+    Account insert() {
+        Account account = new Account(nextAccountId++, dbNow());
+        rows.put(account.id, account);
+        index(byLogin, account.login, account);
+        index(byAccountNumber, account.accountNumber, account);
+        index(byMac, account.mac, account);
+        return account;
+    }
+
+    void delete(Account account) {
+        rows.remove(account.id);
+        unindex(byLogin, account.login, account);
+        unindex(byAccountNumber, account.accountNumber, account);
+        unindex(byMac, account.mac, account);
+    }
+
+    Collection<Account> all() {
+        return rows.values();
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    Account byId(long id) {
+        return rows.get(id);
+    }
+
+    void setLogin(Account account, String login) {
+        unindex(byLogin, account.login, account);
+        account.login = login;
+        index(byLogin, login, account);
+    }
+
+    void setAccountNumber(Account account, String accountNumber) {
+        unindex(byAccountNumber, account.accountNumber, account);
+        account.accountNumber = accountNumber;
+        index(byAccountNumber, accountNumber, account);
+    }
+
+    void setMac(Account account, String mac) {
+        unindex(byMac, account.mac, account);
+        account.mac = mac;
+        index(byMac, mac, account);
+    }
+
+    /** Rows whose login equals one of the values under the collation, in table order. */
+    List<Account> findByLogins(List<String> logins) {
+        return find(byLogin, logins);
+    }
+
+    List<Account> findByAccountNumbers(List<String> accountNumbers) {
+        return find(byAccountNumber, accountNumbers);
+    }
+
+    /** MAC lookups normalise every identifier and silently drop the ones that fail. */
+    List<Account> findByMacs(List<String> macs) {
+        List<String> normalised = new ArrayList<>(macs.size());
+        for (String mac : macs) {
+            String n = MacAddress.normalize(mac);
+            if (n != null) {
+                normalised.add(n);
+            }
+        }
+        return find(byMac, normalised);
+    }
+
+    Account firstByLogin(String login) {
+        List<Account> found = byLogin.get(collationKey(login));
+        return found == null || found.isEmpty() ? null : found.get(0);
+    }
+
+    Account firstByMac(String mac) {
+        List<Account> found = byMac.get(collationKey(mac));
+        return found == null || found.isEmpty() ? null : found.get(0);
+    }
+
+    private List<Account> find(Map<String, List<Account>> index, List<String> values) {
+        if (values.size() == 1) {
+            List<Account> found = index.get(collationKey(values.get(0)));
+            if (found == null) {
+                return List.of();
+            }
+            return found.size() == 1 ? List.of(found.get(0)) : inTableOrder(found);
+        }
+        Set<Account> matched = new HashSet<>();
+        for (String value : values) {
+            List<Account> found = index.get(collationKey(value));
+            if (found != null) {
+                matched.addAll(found);
+            }
+        }
+        return inTableOrder(matched);
+    }
+
+    private static List<Account> inTableOrder(Collection<Account> accounts) {
+        List<Account> ordered = new ArrayList<>(accounts);
+        ordered.sort((a, b) -> Long.compare(a.id, b.id));
+        return ordered;
+    }
+
+    List<Account> filter(Predicate<Account> predicate) {
+        List<Account> result = new ArrayList<>();
+        for (Account account : rows.values()) {
+            if (predicate.test(account)) {
+                result.add(account);
+            }
+        }
+        return result;
+    }
+
+    /** MySQL's utf8_general_ci with PAD SPACE: case, accents and trailing spaces do not count. */
+    static String collationKey(String value) {
+        int end = value.length();
+        while (end > 0 && value.charAt(end - 1) == ' ') {
+            end--;
+        }
+        String trimmed = value.substring(0, end);
+        boolean ascii = true;
+        for (int i = 0; i < trimmed.length() && ascii; i++) {
+            ascii = trimmed.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            trimmed = NON_SPACING_MARKS.matcher(Normalizer.normalize(trimmed, Normalizer.Form.NFD)).replaceAll("");
+        }
+        return trimmed.toLowerCase(Locale.ROOT);
+    }
+
+    private static void index(Map<String, List<Account>> index, String value, Account account) {
+        List<Account> bucket = index.computeIfAbsent(collationKey(value), k -> new ArrayList<>(1));
+        int at = bucket.size();
+        while (at > 0 && bucket.get(at - 1).id > account.id) {
+            at--;
+        }
+        bucket.add(at, account);
+    }
+
+    private static void unindex(Map<String, List<Account>> index, String value, Account account) {
+        String key = collationKey(value);
+        List<Account> bucket = index.get(key);
+        if (bucket != null) {
+            bucket.remove(account);
+            if (bucket.isEmpty()) {
+                index.remove(key);
+            }
+        }
+    }
+
+    // ---- devices ----
+
+    boolean isOnline(Account account) {
+        return account.keepAlive != null
+                && !account.keepAlive.plus(watchdogTimeout).isBefore(now());
+    }
+
+    // ---- events ----
+
+    /** Default TTL: seven days for messages, twice the watchdog timeout for everything else. */
+    Duration defaultTtl(String event) {
+        return event.startsWith("send_msg") ? MESSAGE_TTL : watchdogTimeout.multipliedBy(2);
+    }
+
+    DeviceEvent queueEvent(Account account, String event, String msg, int needConfirm, int rebootAfterOk,
+                           int priority, int autoHideTimeout, String param1, Duration ttl) {
+        Instant now = now();
+        DeviceEvent queued = new DeviceEvent(nextEventId++, account.id, event, msg, needConfirm, rebootAfterOk,
+                priority, autoHideTimeout, param1, now, now.plus(ttl == null ? defaultTtl(event) : ttl));
+        eventsByAccount.computeIfAbsent(account.id, k -> new ArrayList<>()).add(queued);
+        return queued;
+    }
+
+    /** "Earlier unsent message+reboot events of that device are deleted first." */
+    void dropUnsentMessageReboots(Account account) {
+        List<DeviceEvent> events = eventsByAccount.get(account.id);
+        if (events != null) {
+            events.removeIf(e -> e.rebootAfterOk() == 1 && e.event().equals("send_msg")
+                    && !deliveredEvents.contains(e.id()));
+        }
+    }
+
+    List<DeviceEvent> events(Account account) {
+        return List.copyOf(eventsByAccount.getOrDefault(account.id, List.of()));
+    }
+
+    /** Unexpired and not yet delivered, in queue order. */
+    List<DeviceEvent> pendingEvents(Account account) {
+        Instant now = now();
+        List<DeviceEvent> pending = new ArrayList<>();
+        for (DeviceEvent e : eventsByAccount.getOrDefault(account.id, List.of())) {
+            if (e.expiresAt().isAfter(now) && !deliveredEvents.contains(e.id())) {
+                pending.add(e);
+            }
+        }
+        return pending;
+    }
+
+    void markDelivered(Collection<DeviceEvent> events) {
+        for (DeviceEvent e : events) {
+            deliveredEvents.add(e.id());
+        }
+    }
+
+    int eventCount() {
+        int count = 0;
+        for (List<DeviceEvent> events : eventsByAccount.values()) {
+            count += events.size();
+        }
+        return count;
+    }
+
+    /** Package ids subscribed by the row, de-duplicated, in id order. */
+    static Set<String> subscribedSet(Account account) {
+        return new TreeSet<>(account.subscribedPackageIds);
+    }
+}
