@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 
 import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
+import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
@@ -36,6 +37,7 @@ public final class Application {
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
+        main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
         
         
         main.addMainListener(new MainListenerSupport() {

@@ -47,6 +47,10 @@ public class Companies implements MinistraTargets {
                 new MapSqlParameterSource("ids", companyIds), (rs, i) -> view(rs));
     }
 
+    public boolean anyExist() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT COUNT(*) > 0 FROM company", Boolean.class));
+    }
+
     public Map<String, Object> get(long companyId) {
         return find(companyId).orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
     }

@@ -38,8 +38,9 @@ public class MinistraRequests {
 
         URI base = URI.create(target.baseUrl());
         exchange.setVariable(ENDPOINT, "http://" + base.getRawAuthority() + "?throwExceptionOnFailure=false"
-                + "&httpConnection.connectTimeout=" + target.connectTimeoutMs()
-                + "&httpConnection.socketTimeout=" + target.readTimeoutMs()
+                + "&connectTimeout=" + target.connectTimeoutMs()
+                + "&responseTimeout=" + target.readTimeoutMs()
+                + "&soTimeout=" + target.readTimeoutMs()
                 + "&connectionsPerRoute=" + connectionsPerCompany
                 + "&skipResponseHeaders=true");
         exchange.setVariable(REQUEST, request);

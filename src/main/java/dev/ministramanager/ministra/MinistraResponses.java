@@ -50,8 +50,13 @@ public class MinistraResponses {
             throw new MinistraFailure(Kind.AUTHENTICATION_FAILED, "Ministra refused the API credentials (HTTP 401)",
                     null, null);
         }
-        if (status != 200) {
+        if (status >= 500 || status == 429) {
             throw new MinistraFailure(Kind.SERVER_ERROR, "Ministra answered HTTP " + status, null, null);
+        }
+        if (status != 200) {
+            // a 404 is what a URL without Ministra's API (or one with enable_api off) answers
+            throw new MinistraFailure(Kind.NOT_MINISTRA, "HTTP " + status + " at the Ministra API URL: no Ministra"
+                    + " REST API there, or the API is not enabled", null, null);
         }
         if (body == null || body.length == 0) {
             throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null, null);

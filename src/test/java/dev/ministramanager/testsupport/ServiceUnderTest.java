@@ -46,6 +46,8 @@ public final class ServiceUnderTest implements AutoCloseable {
         properties.put("mm.db.pool-size", "5");
         properties.put("mm.secret-key", SECRET_KEY);
         properties.put("mm.bootstrap.admin-token", ADMIN_TOKEN);
+        // tests bring their own simulator (SimulatorExtension); the embedded one is tested on its own
+        properties.put("mm.simulator.enabled", "false");
         properties.putAll(overrides);
         Main main = Application.newMain();
         String profile = properties.remove("camel.main.profile");

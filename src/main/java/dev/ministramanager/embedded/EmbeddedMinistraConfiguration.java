@@ -1,0 +1,73 @@
+package dev.ministramanager.embedded;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.ministramanager.companies.Companies;
+import dev.ministramanager.companies.NewCompany;
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.simulator.SimulatorSettings;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default's Ministra: when {@code mm.simulator.enabled} (the default; off in production) the built-in
+ * simulator starts on {@code mm.sim.port}, a few demo set-top boxes come online and keep alive, and, when there is
+ * no company yet, a "Demo ISP" company is created pointing at it, so that a newcomer can provision an account and
+ * see it in "Ministra" at once.
+ */
+public class EmbeddedMinistraConfiguration implements CamelConfiguration {
+
+    static final String DEMO_COMPANY = "Demo ISP";
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMinistraConfiguration.class);
+    private static final List<String> DEMO_BOXES = List.of("00:1A:79:DE:00:01", "00:1A:79:DE:00:02",
+            "00:1A:79:DE:00:03");
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.simulator.enabled}}"))) {
+            return;
+        }
+        SimulatorSettings defaults = SimulatorSettings.defaults();
+        String user = camel.resolvePropertyPlaceholders("{{mm.sim.api-user:}}");
+        String password = camel.resolvePropertyPlaceholders("{{mm.sim.api-password:}}");
+        SimulatorSettings settings = defaults
+                .withPort(Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.sim.port}}")))
+                .withCredentials(user.isBlank() ? defaults.apiUser() : user,
+                        password.isBlank() ? defaults.apiPassword() : password);
+        MinistraSimulator simulator = MinistraSimulator.start(settings);
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "demo-boxes-keepalive");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < DEMO_BOXES.size(); i++) {
+            simulator.devices().register(DEMO_BOXES.get(i), "DEMO0000" + (i + 1), "MAG322",
+                    "ImageDescription: 0.2.18-r23-322; PORTAL version: 5.6.1", "192.0.2." + (10 + i));
+        }
+        long period = Math.max(1, settings.watchdogTimeout().toSeconds() / 2);
+        watchdog.scheduleAtFixedRate(() -> DEMO_BOXES.forEach(mac -> simulator.devices().keepAlive(mac)), period,
+                period, TimeUnit.SECONDS);
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                watchdog.shutdownNow();
+                simulator.close();
+            }
+        }, true, true);
+        LOG.info("Embedded Ministra simulator listening at {} with {} demo boxes online", simulator.apiBaseUrl(),
+                DEMO_BOXES.size());
+
+        Companies companies = camel.getRegistry().lookupByNameAndType("companies", Companies.class);
+        if (!companies.anyExist()) {
+            companies.create(new NewCompany(DEMO_COMPANY, simulator.apiBaseUrl(), settings.apiUser(),
+                    settings.apiPassword(), null, null, true), "embedded-default");
+            LOG.info("Created company '{}' on the embedded simulator", DEMO_COMPANY);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.ministramanager.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** README's first command: the service starts the simulator, brings demo boxes online and a Demo ISP points at it. */
+class EmbeddedSimulatorTest {
+
+    @Test
+    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt() {
+        int simulatorPort = ServiceUnderTest.freePort();
+        try (TestDatabase database = TestDatabase.h2();
+             ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.simulator.enabled", "true",
+                     "mm.sim.port", String.valueOf(simulatorPort)))) {
+            JsonNode companies = service.get("/companies", ServiceUnderTest.ADMIN_TOKEN).json();
+            assertThat(companies).hasSize(1);
+            assertThat(companies.get(0).get("name").asText()).isEqualTo("Demo ISP");
+            assertThat(companies.get(0).get("ministraBaseUrl").asText())
+                    .isEqualTo("http://127.0.0.1:" + simulatorPort + "/stalker_portal/api/v1/");
+
+            ApiAnswer connection = service.post("/companies/" + companies.get(0).get("id").asLong()
+                    + "/test-connection", ServiceUnderTest.ADMIN_TOKEN, null);
+            assertThat(connection.json().get("outcome").asText()).isEqualTo("ok");
+
+            ApiAnswer boxes = service.send(service.request(
+                    URI.create("http://127.0.0.1:" + simulatorPort + "/_sim/accounts"), null).GET());
+            assertThat(boxes.status()).isEqualTo(200);
+            assertThat(boxes.body()).contains("00:1A:79:DE:00:01");
+        }
+    }
+}
