@@ -33,5 +33,6 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
         camel.getRegistry().bind(DATA_SOURCE, dataSource);
         camel.getRegistry().bind("sqlDialect", SqlDialect.of(url));
+        camel.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
     }
 }

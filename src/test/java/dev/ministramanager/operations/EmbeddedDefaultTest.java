@@ -30,6 +30,12 @@ class EmbeddedDefaultTest {
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json().get("status").asText()).isEqualTo("UP");
 
+            ApiAnswer ready = service.send(service.request(service.management("/observe/health/ready?exposureLevel=full"), null).GET());
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.body()).contains("database");
+            ApiAnswer live = service.send(service.request(service.management("/observe/health/live"), null).GET());
+            assertThat(live.status()).isEqualTo(200);
+
             ApiAnswer metrics = service.send(service.request(service.management("/observe/metrics"), null).GET());
             assertThat(metrics.status()).isEqualTo(200);
             assertThat(metrics.body()).contains("camel_exchanges_total").contains("routeId=\"companies-create\"");
