@@ -47,8 +47,19 @@ public class ApiResponses {
     /** Renders the exception that ended the exchange as problem+json; an unexpected one becomes a 500. */
     public void renderProblem(Exchange exchange) throws JsonProcessingException {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        ProblemException problem = cause instanceof ProblemException known ? known : internalError(exchange, cause);
-        writeProblem(exchange.getMessage(), problem);
+        ProblemException problem = problemOf(cause);
+        writeProblem(exchange.getMessage(), problem != null ? problem : internalError(exchange, cause));
+    }
+
+    /** The problem the API answers for a failure, or null when it is unexpected (a bug: answered 500, logged). */
+    public static ProblemException problemOf(Throwable cause) {
+        if (cause instanceof ProblemException known) {
+            return known;
+        }
+        if (cause instanceof ProblemSource source) {
+            return source.toProblem();
+        }
+        return null;
     }
 
     public void writeProblem(Message message, ProblemException problem) throws JsonProcessingException {

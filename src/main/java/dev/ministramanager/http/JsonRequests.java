@@ -37,9 +37,9 @@ public class JsonRequests {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
-            throw new ProblemException(400, "Invalid request", "A JSON request body is required.", Map.of());
-        }
-        if (!isJson(contentType)) {
+            // no body at all reads as an empty object: the type's own rules name whatever is required
+            body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else if (!isJson(contentType)) {
             throw new ProblemException(415, "Unsupported media type",
                     "The request body must be application/json, not '" + contentType + "'.", Map.of());
         }

@@ -26,7 +26,8 @@ import org.apache.camel.Processor;
  * <li>variable {@code principal} and {@code actor} (the user name, for the audit trail);</li>
  * <li>variable {@code companyIds}: the companies the caller may see, never empty (for list queries);</li>
  * <li>variable {@code companyId}: the one company the request is about, when the path or the {@code company} query
- * parameter names one the caller may see; a company the caller may not see is answered 404, as if absent.</li>
+ * parameter names one the caller may see (a company the caller may not see is answered 404, as if absent), or the
+ * caller's only company when they see exactly one and named none. Use {@link #requireCompany} where one is needed.</li>
  * </ul>
  * The raw {@code Authorization} header and the raw company parameters are removed, so no route can use an unchecked
  * company or pass a credential on.
@@ -85,12 +86,26 @@ public class ApiGate implements Processor {
         message.removeHeader("company");
         Optional<String> requestedCompany = Optional.ofNullable(pathCompany)
                 .or(() -> queryCompany(message.getHeader(Exchange.HTTP_QUERY, String.class)));
-        requestedCompany.ifPresent(raw -> exchange.setVariable(COMPANY_ID, visibleCompany(principal, raw,
-                pathCompany != null)));
+        List<Long> visible = exchange.getVariable(COMPANY_IDS, List.class);
+        if (requestedCompany.isPresent()) {
+            exchange.setVariable(COMPANY_ID, visibleCompany(principal, requestedCompany.get(), pathCompany != null));
+        } else if (visible.size() == 1 && !visible.equals(NO_COMPANY)) {
+            exchange.setVariable(COMPANY_ID, visible.get(0));
+        }
 
         if (contract.requestType() != null) {
             message.setBody(jsonRequests.read(exchange, contract.requestType()));
         }
+    }
+
+    /** The request's one company; 400 naming {@code company} when the caller sees several and named none. */
+    public static long requireCompany(Exchange exchange) {
+        Long companyId = exchange.getVariable(COMPANY_ID, Long.class);
+        if (companyId == null) {
+            throw ProblemException.invalidField("company", "You may see several companies: name one with"
+                    + " ?company=<id>.");
+        }
+        return companyId;
     }
 
     private ApiPrincipal authenticate(String authorization) {

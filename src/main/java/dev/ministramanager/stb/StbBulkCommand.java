@@ -1,0 +1,26 @@
+package dev.ministramanager.stb;
+
+import java.util.List;
+
+import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.http.ProblemException;
+
+/** Body of {@code POST /stb/commands}: one command to an explicit list of logins; there is no "all boxes" form. */
+public record StbBulkCommand(String command, List<String> logins, Integer channel, String text, Integer ttlSeconds,
+                             Boolean rebootAfterOk, Integer autoHideSeconds) implements Validated {
+
+    @Override
+    public void validate() {
+        if (command == null) {
+            throw ProblemException.invalidField("command", "Field 'command' is required.");
+        }
+        if (logins == null || logins.isEmpty() || logins.stream().anyMatch(login -> login == null || login.isBlank())) {
+            throw ProblemException.invalidField("logins", "Field 'logins' must list at least one login, none empty.");
+        }
+        options().validate();
+    }
+
+    StbCommandOptions options() {
+        return new StbCommandOptions(channel, text, ttlSeconds, rebootAfterOk, autoHideSeconds, null);
+    }
+}
