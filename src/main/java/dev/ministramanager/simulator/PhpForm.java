@@ -129,6 +129,13 @@ final class PhpForm {
 
     /** UTF-8 bytes to a string; invalid input keeps every byte above 0x7F as a lone surrogate. */
     static String utf8(byte[] bytes) {
+        boolean ascii = true;
+        for (int i = 0; i < bytes.length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

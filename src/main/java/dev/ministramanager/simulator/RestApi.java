@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,12 +54,16 @@ final class RestApi {
     private static final String SESSION_CHARS = "0123456789abcdefghijklmnopqrstuv";
 
     private final MinistraState state;
-    private final Supplier<String[]> credentials;
+    private final String apiUser;
+    private final String apiPassword;
     private final SecureRandom random = new SecureRandom();
+    /** The last Authorization header that passed: the credentials are fixed, so it keeps passing. */
+    private volatile String acceptedAuthorization;
 
-    RestApi(MinistraState state, Supplier<String[]> credentials) {
+    RestApi(MinistraState state, String apiUser, String apiPassword) {
         this.state = state;
-        this.credentials = credentials;
+        this.apiUser = apiUser;
+        this.apiPassword = apiPassword;
     }
 
     /** Thrown by a handler: the envelope becomes {@code {"status":"ERROR","results":null,"error":...}}. */
@@ -102,14 +105,11 @@ final class RestApi {
 
     /**
      * @param method        HTTP method as received
-     * @param entryRelative the path after {@code /stalker_portal/api/} or {@code /stalker_portal/api/v1/}, still
-     *                      percent-encoded
-     * @param query         the raw query string, or null
+     * @param route         the path as parsed by {@link #route}
      * @param authorization the Authorization header, or null
      * @param body          the raw body
      */
-    ApiOutcome handle(String method, String entryRelative, String query, String authorization, byte[] body) {
-        Route route = route(entryRelative, query);
+    ApiOutcome handle(String method, Route route, String authorization, byte[] body) {
         if (route.resource() == null) {
             return error(null, List.of(), "Empty resource", "");
         }
@@ -181,7 +181,8 @@ final class RestApi {
 
     /** Apache decodes the path and hands it to PHP as the query parameter q, followed by the original query. */
     static Route route(String entryRelative, String query) {
-        String decodedPath = PhpForm.utf8(percentDecode(entryRelative));
+        String decodedPath = entryRelative.indexOf('%') < 0 ? entryRelative
+                : PhpForm.utf8(percentDecode(entryRelative));
         Map<String, Object> get = PhpForm.parse("q=" + decodedPath + (query == null ? "" : "&" + query));
         Object q = get.get("q");
         if (PhpValues.isEmpty(q)) {
@@ -219,8 +220,10 @@ final class RestApi {
     }
 
     private boolean authorized(String authorization) {
-        String[] configured = credentials.get();
-        if (configured[0].isEmpty()) {
+        if (apiUser.isEmpty()) {
+            return true;
+        }
+        if (authorization != null && authorization.equals(acceptedAuthorization)) {
             return true;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -237,8 +240,12 @@ final class RestApi {
         if (colon < 0) {
             return false;
         }
-        return PhpValues.looseEquals(decoded.substring(0, colon), configured[0])
-                && PhpValues.looseEquals(decoded.substring(colon + 1), configured[1]);
+        boolean accepted = PhpValues.looseEquals(decoded.substring(0, colon), apiUser)
+                && PhpValues.looseEquals(decoded.substring(colon + 1), apiPassword);
+        if (accepted) {
+            acceptedAuthorization = authorization;
+        }
+        return accepted;
     }
 
     private Object dispatch(String handler, Call call) {
@@ -580,14 +587,15 @@ final class RestApi {
                         current.add(pkg.externalId());
                         currentIds.add(pkg.id());
                     }
-                    List<String> subscribe = PhpValues.isEmpty(subscribed) ? List.of()
-                            : arrayArgument(call, subscribed, "array_unique", 1, 67);
-                    List<String> subscribeIds = PhpValues.isEmpty(subscribedId) ? List.of()
-                            : arrayArgument(call, subscribedId, "foreach", 0, 0);
-                    List<String> unsubscribe = PhpValues.isEmpty(subscribed) ? List.of()
-                            : difference(current, arrayArgument(call, subscribed, "array_diff", 2, 69));
-                    List<String> unsubscribeIds = PhpValues.isEmpty(subscribedId) ? List.of()
-                            : difference(currentIds, arrayArgument(call, subscribedId, "array_diff", 2, 70));
+                    List<String> given = PhpValues.isEmpty(subscribed) ? null
+                            : arrayArgument(call, subscribed, List.of("array_unique", "array_diff"), List.of(1, 2),
+                                    List.of(67, 69));
+                    List<String> givenIds = PhpValues.isEmpty(subscribedId) ? null
+                            : arrayArgument(call, subscribedId, List.of("array_diff"), List.of(2), List.of(70));
+                    List<String> subscribe = given == null ? List.of() : given;
+                    List<String> subscribeIds = givenIds == null ? List.of() : givenIds;
+                    List<String> unsubscribe = given == null ? List.of() : difference(current, given);
+                    List<String> unsubscribeIds = givenIds == null ? List.of() : difference(currentIds, givenIds);
                     boolean changed = changeSubscriptions(call, row, subscribe, subscribeIds, unsubscribe,
                             unsubscribeIds);
                     result = result && changed;
@@ -630,10 +638,13 @@ final class RestApi {
     }
 
     /**
-     * A POST value that PHP passes to an array function: a scalar makes PHP 5 print a warning (captured in the
-     * {@code output} key) and return null, i.e. nothing is done.
+     * A POST value that PHP passes to array functions: a scalar makes PHP 5 print one warning per function (captured
+     * in the {@code output} key) and get null back, so nothing is done with it.
+     *
+     * @return the array's values, or null for a scalar
      */
-    private static List<String> arrayArgument(Call call, Object value, String function, int parameter, int line) {
+    private static List<String> arrayArgument(Call call, Object value, List<String> functions,
+                                              List<Integer> parameters, List<Integer> lines) {
         if (value instanceof Map<?, ?> array) {
             List<String> values = new ArrayList<>();
             for (Object v : array.values()) {
@@ -641,13 +652,13 @@ final class RestApi {
             }
             return values;
         }
-        if (parameter > 0) {
-            call.output.append("<br />\n<b>Warning</b>:  ").append(function).append("(): Argument #")
-                    .append(parameter).append(" is not an array in <b>/var/www/stalker_portal/server/lib/restapi/v1/"
-                            + "restcommandaccountsubscription.class.php</b> on line <b>").append(line)
-                    .append("</b><br />\n");
+        for (int i = 0; i < functions.size(); i++) {
+            call.output.append("<br />\n<b>Warning</b>:  ").append(functions.get(i)).append("() expects parameter ")
+                    .append(parameters.get(i)).append(" to be array, string given in <b>/var/www/stalker_portal/"
+                            + "server/lib/restapi/v1/restcommandaccountsubscription.class.php</b> on line <b>")
+                    .append(lines.get(i)).append("</b><br />\n");
         }
-        return List.of();
+        return null;
     }
 
     private static List<String> difference(List<String> from, List<String> remove) {
