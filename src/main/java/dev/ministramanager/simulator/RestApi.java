@@ -15,7 +15,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +30,8 @@ import java.util.regex.Pattern;
 final class RestApi {
 
     static final String REALM = "Basic realm=\"Stalker API\"";
-    static final String UNAUTHORIZED_BODY = "{\"status\":\"ERROR\",\"results\":\"\",\"error\":\"401 Unauthorized request\"}";
+    static final String UNAUTHORIZED_BODY =
+            "{\"status\":\"ERROR\",\"results\":\"\",\"error\":\"401 Unauthorized request\"}";
     static final String SUBSCRIPTION_CHANGED_MESSAGE =
             "Services are updated according to the subscription. The STB will be rebooted.";
 
@@ -49,6 +53,8 @@ final class RestApi {
             Map.entry("streamrecorder", Set.of()), Map.entry("tvarchive", Set.of()), Map.entry("tvtmplink", Set.of()));
     private static final List<String> ACCOUNT_FIELDS = List.of("login", "password", "full_name", "phone",
             "account_number", "tariff_plan", "status", "stb_mac", "comment", "end_date", "account_balance");
+    private static final List<String> STB_FIELDS = List.of("mac", "login", "password", "status",
+            "additional_services_on", "ls", "end_date", "account_balance");
     private static final Pattern DATE_TIME =
             Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[ T](\\d{1,2}):(\\d{1,2})(?::(\\d{1,2}))?)?");
     private static final String SESSION_CHARS = "0123456789abcdefghijklmnopqrstuv";
@@ -301,31 +307,40 @@ final class RestApi {
         return result;
     }
 
-    private Map<String, Object> accountFields(Call call) {
+    /**
+     * The preamble of every create and of ACCOUNTS update: an empty body is "HTTP POST data is empty" (also for
+     * PUT), a body without any accepted field "Insert data is empty".
+     */
+    private static Map<String, Object> acceptedFields(Call call, List<String> accepted) {
+        if (call.data.isEmpty()) {
+            throw new ApiError("HTTP POST data is empty");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : call.data.entrySet()) {
-            if (ACCOUNT_FIELDS.contains(entry.getKey())) {
+            if (accepted.contains(entry.getKey())) {
                 fields.put(entry.getKey(), entry.getValue());
             }
+        }
+        if (fields.isEmpty()) {
+            throw new ApiError("Insert data is empty");
         }
         return fields;
     }
 
-    private Object createAccount(Call call) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = accountFields(call);
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (!PhpValues.isEmpty(fields.get("stb_mac"))) {
-            String mac = MacAddress.normalize(PhpValues.string(fields.get("stb_mac")));
+    /** Creates normalise a non-empty MAC field, or fail with "Not valid mac address". */
+    private static void normalizeMacField(Map<String, Object> fields, String key) {
+        if (!PhpValues.isEmpty(fields.get(key))) {
+            String mac = MacAddress.normalize(PhpValues.string(fields.get(key)));
             if (mac == null) {
                 throw new ApiError("Not valid mac address");
             }
-            fields.put("stb_mac", mac);
+            fields.put(key, mac);
         }
+    }
+
+    private Object createAccount(Call call) {
+        Map<String, Object> fields = acceptedFields(call, ACCOUNT_FIELDS);
+        normalizeMacField(fields, "stb_mac");
         if (PhpValues.isEmpty(fields.get("login"))) {
             throw new ApiError("Login required");
         }
@@ -355,23 +370,8 @@ final class RestApi {
     }
 
     private Object updateAccounts(Call call, boolean byLogin) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = accountFields(call);
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (call.idCount() == 0) {
-            throw new ApiError("Identifier required");
-        }
-        List<Account> rows = accountRows(call, byLogin);
-        if (call.idCount() == 1 && rows.isEmpty()) {
-            throw new ApiError("Account not found");
-        }
-        if (call.idCount() > 1) {
-            throw new ApiError("Only one identifier allowed");
-        }
+        Map<String, Object> fields = acceptedFields(call, ACCOUNT_FIELDS);
+        List<Account> rows = singleIdentifierRows(call, byLogin);
         if (!PhpValues.isEmpty(fields.get("login"))) {
             Account owner = state.firstByLogin(PhpValues.string(fields.get("login")));
             if (owner != null && (owner.id != rows.get(0).id || rows.size() > 1)) {
@@ -464,7 +464,8 @@ final class RestApi {
         }
     }
 
-    private Object deleteAccounts(Call call, boolean byLogin) {
+    /** ACCOUNTS/USERS PUT and DELETE: exactly one identifier, which must match (one or more rows). */
+    private List<Account> singleIdentifierRows(Call call, boolean byLogin) {
         if (call.idCount() == 0) {
             throw new ApiError("Identifier required");
         }
@@ -475,6 +476,11 @@ final class RestApi {
         if (call.idCount() > 1) {
             throw new ApiError("Only one identifier allowed");
         }
+        return rows;
+    }
+
+    private Object deleteAccounts(Call call, boolean byLogin) {
+        List<Account> rows = singleIdentifierRows(call, byLogin);
         for (Account row : rows) {
             state.delete(row);
         }
@@ -839,26 +845,8 @@ final class RestApi {
     }
 
     private Object createStb(Call call) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (String key : List.of("mac", "login", "password", "status", "additional_services_on", "ls", "end_date",
-                "account_balance")) {
-            if (call.data.containsKey(key)) {
-                fields.put(key, call.data.get(key));
-            }
-        }
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (!PhpValues.isEmpty(fields.get("mac"))) {
-            String mac = MacAddress.normalize(PhpValues.string(fields.get("mac")));
-            if (mac == null) {
-                throw new ApiError("Not valid mac address");
-            }
-            fields.put("mac", mac);
-        }
+        Map<String, Object> fields = acceptedFields(call, STB_FIELDS);
+        normalizeMacField(fields, "mac");
         if (PhpValues.isEmpty(fields.get("mac"))
                 && (PhpValues.isEmpty(fields.get("login")) || PhpValues.isEmpty(fields.get("password")))) {
             throw new ApiError("Login and password required");
@@ -954,15 +942,24 @@ final class RestApi {
     // ---- catalogue ----
 
     private Object tariffs(Call call) {
+        return oneOrAll(call, state.catalogue()::planById, state.catalogue().plans(), this::planInfo);
+    }
+
+    /**
+     * TARIFFS and SERVICES_PACKAGE: the first identifier cast to an integer picks one object (null if missing); 0,
+     * which is also what a non-numeric identifier becomes, lists them all.
+     */
+    private static <T> Object oneOrAll(Call call, LongFunction<Optional<T>> byId, List<T> all,
+                                       Function<T, Map<String, Object>> format) {
         long id = call.identifiers == null ? 0 : PhpValues.intval(call.firstId());
         if (id != 0) {
-            return state.catalogue().planById(id).map(this::planInfo).orElse(null);
+            return byId.apply(id).map(format).orElse(null);
         }
-        List<Object> plans = new ArrayList<>();
-        for (Catalogue.TariffPlan plan : state.catalogue().plans()) {
-            plans.add(planInfo(plan));
+        List<Object> list = new ArrayList<>(all.size());
+        for (T item : all) {
+            list.add(format.apply(item));
         }
-        return plans;
+        return list;
     }
 
     private Map<String, Object> planInfo(Catalogue.TariffPlan plan) {
@@ -996,15 +993,8 @@ final class RestApi {
     }
 
     private Object servicesPackage(Call call) {
-        long id = call.identifiers == null ? 0 : PhpValues.intval(call.firstId());
-        if (id != 0) {
-            return state.catalogue().packageById(id).map(RestApi::packageWithServices).orElse(null);
-        }
-        List<Object> packages = new ArrayList<>();
-        for (Catalogue.ServicePackage pkg : state.catalogue().packages()) {
-            packages.add(packageWithServices(pkg));
-        }
-        return packages;
+        return oneOrAll(call, state.catalogue()::packageById, state.catalogue().packages(),
+                RestApi::packageWithServices);
     }
 
     /** The simulator has no channels, films or modules: a package either covers "all" or lists nothing. */
