@@ -57,7 +57,9 @@ class SimulatorThroughputBenchmark {
                         .encodeToString("bench:bench-secret".getBytes(StandardCharsets.UTF_8));
 
                 run(client, authorization, WARM_UP_REQUESTS);
+                long cpuBefore = processCpuNanos();
                 Result result = run(client, authorization, MEASURED_REQUESTS);
+                double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
 
                 long[] latencies = Arrays.copyOf(result.latenciesNanos, result.completed);
                 Arrays.sort(latencies);
@@ -69,8 +71,9 @@ class SimulatorThroughputBenchmark {
                         percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
                         percentile(latencies, 99.9), latencies[latencies.length - 1] / 1e6, result.errors);
                 // client and simulator share this machine's cores with whatever else runs: say how busy it was
-                System.out.printf(Locale.ROOT, "%d cores, system load average %.2f%n",
-                        Runtime.getRuntime().availableProcessors(),
+                System.out.printf(Locale.ROOT, "this JVM (simulator and client) used %.1f s CPU in %.1f s: %.2f of %d "
+                                + "cores; system load average %.2f%n", cpuSeconds, result.elapsedNanos / 1e9,
+                        cpuSeconds / (result.elapsedNanos / 1e9), Runtime.getRuntime().availableProcessors(),
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
                 assertThat(result.errors).isZero();
@@ -79,6 +82,11 @@ class SimulatorThroughputBenchmark {
                 clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private record Result(int completed, long elapsedNanos, long errors, long[] latenciesNanos) {
