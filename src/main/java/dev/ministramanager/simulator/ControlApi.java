@@ -10,32 +10,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The simulator's own API under {@code /_sim/} on the simulator's port: JSON in and out, no authentication.
- *
- * <pre>
- * GET    /_sim                          this list
- * POST   /_sim/reset                    seed catalogue, no accounts/events/faults, empty write log
- * GET    /_sim/config                   the server switches
- * POST   /_sim/config                   {"enable_internal_billing":true, "allow_multiple_stb_update":false,
- *                                        "watchdog_timeout":120}  (any subset)
- * GET    /_sim/accounts                 every row, with internal id and pending events
- * POST   /_sim/accounts/bulk            {"count":100000, "prefix":"bench"}  bulk-load accounts
- * POST   /_sim/devices                  {"mac":..., "serial":..., "type":..., "version":..., "ip":...}  a box
- *                                        loads the portal (adds a blank row for an unknown MAC)
- * POST   /_sim/devices/{mac}/keepalive  watchdog poll: online for watchdog_timeout
- * GET    /_sim/devices/{mac}/events     pending events (unexpired, undelivered); ?deliver=true delivers them
- * GET    /_sim/faults                   active fault rules
- * POST   /_sim/faults                   {"kind":"http_error", "status":503, "resource":"accounts", "method":"POST",
- *                                        "probability":0.5, "times":2, "lasting_ms":5000, "delay_ms":0,
- *                                        "jitter_ms":0, "limit":0}  =&gt; {"id":1}
- * DELETE /_sim/faults                   remove every rule
- * DELETE /_sim/faults/{id}              remove one rule
- * GET    /_sim/write-log                every POST/PUT/DELETE to the Ministra API
- * DELETE /_sim/write-log                empty it
- * </pre>
- *
- * Fault kinds: latency, capacity, outage (needs lasting_ms), connection_reset, http_error, empty_body,
- * php_warning, output_key, truncated_body, slow_response, unauthorized.
+ * The simulator's own API under {@code /_sim/} on the simulator's port: JSON in and out, no authentication. The
+ * endpoints are listed in {@link #INDEX}, which {@code GET /_sim} also serves. Fault kinds for {@code POST
+ * /_sim/faults}: latency (delay_ms, jitter_ms), capacity (limit), outage (lasting_ms required), connection_reset,
+ * http_error (status), empty_body, php_warning, output_key, truncated_body, slow_response (delay_ms), unauthorized;
+ * each may add resource, method, probability, times and lasting_ms.
  */
 final class ControlApi {
 

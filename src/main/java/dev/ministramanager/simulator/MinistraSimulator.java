@@ -67,7 +67,7 @@ public final class MinistraSimulator implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops())
                 .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         this.state = new MinistraState(seedCatalogue(), settings);
-        this.api = new RestApi(state, () -> new String[] {settings.apiUser(), settings.apiPassword()});
+        this.api = new RestApi(state, settings.apiUser(), settings.apiPassword());
         this.devices = new Devices(state);
         this.control = new ControlApi(this);
         faults.outageListener(this::outageChanged);
@@ -354,7 +354,7 @@ public final class MinistraSimulator implements AutoCloseable {
     private void serveApi(HttpServerRequest request, byte[] body) {
         String path = request.path();
         String relative = path.startsWith(API_V1) ? path.substring(API_V1.length()) : path.substring(API.length());
-        if (relative.toLowerCase(java.util.Locale.ROOT).contains("%2f")) {
+        if (relative.indexOf('%') >= 0 && relative.toLowerCase(java.util.Locale.ROOT).contains("%2f")) {
             // Apache refuses encoded slashes (AllowEncodedSlashes Off) before PHP runs
             if (MUTATING.contains(request.method())) {
                 log(request, body, null, List.of(), "HTTP 404", null, null);
@@ -371,7 +371,7 @@ public final class MinistraSimulator implements AutoCloseable {
                 freeWorker();
             }
         };
-        Runnable serve = () -> after(plan.latency(), () -> execute(request, relative, body, route, plan, release));
+        Runnable serve = () -> after(plan.latency(), () -> execute(request, body, route, plan, release));
         if (plan.capacity() > 0) {
             request.connection().closeHandler(v -> release.run());
             takeWorker(plan.capacity(), () -> context.runOnContext(v -> serve.run()));
@@ -380,7 +380,7 @@ public final class MinistraSimulator implements AutoCloseable {
         }
     }
 
-    private void execute(HttpServerRequest request, String relative, byte[] body, RestApi.Route route,
+    private void execute(HttpServerRequest request, byte[] body, RestApi.Route route,
                          Faults.Plan plan, Runnable release) {
         Fault fault = plan.response();
         List<String> ids = route.identifiers() == null ? List.of() : route.identifiers();
@@ -412,8 +412,7 @@ public final class MinistraSimulator implements AutoCloseable {
                 }
             }
         }
-        ApiOutcome outcome = api.handle(request.method().name(), relative, request.query(),
-                request.getHeader("Authorization"), body);
+        ApiOutcome outcome = api.handle(request.method().name(), route, request.getHeader("Authorization"), body);
         log(request, body, outcome.resource(), outcome.identifiers(), outcome.result(), outcome.error(), faultName);
         ApiResponse response = outcome.response();
         if (fault == null) {

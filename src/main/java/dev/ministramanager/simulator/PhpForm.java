@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * PHP's {@code parse_str} as Ministra applies it to every request body, whatever the Content-Type: {@code +} is a
@@ -28,38 +29,30 @@ final class PhpForm {
     /** The parsed variables, in PHP's order. */
     static Map<String, Object> parse(String encoded) {
         Map<String, Object> vars = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return vars;
-        }
-        for (String pair : encoded.split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            assign(vars, name, value);
-        }
+        forEachPair(encoded, (name, value) -> assign(vars, name, value));
         return vars;
     }
 
     /** The raw pairs as sent (names not rewritten), grouped by name, for the write log. */
     static Map<String, List<String>> rawPairs(String encoded) {
         Map<String, List<String>> pairs = new LinkedHashMap<>();
-        if (encoded == null || encoded.isEmpty()) {
-            return pairs;
-        }
-        for (String pair : encoded.split("&", -1)) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            pairs.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
+        forEachPair(encoded, (name, value) -> pairs.computeIfAbsent(name, k -> new ArrayList<>()).add(value));
         pairs.replaceAll((k, v) -> Collections.unmodifiableList(v));
         return pairs;
+    }
+
+    /** Splits on {@code &} and the first {@code =} of each pair, decoding both sides; empty pairs are skipped. */
+    private static void forEachPair(String encoded, BiConsumer<String, String> action) {
+        if (encoded == null || encoded.isEmpty()) {
+            return;
+        }
+        for (String pair : encoded.split("&", -1)) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                action.accept(name, eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -129,6 +122,13 @@ final class PhpForm {
 
     /** UTF-8 bytes to a string; invalid input keeps every byte above 0x7F as a lone surrogate. */
     static String utf8(byte[] bytes) {
+        boolean ascii = true;
+        for (int i = 0; i < bytes.length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

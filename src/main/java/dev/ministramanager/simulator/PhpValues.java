@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 /** The few PHP value rules the REST handlers depend on: {@code empty()}, truthiness, {@code intval}, loose {@code !=}. */
 final class PhpValues {
 
+    private static final String WHITESPACE = "[ \\t\\n\\r\\x0B\\f]*";
     private static final Pattern NUMERIC =
-            Pattern.compile("[ \\t\\n\\r\\x0B\\f]*[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?[ \\t\\n\\r\\x0B\\f]*");
+            Pattern.compile(WHITESPACE + "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?" + WHITESPACE);
 
     private PhpValues() {
     }

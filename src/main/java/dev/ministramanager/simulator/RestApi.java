@@ -15,8 +15,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 final class RestApi {
 
     static final String REALM = "Basic realm=\"Stalker API\"";
-    static final String UNAUTHORIZED_BODY = "{\"status\":\"ERROR\",\"results\":\"\",\"error\":\"401 Unauthorized request\"}";
+    static final String UNAUTHORIZED_BODY =
+            "{\"status\":\"ERROR\",\"results\":\"\",\"error\":\"401 Unauthorized request\"}";
     static final String SUBSCRIPTION_CHANGED_MESSAGE =
             "Services are updated according to the subscription. The STB will be rebooted.";
 
@@ -50,17 +53,23 @@ final class RestApi {
             Map.entry("streamrecorder", Set.of()), Map.entry("tvarchive", Set.of()), Map.entry("tvtmplink", Set.of()));
     private static final List<String> ACCOUNT_FIELDS = List.of("login", "password", "full_name", "phone",
             "account_number", "tariff_plan", "status", "stb_mac", "comment", "end_date", "account_balance");
+    private static final List<String> STB_FIELDS = List.of("mac", "login", "password", "status",
+            "additional_services_on", "ls", "end_date", "account_balance");
     private static final Pattern DATE_TIME =
             Pattern.compile("(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[ T](\\d{1,2}):(\\d{1,2})(?::(\\d{1,2}))?)?");
     private static final String SESSION_CHARS = "0123456789abcdefghijklmnopqrstuv";
 
     private final MinistraState state;
-    private final Supplier<String[]> credentials;
+    private final String apiUser;
+    private final String apiPassword;
     private final SecureRandom random = new SecureRandom();
+    /** The last Authorization header that passed: the credentials are fixed, so it keeps passing. */
+    private volatile String acceptedAuthorization;
 
-    RestApi(MinistraState state, Supplier<String[]> credentials) {
+    RestApi(MinistraState state, String apiUser, String apiPassword) {
         this.state = state;
-        this.credentials = credentials;
+        this.apiUser = apiUser;
+        this.apiPassword = apiPassword;
     }
 
     /** Thrown by a handler: the envelope becomes {@code {"status":"ERROR","results":null,"error":...}}. */
@@ -102,14 +111,11 @@ final class RestApi {
 
     /**
      * @param method        HTTP method as received
-     * @param entryRelative the path after {@code /stalker_portal/api/} or {@code /stalker_portal/api/v1/}, still
-     *                      percent-encoded
-     * @param query         the raw query string, or null
+     * @param route         the path as parsed by {@link #route}
      * @param authorization the Authorization header, or null
      * @param body          the raw body
      */
-    ApiOutcome handle(String method, String entryRelative, String query, String authorization, byte[] body) {
-        Route route = route(entryRelative, query);
+    ApiOutcome handle(String method, Route route, String authorization, byte[] body) {
         if (route.resource() == null) {
             return error(null, List.of(), "Empty resource", "");
         }
@@ -181,7 +187,8 @@ final class RestApi {
 
     /** Apache decodes the path and hands it to PHP as the query parameter q, followed by the original query. */
     static Route route(String entryRelative, String query) {
-        String decodedPath = PhpForm.utf8(percentDecode(entryRelative));
+        String decodedPath = entryRelative.indexOf('%') < 0 ? entryRelative
+                : PhpForm.utf8(percentDecode(entryRelative));
         Map<String, Object> get = PhpForm.parse("q=" + decodedPath + (query == null ? "" : "&" + query));
         Object q = get.get("q");
         if (PhpValues.isEmpty(q)) {
@@ -219,8 +226,10 @@ final class RestApi {
     }
 
     private boolean authorized(String authorization) {
-        String[] configured = credentials.get();
-        if (configured[0].isEmpty()) {
+        if (apiUser.isEmpty()) {
+            return true;
+        }
+        if (authorization != null && authorization.equals(acceptedAuthorization)) {
             return true;
         }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -237,8 +246,12 @@ final class RestApi {
         if (colon < 0) {
             return false;
         }
-        return PhpValues.looseEquals(decoded.substring(0, colon), configured[0])
-                && PhpValues.looseEquals(decoded.substring(colon + 1), configured[1]);
+        boolean accepted = PhpValues.looseEquals(decoded.substring(0, colon), apiUser)
+                && PhpValues.looseEquals(decoded.substring(colon + 1), apiPassword);
+        if (accepted) {
+            acceptedAuthorization = authorization;
+        }
+        return accepted;
     }
 
     private Object dispatch(String handler, Call call) {
@@ -294,31 +307,40 @@ final class RestApi {
         return result;
     }
 
-    private Map<String, Object> accountFields(Call call) {
+    /**
+     * The preamble of every create and of ACCOUNTS update: an empty body is "HTTP POST data is empty" (also for
+     * PUT), a body without any accepted field "Insert data is empty".
+     */
+    private static Map<String, Object> acceptedFields(Call call, List<String> accepted) {
+        if (call.data.isEmpty()) {
+            throw new ApiError("HTTP POST data is empty");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : call.data.entrySet()) {
-            if (ACCOUNT_FIELDS.contains(entry.getKey())) {
+            if (accepted.contains(entry.getKey())) {
                 fields.put(entry.getKey(), entry.getValue());
             }
+        }
+        if (fields.isEmpty()) {
+            throw new ApiError("Insert data is empty");
         }
         return fields;
     }
 
-    private Object createAccount(Call call) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = accountFields(call);
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (!PhpValues.isEmpty(fields.get("stb_mac"))) {
-            String mac = MacAddress.normalize(PhpValues.string(fields.get("stb_mac")));
+    /** Creates normalise a non-empty MAC field, or fail with "Not valid mac address". */
+    private static void normalizeMacField(Map<String, Object> fields, String key) {
+        if (!PhpValues.isEmpty(fields.get(key))) {
+            String mac = MacAddress.normalize(PhpValues.string(fields.get(key)));
             if (mac == null) {
                 throw new ApiError("Not valid mac address");
             }
-            fields.put("stb_mac", mac);
+            fields.put(key, mac);
         }
+    }
+
+    private Object createAccount(Call call) {
+        Map<String, Object> fields = acceptedFields(call, ACCOUNT_FIELDS);
+        normalizeMacField(fields, "stb_mac");
         if (PhpValues.isEmpty(fields.get("login"))) {
             throw new ApiError("Login required");
         }
@@ -348,23 +370,8 @@ final class RestApi {
     }
 
     private Object updateAccounts(Call call, boolean byLogin) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = accountFields(call);
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (call.idCount() == 0) {
-            throw new ApiError("Identifier required");
-        }
-        List<Account> rows = accountRows(call, byLogin);
-        if (call.idCount() == 1 && rows.isEmpty()) {
-            throw new ApiError("Account not found");
-        }
-        if (call.idCount() > 1) {
-            throw new ApiError("Only one identifier allowed");
-        }
+        Map<String, Object> fields = acceptedFields(call, ACCOUNT_FIELDS);
+        List<Account> rows = singleIdentifierRows(call, byLogin);
         if (!PhpValues.isEmpty(fields.get("login"))) {
             Account owner = state.firstByLogin(PhpValues.string(fields.get("login")));
             if (owner != null && (owner.id != rows.get(0).id || rows.size() > 1)) {
@@ -457,7 +464,8 @@ final class RestApi {
         }
     }
 
-    private Object deleteAccounts(Call call, boolean byLogin) {
+    /** ACCOUNTS/USERS PUT and DELETE: exactly one identifier, which must match (one or more rows). */
+    private List<Account> singleIdentifierRows(Call call, boolean byLogin) {
         if (call.idCount() == 0) {
             throw new ApiError("Identifier required");
         }
@@ -468,6 +476,11 @@ final class RestApi {
         if (call.idCount() > 1) {
             throw new ApiError("Only one identifier allowed");
         }
+        return rows;
+    }
+
+    private Object deleteAccounts(Call call, boolean byLogin) {
+        List<Account> rows = singleIdentifierRows(call, byLogin);
         for (Account row : rows) {
             state.delete(row);
         }
@@ -580,14 +593,15 @@ final class RestApi {
                         current.add(pkg.externalId());
                         currentIds.add(pkg.id());
                     }
-                    List<String> subscribe = PhpValues.isEmpty(subscribed) ? List.of()
-                            : arrayArgument(call, subscribed, "array_unique", 1, 67);
-                    List<String> subscribeIds = PhpValues.isEmpty(subscribedId) ? List.of()
-                            : arrayArgument(call, subscribedId, "foreach", 0, 0);
-                    List<String> unsubscribe = PhpValues.isEmpty(subscribed) ? List.of()
-                            : difference(current, arrayArgument(call, subscribed, "array_diff", 2, 69));
-                    List<String> unsubscribeIds = PhpValues.isEmpty(subscribedId) ? List.of()
-                            : difference(currentIds, arrayArgument(call, subscribedId, "array_diff", 2, 70));
+                    List<String> given = PhpValues.isEmpty(subscribed) ? null
+                            : arrayArgument(call, subscribed, List.of("array_unique", "array_diff"), List.of(1, 2),
+                                    List.of(67, 69));
+                    List<String> givenIds = PhpValues.isEmpty(subscribedId) ? null
+                            : arrayArgument(call, subscribedId, List.of("array_diff"), List.of(2), List.of(70));
+                    List<String> subscribe = given == null ? List.of() : given;
+                    List<String> subscribeIds = givenIds == null ? List.of() : givenIds;
+                    List<String> unsubscribe = given == null ? List.of() : difference(current, given);
+                    List<String> unsubscribeIds = givenIds == null ? List.of() : difference(currentIds, givenIds);
                     boolean changed = changeSubscriptions(call, row, subscribe, subscribeIds, unsubscribe,
                             unsubscribeIds);
                     result = result && changed;
@@ -630,10 +644,13 @@ final class RestApi {
     }
 
     /**
-     * A POST value that PHP passes to an array function: a scalar makes PHP 5 print a warning (captured in the
-     * {@code output} key) and return null, i.e. nothing is done.
+     * A POST value that PHP passes to array functions: a scalar makes PHP 5 print one warning per function (captured
+     * in the {@code output} key) and get null back, so nothing is done with it.
+     *
+     * @return the array's values, or null for a scalar
      */
-    private static List<String> arrayArgument(Call call, Object value, String function, int parameter, int line) {
+    private static List<String> arrayArgument(Call call, Object value, List<String> functions,
+                                              List<Integer> parameters, List<Integer> lines) {
         if (value instanceof Map<?, ?> array) {
             List<String> values = new ArrayList<>();
             for (Object v : array.values()) {
@@ -641,13 +658,13 @@ final class RestApi {
             }
             return values;
         }
-        if (parameter > 0) {
-            call.output.append("<br />\n<b>Warning</b>:  ").append(function).append("(): Argument #")
-                    .append(parameter).append(" is not an array in <b>/var/www/stalker_portal/server/lib/restapi/v1/"
-                            + "restcommandaccountsubscription.class.php</b> on line <b>").append(line)
-                    .append("</b><br />\n");
+        for (int i = 0; i < functions.size(); i++) {
+            call.output.append("<br />\n<b>Warning</b>:  ").append(functions.get(i)).append("() expects parameter ")
+                    .append(parameters.get(i)).append(" to be array, string given in <b>/var/www/stalker_portal/"
+                            + "server/lib/restapi/v1/restcommandaccountsubscription.class.php</b> on line <b>")
+                    .append(lines.get(i)).append("</b><br />\n");
         }
-        return List.of();
+        return null;
     }
 
     private static List<String> difference(List<String> from, List<String> remove) {
@@ -828,26 +845,8 @@ final class RestApi {
     }
 
     private Object createStb(Call call) {
-        if (call.data.isEmpty()) {
-            throw new ApiError("HTTP POST data is empty");
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (String key : List.of("mac", "login", "password", "status", "additional_services_on", "ls", "end_date",
-                "account_balance")) {
-            if (call.data.containsKey(key)) {
-                fields.put(key, call.data.get(key));
-            }
-        }
-        if (fields.isEmpty()) {
-            throw new ApiError("Insert data is empty");
-        }
-        if (!PhpValues.isEmpty(fields.get("mac"))) {
-            String mac = MacAddress.normalize(PhpValues.string(fields.get("mac")));
-            if (mac == null) {
-                throw new ApiError("Not valid mac address");
-            }
-            fields.put("mac", mac);
-        }
+        Map<String, Object> fields = acceptedFields(call, STB_FIELDS);
+        normalizeMacField(fields, "mac");
         if (PhpValues.isEmpty(fields.get("mac"))
                 && (PhpValues.isEmpty(fields.get("login")) || PhpValues.isEmpty(fields.get("password")))) {
             throw new ApiError("Login and password required");
@@ -943,15 +942,24 @@ final class RestApi {
     // ---- catalogue ----
 
     private Object tariffs(Call call) {
+        return oneOrAll(call, state.catalogue()::planById, state.catalogue().plans(), this::planInfo);
+    }
+
+    /**
+     * TARIFFS and SERVICES_PACKAGE: the first identifier cast to an integer picks one object (null if missing); 0,
+     * which is also what a non-numeric identifier becomes, lists them all.
+     */
+    private static <T> Object oneOrAll(Call call, LongFunction<Optional<T>> byId, List<T> all,
+                                       Function<T, Map<String, Object>> format) {
         long id = call.identifiers == null ? 0 : PhpValues.intval(call.firstId());
         if (id != 0) {
-            return state.catalogue().planById(id).map(this::planInfo).orElse(null);
+            return byId.apply(id).map(format).orElse(null);
         }
-        List<Object> plans = new ArrayList<>();
-        for (Catalogue.TariffPlan plan : state.catalogue().plans()) {
-            plans.add(planInfo(plan));
+        List<Object> list = new ArrayList<>(all.size());
+        for (T item : all) {
+            list.add(format.apply(item));
         }
-        return plans;
+        return list;
     }
 
     private Map<String, Object> planInfo(Catalogue.TariffPlan plan) {
@@ -985,15 +993,8 @@ final class RestApi {
     }
 
     private Object servicesPackage(Call call) {
-        long id = call.identifiers == null ? 0 : PhpValues.intval(call.firstId());
-        if (id != 0) {
-            return state.catalogue().packageById(id).map(RestApi::packageWithServices).orElse(null);
-        }
-        List<Object> packages = new ArrayList<>();
-        for (Catalogue.ServicePackage pkg : state.catalogue().packages()) {
-            packages.add(packageWithServices(pkg));
-        }
-        return packages;
+        return oneOrAll(call, state.catalogue()::packageById, state.catalogue().packages(),
+                RestApi::packageWithServices);
     }
 
     /** The simulator has no channels, films or modules: a package either covers "all" or lists nothing. */

@@ -14,8 +14,8 @@ public final class SimulatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         String port = System.getenv("MM_SIM_PORT");
-        SimulatorSettings settings = SimulatorSettings.defaults()
-                .withPort(port == null || port.isBlank() ? SimulatorSettings.DEFAULT_PORT : Integer.parseInt(port.strip()));
+        SimulatorSettings settings = SimulatorSettings.defaults().withPort(
+                port == null || port.isBlank() ? SimulatorSettings.DEFAULT_PORT : Integer.parseInt(port.strip()));
         MinistraSimulator simulator = MinistraSimulator.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,7 +32,8 @@ final class RawHttp {
     }
 
     /**
-     * Sends {@code requestLine}, the headers (a Host header is replaced, Connection: close added) and the body; reads
+     * Sends {@code requestLine}, the headers (a Host header is replaced, Connection: close added, Content-Length added
+     * for a body when missing) and the body; reads
      * until the server closes.
      */
     static Response exchange(int port, String requestLine, List<Map.Entry<String, String>> headers, byte[] body)
@@ -47,6 +48,9 @@ final class RawHttp {
                 if (!name.equals("host") && !name.equals("connection")) {
                     head.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
                 }
+            }
+            if (body.length > 0 && headers.stream().noneMatch(h -> h.getKey().equalsIgnoreCase("Content-Length"))) {
+                head.append("Content-Length: ").append(body.length).append("\r\n");
             }
             head.append("Connection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();
