@@ -8,6 +8,7 @@ import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
+import dev.ministramanager.stb.StbConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -38,6 +39,7 @@ public final class Application {
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
         main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
+        main.configure().addConfiguration(StbConfiguration.class);
         
         
         main.addMainListener(new MainListenerSupport() {

@@ -31,6 +31,7 @@ public class StbCommands {
 
     /** Exchange variable holding the {@link StbCommandPlan} of the command in progress. */
     public static final String PLAN = "stbPlan";
+    private static final String BULK_LOGIN = "stbBulkLogin";
 
     private final JdbcTemplate jdbc;
     private final AuditTrail audit;
@@ -81,8 +82,9 @@ public class StbCommands {
 
     /** One item of a bulk command: the body is the login. */
     public void planBulkItem(Exchange exchange) {
-        exchange.setVariable(PLAN, planFor(exchange.getVariable("stbBulkCompany", Long.class),
-                exchange.getMessage().getBody(String.class), exchange.getVariable("stbBulkCommand", StbCommand.class),
+        String login = exchange.getMessage().getBody(String.class);
+        exchange.setVariable(BULK_LOGIN, login);
+        exchange.setVariable(PLAN, planFor(exchange.getVariable("stbBulkCompany", Long.class), login, exchange.getVariable("stbBulkCommand", StbCommand.class),
                 exchange.getVariable("stbBulkOptions", StbCommandOptions.class),
                 exchange.getVariable(ApiGate.ACTOR, String.class)));
     }
@@ -198,7 +200,7 @@ public class StbCommands {
     public Map<String, Object> bulkItemFailed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Map<String, Object> item = new LinkedHashMap<>();
-        item.put("login", exchange.getMessage().getBody(String.class));
+        item.put("login", exchange.getVariable(BULK_LOGIN, String.class));
         item.put("outcome", "failed");
         ProblemException problem = ApiResponses.problemOf(cause);
         item.put("status", problem == null ? 500 : problem.status());
