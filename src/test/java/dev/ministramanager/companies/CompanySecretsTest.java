@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A company's Ministra password is encrypted at rest, never answered, never audited and never logged; neither are
- * API tokens. The whole run of this class is captured and scanned.
+ * API tokens or API user passwords. The whole run of this class is captured and scanned.
  */
 class CompanySecretsTest {
 
     private static final String MINISTRA_PASSWORD = "Ministra-Pa55-do-not-leak";
     private static final String NEW_PASSWORD = "Rotated-Ministra-Pa55-never-seen";
+    private static final String USER_PASSWORD = "api-user-password-not-for-logs";
     private static CapturedLogs logs;
     private static TestDatabase database;
     private static ServiceUnderTest service;
@@ -93,8 +94,21 @@ class CompanySecretsTest {
                     .doesNotContain(MINISTRA_PASSWORD).doesNotContain(NEW_PASSWORD);
         }
 
+        ApiAnswer user = service.post("/users", ServiceUnderTest.ADMIN_TOKEN, """
+                {"username":"leak.check","role":"viewer","password":"%s","companies":[%d]}"""
+                .formatted(USER_PASSWORD, id));
+        String userToken = user.json().get("token").asText();
+        assertThat(service.get("/companies", userToken).status()).isEqualTo(200);
+        assertThat(service.get("/companies", userToken + "x").status()).isEqualTo(401);
+        String rotated = service.post("/users/leak.check/token", ServiceUnderTest.ADMIN_TOKEN, null).json()
+                .get("token").asText();
+        assertThat(service.get("/users/leak.check", ServiceUnderTest.ADMIN_TOKEN).body())
+                .doesNotContain(USER_PASSWORD).doesNotContain(userToken).doesNotContain(rotated);
+
         assertThat(logs.lineCount()).isPositive();
         assertThat(logs.text()).doesNotContain(MINISTRA_PASSWORD).doesNotContain(NEW_PASSWORD)
-                .doesNotContain(ServiceUnderTest.ADMIN_TOKEN).doesNotContain(ServiceUnderTest.SECRET_KEY);
+                .doesNotContain(ServiceUnderTest.ADMIN_TOKEN).doesNotContain(ServiceUnderTest.SECRET_KEY)
+                .doesNotContain(USER_PASSWORD).doesNotContain(userToken.substring(20))
+                .doesNotContain(rotated.substring(20));
     }
 }
