@@ -44,12 +44,7 @@ class KnownTariffGuardrailTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        TariffFixtures.closeAll(service, database);
     }
 
     @Test

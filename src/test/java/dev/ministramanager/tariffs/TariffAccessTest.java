@@ -37,12 +37,7 @@ class TariffAccessTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        TariffFixtures.closeAll(service, database);
     }
 
     @Test

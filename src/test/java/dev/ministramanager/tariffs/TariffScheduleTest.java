@@ -47,15 +47,7 @@ class TariffScheduleTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {second, first, database, logs}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
+        TariffFixtures.closeAll(second, first, database, logs);
     }
 
     @Test

@@ -36,12 +36,7 @@ class TariffSyncH2Test {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        TariffFixtures.closeAll(service, database);
     }
 
     @Test

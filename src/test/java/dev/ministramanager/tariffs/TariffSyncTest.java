@@ -54,12 +54,7 @@ class TariffSyncTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        TariffFixtures.closeAll(service, database);
     }
 
     private static long newCompany(MinistraSimulator ministra) {
