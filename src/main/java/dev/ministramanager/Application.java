@@ -7,8 +7,10 @@ import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
+import dev.ministramanager.scheduling.SchedulingConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.stb.StbConfiguration;
+import dev.ministramanager.tariffs.TariffsConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -40,8 +42,8 @@ public final class Application {
         main.configure().addConfiguration(CompanyConfiguration.class);
         main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
         main.configure().addConfiguration(StbConfiguration.class);
-        
-        
+        main.configure().addConfiguration(SchedulingConfiguration.class);
+        main.configure().addConfiguration(TariffsConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport main) {

@@ -7,6 +7,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraRequests;
 import dev.ministramanager.ministra.MinistraResponses;
 import dev.ministramanager.security.SecretCipher;
+import dev.ministramanager.tariffs.ActiveTariffPlans;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -24,8 +25,8 @@ public class CompanyConfiguration implements CamelConfiguration {
                 SecretCipher.class), audit);
         registry.bind("companies", companies);
         registry.bind("connectionTests", new ConnectionTests(companies, audit));
-        registry.bind("ministraRequests", new MinistraRequests(companies, Integer.parseInt(
-                camel.resolvePropertyPlaceholders("{{mm.ministra.connections-per-company}}"))));
+        registry.bind("ministraRequests", new MinistraRequests(companies, new ActiveTariffPlans(dataSource),
+                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.ministra.connections-per-company}}"))));
         registry.bind("ministraResponses", new MinistraResponses(json));
     }
 }

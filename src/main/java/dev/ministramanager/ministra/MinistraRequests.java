@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import org.apache.camel.Exchange;
@@ -22,16 +23,22 @@ public class MinistraRequests {
     public static final String STARTED_NANOS = "ministraStartedNanos";
     public static final String REQUEST = "ministraRequest";
 
+    /** Account form fields that name a tariff plan by its external id. */
+    private static final Set<String> TARIFF_FIELDS = Set.of("tariff_plan", "tariff_instead_expired");
+
     private final MinistraTargets targets;
+    private final KnownTariffs tariffs;
     private final int connectionsPerCompany;
 
-    public MinistraRequests(MinistraTargets targets, int connectionsPerCompany) {
+    public MinistraRequests(MinistraTargets targets, KnownTariffs tariffs, int connectionsPerCompany) {
         this.targets = targets;
+        this.tariffs = tariffs;
         this.connectionsPerCompany = connectionsPerCompany;
     }
 
     public void prepare(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         MinistraRequest request = exchange.getMessage().getMandatoryBody(MinistraRequest.class);
+        checkTariffs(request);
         MinistraTarget target = targets.of(request.companyId());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -55,6 +62,28 @@ public class MinistraRequests {
             message.setBody(formEncode(request.form()));
         }
         exchange.setVariable(STARTED_NANOS, System.nanoTime());
+    }
+
+    /**
+     * Known-tariff guardrail: every plan an account write names must be an active plan of the company, because
+     * Ministra stores an unknown one as "no plan" (the default plan) without an error; and an empty
+     * {@code tariff_plan} on PUT is an SQL error on the server.
+     */
+    void checkTariffs(MinistraRequest request) {
+        for (String field : TARIFF_FIELDS) {
+            for (String externalId : request.form().getOrDefault(field, List.of())) {
+                if (externalId.isEmpty()) {
+                    if (field.equals("tariff_plan") && request.method().equals("PUT")) {
+                        throw MinistraFailure.guardrail("Refusing an empty tariff_plan on PUT: Ministra fails"
+                                + " with an SQL error; leave the field out to keep the plan");
+                    }
+                } else if (!tariffs.isActivePlan(request.companyId(), externalId)) {
+                    throw MinistraFailure.guardrail("Refusing " + field + " '" + externalId + "': not an active"
+                            + " tariff plan of company " + request.companyId() + " (Ministra would silently use"
+                            + " its default plan); sync the tariffs if the plan is new");
+                }
+            }
+        }
     }
 
     private static String path(MinistraRequest request) {

@@ -26,7 +26,9 @@ record Catalogue(List<ServicePackage> packages, List<TariffPlan> plans) {
     record PlanPackage(ServicePackage servicePackage, boolean optional) {
     }
 
-    record TariffPlan(String id, String externalId, String name, String userDefault, List<PlanPackage> packages) {
+    /** {@code daysToExpires} is null when the plan has no such column (Ministra before 5.5): then it is not sent. */
+    record TariffPlan(String id, String externalId, String name, String userDefault, String daysToExpires,
+                      List<PlanPackage> packages) {
 
         boolean isDefault() {
             return "1".equals(userDefault);
@@ -45,9 +47,9 @@ record Catalogue(List<ServicePackage> packages, List<TariffPlan> plans) {
                 "periodic", "0", "5.00");
         ServicePackage movies = new ServicePackage("3", "movies", "Movies", "Video club", "video", "1",
                 "periodic", "0", "3.00");
-        TariffPlan basic = new TariffPlan("1", "basic", "Basic", "1",
+        TariffPlan basic = new TariffPlan("1", "basic", "Basic", "1", null,
                 List.of(new PlanPackage(baseTv, false), new PlanPackage(sport, true)));
-        TariffPlan premium = new TariffPlan("2", "premium", "Premium", "0",
+        TariffPlan premium = new TariffPlan("2", "premium", "Premium", "0", null,
                 List.of(new PlanPackage(baseTv, false), new PlanPackage(sport, false), new PlanPackage(movies, true)));
         return new Catalogue(List.of(baseTv, sport, movies), List.of(basic, premium));
     }
@@ -63,8 +65,9 @@ record Catalogue(List<ServicePackage> packages, List<TariffPlan> plans) {
     /**
      * {@code {"packages":[{"id":1,"external_id":"base_tv","name":"Base TV","description":"","type":"tv",
      * "all_services":1,"service_type":"periodic","rent_duration":0,"price":"0.00"}],
-     * "plans":[{"id":1,"external_id":"basic","name":"Basic","user_default":1,
-     * "packages":[{"id":1,"optional":0}]}]}}; every value may be a string or a number.
+     * "plans":[{"id":1,"external_id":"basic","name":"Basic","user_default":1,"days_to_expires":30,
+     * "packages":[{"id":1,"optional":0}]}]}}; every value may be a string or a number; a plan without
+     * {@code days_to_expires} is listed without it, as by Ministra before 5.5.
      */
     static Catalogue fromJson(String json) {
         JsonObject root = new JsonObject(json);
@@ -92,9 +95,10 @@ record Catalogue(List<ServicePackage> packages, List<TariffPlan> plans) {
                         || "true".equals(text(member, "optional", "0"))));
             }
             String userDefault = text(plan, "user_default", "0");
+            Object daysToExpires = plan.getValue("days_to_expires");
             plans.add(new TariffPlan(text(plan, "id", null), text(plan, "external_id", ""), text(plan, "name", ""),
                     "true".equals(userDefault) ? "1" : "false".equals(userDefault) ? "0" : userDefault,
-                    List.copyOf(members)));
+                    daysToExpires == null ? null : String.valueOf(daysToExpires), List.copyOf(members)));
         }
         return new Catalogue(List.copyOf(byId.values()), List.copyOf(plans));
     }

@@ -21,6 +21,7 @@ final class ControlApi {
     static final String INDEX = """
             GET    /_sim                          this list
             POST   /_sim/reset                    seed catalogue, no accounts/events/faults, empty write log
+            PUT    /_sim/catalogue                {"packages":[{"id":1,"external_id":"base_tv","name":"Base TV","type":"tv","price":"0.00"}],"plans":[{"id":1,"external_id":"basic","name":"Basic","user_default":1,"packages":[{"id":1,"optional":0}]}]}
             GET    /_sim/config                   the server switches
             POST   /_sim/config                   {"enable_internal_billing":true,"allow_multiple_stb_update":false,"watchdog_timeout":120}
             GET    /_sim/accounts                 every row, with internal id and pending events
@@ -66,6 +67,13 @@ final class ControlApi {
                 if (method == HttpMethod.POST) {
                     simulator.reset();
                     reply(request, 200, new JsonObject().put("reset", true));
+                    return;
+                }
+            }
+            case "catalogue" -> {
+                if (method == HttpMethod.PUT) {
+                    simulator.replaceCatalogue(input.encode());
+                    reply(request, 200, new JsonObject().put("replaced", true));
                     return;
                 }
             }

@@ -56,6 +56,8 @@ public final class MinistraSimulator implements AutoCloseable {
     private final Devices devices;
     private final ControlApi control;
     private final List<WriteLogEntry> writeLog = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, java.util.concurrent.atomic.LongAdder> requestTally =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
     private final ArrayDeque<Runnable> waitingForWorker = new ArrayDeque<>();
     private int workersBusy;
@@ -116,6 +118,32 @@ public final class MinistraSimulator implements AutoCloseable {
             state.reset(seedCatalogue(), settings);
         }
         writeLog.clear();
+        requestTally.clear();
+    }
+
+    /**
+     * Replaces the tariff plans and packages, as an operator editing them in the admin panel would; accounts keep
+     * their plan ids (a plan id that no longer exists reads back as the default plan, as on the real server).
+     * {@code json} has the shape of {@code Catalogue.fromJson}; {@link #reset()} brings back the seed catalogue.
+     */
+    public void replaceCatalogue(String json) {
+        Catalogue catalogue = Catalogue.fromJson(json);
+        synchronized (state) {
+            state.catalogue(catalogue);
+        }
+    }
+
+    /**
+     * How many requests to the Ministra API arrived with this method for this resource since the last reset,
+     * faulted ones included (reads are not in the write log).
+     */
+    public long requestCount(String method, String resource) {
+        java.util.concurrent.atomic.LongAdder count = requestTally.get(tallyKey(method, resource));
+        return count == null ? 0 : count.sum();
+    }
+
+    private static String tallyKey(String method, String resource) {
+        return method.toUpperCase(java.util.Locale.ROOT) + " " + resource.toLowerCase(java.util.Locale.ROOT);
     }
 
     public Faults faults() {
@@ -363,6 +391,10 @@ public final class MinistraSimulator implements AutoCloseable {
             return;
         }
         RestApi.Route route = RestApi.route(relative, request.query());
+        if (route.resource() != null) {
+            requestTally.computeIfAbsent(tallyKey(request.method().name(), route.resource()),
+                    key -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
         Faults.Plan plan = faults.plan(request.method().name(), route.resource());
         Context context = vertx.getOrCreateContext();
         AtomicBoolean released = new AtomicBoolean(plan.capacity() == 0);

@@ -68,6 +68,10 @@ final class MinistraState {
         return catalogue;
     }
 
+    void catalogue(Catalogue replacement) {
+        catalogue = replacement;
+    }
+
     boolean internalBilling() {
         return internalBilling;
     }

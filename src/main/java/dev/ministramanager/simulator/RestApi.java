@@ -968,6 +968,9 @@ final class RestApi {
         info.put("external_id", plan.externalId());
         info.put("name", plan.name());
         info.put("user_default", plan.userDefault());
+        if (plan.daysToExpires() != null) {
+            info.put("days_to_expires", plan.daysToExpires());
+        }
         List<Object> packages = new ArrayList<>();
         for (Catalogue.PlanPackage member : plan.packages()) {
             Map<String, Object> pkg = packageInfo(member.servicePackage());

@@ -1,0 +1,192 @@
+package dev.ministramanager.tariffs;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.http.ProblemException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * The read side of the tariff catalogue: plans with their packages and accounts, and the sync history. Every query
+ * is limited to the companies the caller may see; a plan or run of another company is "not found".
+ */
+public class TariffPlans {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 500;
+
+    private static final String PLAN_COLUMNS = "t.id, t.company_id, t.external_id, t.remote_id, t.name,"
+            + " t.user_default, t.days_to_expires, t.archived_at, t.created_at, t.updated_at";
+    private static final String RUN_COLUMNS = "r.id, r.company_id, r.run_trigger, r.actor, r.scheduled_for,"
+            + " r.started_at, r.finished_at, r.outcome, r.attempts, r.created, r.updated, r.archived, r.unchanged,"
+            + " r.skipped, r.error_kind, r.error_detail";
+
+    private final NamedParameterJdbcTemplate named;
+
+    public TariffPlans(DataSource dataSource) {
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+    }
+
+    /** {@code GET /tariffs[?company=<id>][&status=active|archived]} */
+    public List<Map<String, Object>> list(List<Long> companyIds, Long companyId, String status) {
+        MapSqlParameterSource params = scope(companyIds, companyId);
+        return named.query("SELECT " + PLAN_COLUMNS + " FROM tariff_plan t WHERE t.company_id IN (:ids)"
+                        + statusFilter(status) + " ORDER BY t.company_id, t.external_id", params,
+                (rs, i) -> plan(rs));
+    }
+
+    /** {@code GET /tariffs/{id}}: the plan with its packages and how many active accounts are on it. */
+    public Map<String, Object> get(List<Long> companyIds, String id) {
+        Map<String, Object> plan = find(companyIds, id);
+        MapSqlParameterSource params = new MapSqlParameterSource("plan", plan.get("id"));
+        plan.put("packages", named.query("SELECT external_id, remote_id, name, type, price, optional, position"
+                + " FROM tariff_package WHERE tariff_plan_id = :plan ORDER BY position", params, (rs, i) -> {
+                    Map<String, Object> pkg = new LinkedHashMap<>();
+                    pkg.put("externalId", rs.getString("external_id"));
+                    pkg.put("remoteId", rs.getString("remote_id"));
+                    pkg.put("name", rs.getString("name"));
+                    pkg.put("type", rs.getString("type"));
+                    pkg.put("price", rs.getBigDecimal("price"));
+                    pkg.put("optional", rs.getBoolean("optional"));
+                    return pkg;
+                }));
+        plan.put("activeAccounts", named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan"
+                + " AND status = 'active'", params, Long.class));
+        return plan;
+    }
+
+    /** {@code GET /tariffs/{id}/accounts?limit=&offset=}: the accounts on the plan, by login. */
+    public Map<String, Object> accounts(List<Long> companyIds, String id, String limit, String offset) {
+        Map<String, Object> plan = find(companyIds, id);
+        int pageSize = number("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE);
+        int skip = number("offset", offset, 0, 0, Integer.MAX_VALUE);
+        MapSqlParameterSource params = new MapSqlParameterSource("plan", plan.get("id"))
+                .addValue("limit", pageSize).addValue("offset", skip);
+        List<Map<String, Object>> items = named.query("SELECT id, login, account_number, full_name, status, stb_mac,"
+                + " expires_at FROM account WHERE tariff_plan_id = :plan ORDER BY login_key, id"
+                + " LIMIT :limit OFFSET :offset", params, (rs, i) -> {
+                    Map<String, Object> account = new LinkedHashMap<>();
+                    account.put("id", rs.getLong("id"));
+                    account.put("login", rs.getString("login"));
+                    account.put("accountNumber", rs.getString("account_number"));
+                    account.put("fullName", rs.getString("full_name"));
+                    account.put("status", rs.getString("status"));
+                    account.put("stbMac", rs.getString("stb_mac"));
+                    account.put("expiresAt", rs.getObject("expires_at", OffsetDateTime.class));
+                    return account;
+                });
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("tariffId", plan.get("id"));
+        page.put("tariffStatus", plan.get("status"));
+        page.put("total", named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan", params,
+                Long.class));
+        page.put("limit", pageSize);
+        page.put("offset", skip);
+        page.put("items", items);
+        return page;
+    }
+
+    /** {@code GET /tariffs/sync-runs[?company=<id>][&limit=]}: newest first. */
+    public List<Map<String, Object>> syncRuns(List<Long> companyIds, Long companyId, String limit) {
+        MapSqlParameterSource params = scope(companyIds, companyId)
+                .addValue("limit", number("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE));
+        return named.query("SELECT " + RUN_COLUMNS + " FROM tariff_sync_run r WHERE r.company_id IN (:ids)"
+                + " ORDER BY r.id DESC LIMIT :limit", params, (rs, i) -> run(rs));
+    }
+
+    Map<String, Object> run(long id) {
+        return named.query("SELECT " + RUN_COLUMNS + " FROM tariff_sync_run r WHERE r.id = :id",
+                new MapSqlParameterSource("id", id), (rs, i) -> run(rs)).get(0);
+    }
+
+    private Map<String, Object> find(List<Long> companyIds, String id) {
+        long planId;
+        try {
+            planId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ProblemException.notFound("Tariff plan '" + id + "' not found.");
+        }
+        return named.query("SELECT " + PLAN_COLUMNS + " FROM tariff_plan t WHERE t.id = :id AND t.company_id IN"
+                        + " (:ids)", new MapSqlParameterSource("id", planId).addValue("ids", companyIds),
+                (rs, i) -> plan(rs)).stream().findFirst()
+                .orElseThrow(() -> ProblemException.notFound("Tariff plan " + planId + " not found."));
+    }
+
+    private static MapSqlParameterSource scope(List<Long> companyIds, Long companyId) {
+        return new MapSqlParameterSource("ids", companyId == null ? companyIds : List.of(companyId));
+    }
+
+    private static String statusFilter(String status) {
+        if (status == null || status.isEmpty()) {
+            return "";
+        }
+        return switch (status) {
+            case "active" -> " AND t.archived_at IS NULL";
+            case "archived" -> " AND t.archived_at IS NOT NULL";
+            default -> throw ProblemException.invalidField("status", "The status parameter must be active or"
+                    + " archived.");
+        };
+    }
+
+    private static int number(String field, String raw, int fallback, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidField(field, "The " + field + " parameter must be a number from " + min
+                + " to " + max + ".");
+    }
+
+    private static Map<String, Object> plan(ResultSet rs) throws SQLException {
+        Map<String, Object> plan = new LinkedHashMap<>();
+        OffsetDateTime archivedAt = rs.getObject("archived_at", OffsetDateTime.class);
+        plan.put("id", rs.getLong("id"));
+        plan.put("companyId", rs.getLong("company_id"));
+        plan.put("externalId", rs.getString("external_id"));
+        plan.put("remoteId", rs.getString("remote_id"));
+        plan.put("name", rs.getString("name"));
+        plan.put("userDefault", rs.getBoolean("user_default"));
+        plan.put("daysToExpires", rs.getObject("days_to_expires", Integer.class));
+        plan.put("status", archivedAt == null ? "active" : "archived");
+        plan.put("archivedAt", archivedAt);
+        plan.put("createdAt", rs.getObject("created_at", OffsetDateTime.class));
+        plan.put("updatedAt", rs.getObject("updated_at", OffsetDateTime.class));
+        return plan;
+    }
+
+    private static Map<String, Object> run(ResultSet rs) throws SQLException {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("id", rs.getLong("id"));
+        run.put("companyId", rs.getLong("company_id"));
+        run.put("trigger", rs.getString("run_trigger"));
+        run.put("actor", rs.getString("actor"));
+        run.put("scheduledFor", rs.getObject("scheduled_for", OffsetDateTime.class));
+        run.put("startedAt", rs.getObject("started_at", OffsetDateTime.class));
+        run.put("finishedAt", rs.getObject("finished_at", OffsetDateTime.class));
+        run.put("outcome", rs.getString("outcome"));
+        run.put("attempts", rs.getInt("attempts"));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (String count : List.of("created", "updated", "archived", "unchanged", "skipped")) {
+            counts.put(count, rs.getInt(count));
+        }
+        run.put("counts", counts);
+        String errorKind = rs.getString("error_kind");
+        run.put("error", errorKind == null ? null : Map.of("kind", errorKind, "detail",
+                String.valueOf(rs.getString("error_detail"))));
+        return run;
+    }
+}

@@ -1,0 +1,180 @@
+package dev.ministramanager.tariffs;
+
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.ministra.MinistraFailure;
+import dev.ministramanager.ministra.MinistraRequest;
+import dev.ministramanager.ministra.MinistraResult;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+
+/**
+ * The steps of the {@code tariffs-sync} route: record the run, fetch the company's listing through the one Ministra
+ * client (retrying transient failures with backoff), apply it, and record how the run ended in the sync history, the
+ * audit trail and the metrics, whatever happened.
+ */
+public class TariffSync {
+
+    public static final String SCHEDULE = "schedule";
+    public static final String USER = "user";
+    static final String SCHEDULER_ACTOR = "scheduler";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TariffSync.class);
+
+    /** How often and how patiently a transient failure of the listing call is retried within one run. */
+    public record RetryPolicy(int attempts, Duration firstDelay, double multiplier, Duration maxDelay) {
+
+        Duration delayBefore(int attempt) {
+            double millis = firstDelay.toMillis() * Math.pow(multiplier, attempt - 2);
+            return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TariffCatalogue catalogue;
+    private final ProducerTemplate ministra;
+    private final RetryPolicy retry;
+    private final AuditTrail audit;
+    private final TariffSyncMetrics metrics;
+    private final TariffPlans plans;
+
+    TariffSync(DataSource dataSource, TariffCatalogue catalogue, ProducerTemplate ministra, RetryPolicy retry,
+               AuditTrail audit, TariffSyncMetrics metrics, TariffPlans plans) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.catalogue = catalogue;
+        this.ministra = ministra;
+        this.retry = retry;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.plans = plans;
+    }
+
+    /** The companies the scheduled sync covers. */
+    public List<Long> enabledCompanies() {
+        return jdbc.queryForList("SELECT id FROM company WHERE enabled = TRUE ORDER BY id", Long.class);
+    }
+
+    /** An on-demand sync needs the company enabled, as the scheduled one only covers enabled companies. */
+    public void requireEnabled(long companyId) {
+        Boolean enabled = jdbc.queryForObject("SELECT enabled FROM company WHERE id = ?", Boolean.class, companyId);
+        if (!Boolean.TRUE.equals(enabled)) {
+            throw ProblemException.conflict("enabled", "Company " + companyId + " is disabled; enable it to sync"
+                    + " its tariffs.");
+        }
+    }
+
+    /**
+     * Records the start of a run. For a scheduled run, null when this company's sync for the same firing is already
+     * recorded (a second node that fired the same trigger); the run is then not repeated.
+     */
+    public SyncRun start(long companyId, String trigger, String actor, Date scheduledFor) {
+        String who = SCHEDULE.equals(trigger) ? SCHEDULER_ACTOR : actor;
+        OffsetDateTime now = OffsetDateTime.now();
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        try {
+            jdbc.update(connection -> {
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO tariff_sync_run (company_id,"
+                        + " run_trigger, actor, scheduled_for, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')",
+                        new String[] {"id"});
+                insert.setLong(1, companyId);
+                insert.setString(2, trigger);
+                insert.setString(3, who);
+                insert.setTimestamp(4, scheduledFor == null ? null : new Timestamp(scheduledFor.getTime()));
+                insert.setObject(5, now);
+                return insert;
+            }, key);
+        } catch (DuplicateKeyException alreadyRun) {
+            LOG.warn("Tariff sync of company {} for the firing at {} already ran; not repeating it", companyId,
+                    scheduledFor.toInstant());
+            return null;
+        }
+        return new SyncRun(key.getKey().longValue(), companyId, trigger, who, now);
+    }
+
+    /** {@code GET tariffs} through {@code direct:ministra-call}; transient failures are retried with backoff. */
+    public MinistraResult fetch(SyncRun run) throws InterruptedException {
+        MinistraRequest request = MinistraRequest.get(run.companyId(), "tariffs");
+        while (true) {
+            run.attempted();
+            try {
+                return ministra.requestBody("direct:ministra-call", request, MinistraResult.class);
+            } catch (CamelExecutionException e) {
+                if (!(e.getCause() instanceof MinistraFailure failure)) {
+                    throw e;
+                }
+                if (!failure.kind().isTransient() || run.attempts() >= retry.attempts()) {
+                    throw failure;
+                }
+                Duration delay = retry.delayBefore(run.attempts() + 1);
+                LOG.warn("Tariff listing of company {} failed ({}), attempt {} of {}; retrying in {} ms",
+                        run.companyId(), failure.kind().id(), run.attempts(), retry.attempts(), delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+        }
+    }
+
+    public void apply(SyncRun run, MinistraResult answer) {
+        TariffCatalogue.Changes changes = catalogue.apply(run.companyId(), TariffListing.read(answer));
+        run.succeeded(changes.counts());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("created", changes.created());
+        details.put("updated", changes.updated());
+        details.put("restored", changes.restored());
+        details.put("archived", changes.archived());
+        details.put("unchanged", changes.counts().unchanged());
+        record(run, details);
+    }
+
+    /** The listing could not be fetched or must not be applied: nothing changed; classify why. */
+    public void failed(SyncRun run, Exception cause) {
+        if (cause instanceof MinistraFailure failure) {
+            run.ended(SyncRun.Outcome.FAILED, failure.kind().id(), failure.getMessage());
+        } else if (cause instanceof CatalogueRefused refused) {
+            run.ended(refused.isHeld() ? SyncRun.Outcome.HELD : SyncRun.Outcome.FAILED, refused.reason(),
+                    refused.getMessage());
+        } else {
+            LOG.error("Tariff sync of company {} failed unexpectedly", run.companyId(), cause);
+            run.ended(SyncRun.Outcome.FAILED, "internal_error", "The sync failed on our side; it has been logged.");
+        }
+        LOG.warn("Tariff sync of company {} {}: {} - {}", run.companyId(), run.outcome().id(), run.errorKind(),
+                run.errorDetail());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("error", run.errorKind());
+        details.put("detail", run.errorDetail());
+        record(run, details);
+    }
+
+    /** Stores the run's end; the answer of an on-demand sync. */
+    public Map<String, Object> finish(SyncRun run) {
+        SyncRun.Counts counts = run.counts();
+        jdbc.update("UPDATE tariff_sync_run SET finished_at = ?, outcome = ?, attempts = ?, created = ?, updated = ?,"
+                        + " archived = ?, unchanged = ?, skipped = ?, error_kind = ?, error_detail = ? WHERE id = ?",
+                OffsetDateTime.now(), run.outcome().id(), run.attempts(), counts.created(), counts.updated(),
+                counts.archived(), counts.unchanged(), counts.skipped(), run.errorKind(), run.errorDetail(), run.id());
+        metrics.recorded(run);
+        return plans.run(run.id());
+    }
+
+    private void record(SyncRun run, Map<String, Object> details) {
+        details.put("trigger", run.trigger());
+        details.put("attempts", run.attempts());
+        audit.record(run.actor(), run.companyId(), "tariff_sync", String.valueOf(run.id()), "sync",
+                run.outcome().id(), details);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ministramanager.tariffs;
+
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.audit.AuditTrail;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+
+/** The tariff catalogue: its sync ({@code tariffSync}) and read side ({@code tariffPlans}). */
+public class TariffsConfiguration implements CamelConfiguration {
+
+    /** Each retry waits this many times longer than the one before (up to the maximum delay). */
+    private static final double BACKOFF_MULTIPLIER = 2.0;
+
+    @Override
+    public void configure(CamelContext camel) {
+        Registry registry = camel.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
+        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
+
+        double maxArchiveShare = Double.parseDouble(property(camel, "mm.tariffs.max-archive-share"));
+        if (!(maxArchiveShare >= 0 && maxArchiveShare <= 1)) {
+            throw new IllegalArgumentException("mm.tariffs.max-archive-share must be between 0 and 1");
+        }
+        TariffSync.RetryPolicy retry = new TariffSync.RetryPolicy(
+                Integer.parseInt(property(camel, "mm.tariffs.sync-attempts")),
+                Duration.ofMillis(Long.parseLong(property(camel, "mm.tariffs.sync-retry-delay-ms"))),
+                BACKOFF_MULTIPLIER,
+                Duration.ofMillis(Long.parseLong(property(camel, "mm.tariffs.sync-retry-max-delay-ms"))));
+        if (retry.attempts() < 1) {
+            throw new IllegalArgumentException("mm.tariffs.sync-attempts must be at least 1");
+        }
+
+        TariffPlans plans = new TariffPlans(dataSource);
+        TariffSyncMetrics metrics = new TariffSyncMetrics(camel, dataSource);
+        registry.bind("tariffPlans", plans);
+        registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare),
+                camel.createProducerTemplate(), retry, audit, metrics, plans));
+
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextStarted) {
+                    metrics.started();
+                }
+            }
+        });
+    }
+
+    private static String property(CamelContext camel, String key) {
+        return camel.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ministramanager.tariffs;
+
+import static dev.ministramanager.tariffs.TariffFixtures.companyOn;
+import static dev.ministramanager.tariffs.TariffFixtures.count;
+import static dev.ministramanager.tariffs.TariffFixtures.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The scheduled sync on a test schedule (every 2 s): two service nodes on one PostgreSQL database share Quartz's
+ * clustered job store, and each firing syncs each company once, on one node.
+ */
+@ExtendWith(SimulatorExtension.class)
+class TariffScheduleTest {
+
+    private static final Map<String, String> EVERY_TWO_SECONDS = Map.of(
+            "mm.tariffs.sync-cron", "0/2 * * * * ?",
+            "mm.tariffs.sync-time-zone", "Europe/Kyiv",
+            "mm.scheduler.cluster-checkin-interval-ms", "1000");
+
+    private static CapturedLogs logs;
+    private static TestDatabase database;
+    private static ServiceUnderTest first;
+    private static ServiceUnderTest second;
+
+    @BeforeAll
+    static void start() {
+        logs = CapturedLogs.install();
+        database = TestDatabase.postgres();
+        first = ServiceUnderTest.start(database, EVERY_TWO_SECONDS);
+        second = ServiceUnderTest.start(database, EVERY_TWO_SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        TariffFixtures.closeAll(second, first, database, logs);
+    }
+
+    @Test
+    void twoNodesOnOneDatabaseSyncEachCompanyOncePerFiring(MinistraSimulator ministra) throws Exception {
+        long company = companyOn(first, ministra, "Scheduled ISP");
+        ministra.reset();
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (finishedScheduledRuns(company) < 4 && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        second.close();
+        first.close();
+
+        List<Map<String, Object>> runs = rows(database, "SELECT scheduled_for, outcome, actor, created, unchanged"
+                + " FROM tariff_sync_run WHERE company_id = " + company + " ORDER BY scheduled_for");
+        assertThat(runs).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.get("outcome")).isEqualTo("succeeded");
+            assertThat(run.get("actor")).isEqualTo("scheduler");
+        });
+        assertThat(runs.stream().map(run -> run.get("scheduled_for")).distinct()).hasSameSizeAs(runs);
+        assertThat(runs.get(0).get("created")).isEqualTo(2);
+        assertThat(runs.get(runs.size() - 1).get("unchanged")).isEqualTo(2);
+        assertThat(ministra.requestCount("GET", "tariffs")).isEqualTo(runs.size());
+        assertThat(logs.text()).doesNotContain("already ran");
+        assertThat(count(database, "SELECT COUNT(DISTINCT instance_name) FROM qrtz_scheduler_state")).isEqualTo(2);
+        assertThat(rows(database, "SELECT trigger_group, trigger_name, time_zone_id FROM qrtz_cron_triggers"))
+                .containsExactly(Map.of("trigger_group", "tariffs", "trigger_name", "sync",
+                        "time_zone_id", "Europe/Kyiv"));
+        assertThat(count(database, "SELECT COUNT(*) FROM audit_event WHERE subject = 'tariff_sync' AND actor ="
+                + " 'scheduler' AND company_id = " + company)).isEqualTo(runs.size());
+    }
+
+    private static long finishedScheduledRuns(long company) {
+        return count(database, "SELECT COUNT(*) FROM tariff_sync_run WHERE run_trigger = 'schedule' AND"
+                + " finished_at IS NOT NULL AND company_id = " + company);
+    }
+}
