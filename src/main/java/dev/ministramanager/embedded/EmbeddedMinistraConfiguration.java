@@ -11,6 +11,8 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorSettings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +67,28 @@ public class EmbeddedMinistraConfiguration implements CamelConfiguration {
 
         Companies companies = camel.getRegistry().lookupByNameAndType("companies", Companies.class);
         if (!companies.anyExist()) {
-            companies.create(new NewCompany(DEMO_COMPANY, simulator.apiBaseUrl(), settings.apiUser(),
-                    settings.apiPassword(), null, null, true), "embedded-default");
+            long demo = (Long) companies.create(new NewCompany(DEMO_COMPANY, simulator.apiBaseUrl(),
+                    settings.apiUser(), settings.apiPassword(), null, null, true), "embedded-default").get("id");
             LOG.info("Created company '{}' on the embedded simulator", DEMO_COMPANY);
+            syncTariffsOnceStarted(camel, demo);
         }
+    }
+
+    /** The demo company's plans are copied right away, so that accounts can be provisioned at once. */
+    private static void syncTariffsOnceStarted(CamelContext camel, long companyId) {
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextStarted) {
+                    camel.createFluentProducerTemplate().to("direct:tariffs-sync")
+                            .withProcessor(exchange -> {
+                                exchange.setVariable("companyId", companyId);
+                                exchange.setVariable("trigger", "user");
+                                exchange.setVariable("actor", "embedded-default");
+                            })
+                            .asyncSend();
+                }
+            }
+        });
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedSimulatorTest {
 
     @Test
-    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt() {
+    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt() throws InterruptedException {
         int simulatorPort = ServiceUnderTest.freePort();
         try (TestDatabase database = TestDatabase.h2();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.simulator.enabled", "true",
@@ -29,6 +29,17 @@ class EmbeddedSimulatorTest {
             ApiAnswer connection = service.post("/companies/" + companies.get(0).get("id").asLong()
                     + "/test-connection", ServiceUnderTest.ADMIN_TOKEN, null);
             assertThat(connection.json().get("outcome").asText()).isEqualTo("ok");
+
+            long demo = companies.get(0).get("id").asLong();
+            JsonNode plans = null;
+            for (int attempt = 0; attempt < 50; attempt++) {
+                plans = service.get("/tariffs?company=" + demo, ServiceUnderTest.ADMIN_TOKEN).json();
+                if (plans.size() >= 2) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(plans.toString()).contains("basic").contains("premium");
 
             ApiAnswer boxes = service.send(service.request(
                     URI.create("http://127.0.0.1:" + simulatorPort + "/_sim/accounts"), null).GET());
