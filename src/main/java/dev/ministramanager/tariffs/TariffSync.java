@@ -86,6 +86,10 @@ public class TariffSync {
     public SyncRun start(long companyId, String trigger, String actor, Date scheduledFor) {
         String who = SCHEDULE.equals(trigger) ? SCHEDULER_ACTOR : actor;
         OffsetDateTime now = OffsetDateTime.now();
+        // no run lasts an hour (the retries are bounded): one still "running" after that lost its node
+        jdbc.update("UPDATE tariff_sync_run SET outcome = 'failed', finished_at = ?, error_kind = 'abandoned',"
+                + " error_detail = 'The node running this sync stopped before it finished' WHERE company_id = ?"
+                + " AND outcome = 'running' AND started_at < ?", now, companyId, now.minusHours(1));
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         try {
             jdbc.update(connection -> {

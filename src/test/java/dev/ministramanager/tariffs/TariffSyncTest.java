@@ -62,6 +62,22 @@ class TariffSyncTest {
     }
 
     @Test
+    void aRunLeftRunningByALostNodeIsMarkedAbandonedByTheNextSync(MinistraSimulator ministra) throws Exception {
+        long company = newCompany(ministra);
+        try (var connection = database.connect()) {
+            connection.createStatement().executeUpdate("INSERT INTO tariff_sync_run (company_id, run_trigger, actor,"
+                    + " started_at, outcome) VALUES (" + company + ", 'user', 'admin', CURRENT_TIMESTAMP - INTERVAL"
+                    + " '2 hours', 'running')");
+        }
+
+        assertThat(sync(service, company, ADMIN).json().get("outcome").asText()).isEqualTo("succeeded");
+
+        assertThat(rows(database, "SELECT outcome, error_kind FROM tariff_sync_run WHERE company_id = " + company
+                + " ORDER BY id")).extracting(row -> row.get("outcome") + "/" + row.get("error_kind"))
+                .containsExactly("failed/abandoned", "succeeded/null");
+    }
+
+    @Test
     void theFirstSyncCopiesPlansWithTheirPackages(MinistraSimulator ministra) {
         long company = newCompany(ministra);
 
