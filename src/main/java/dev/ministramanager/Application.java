@@ -7,7 +7,9 @@ import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
+import dev.ministramanager.reconciliation.ReconciliationConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
+import dev.ministramanager.status.StatusConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -38,6 +40,8 @@ public final class Application {
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
         main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
+        main.configure().addConfiguration(StatusConfiguration.class);
+        main.configure().addConfiguration(ReconciliationConfiguration.class);
         
         
         main.addMainListener(new MainListenerSupport() {
