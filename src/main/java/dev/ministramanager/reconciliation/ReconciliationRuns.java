@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.security.ApiGate;
+import dev.ministramanager.status.PageRequest;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -17,8 +18,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class ReconciliationRuns {
 
     private static final Set<String> KINDS = Set.of("missing_in_ministra", "only_in_ministra", "drift");
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
 
     private final JdbcTemplate jdbc;
 
@@ -76,9 +75,9 @@ public class ReconciliationRuns {
         if (kind != null && !KINDS.contains(kind)) {
             throw ProblemException.invalidField("kind", "kind must be one of " + KINDS + ".");
         }
-        long after = number(exchange, "after", 0, Long.MAX_VALUE);
-        int limit = (int) number(exchange, "limit", DEFAULT_LIMIT, MAX_LIMIT);
-        List<Object> arguments = new ArrayList<>(List.of(runId, after));
+        PageRequest paging = PageRequest.of(exchange);
+        int limit = paging.limit();
+        List<Object> arguments = new ArrayList<>(List.of(runId, paging.after()));
         if (kind != null) {
             arguments.add(kind);
         }
@@ -105,21 +104,5 @@ public class ReconciliationRuns {
         page.put("items", new ArrayList<>(shown));
         page.put("nextAfter", more ? shown.get(shown.size() - 1).get("id") : null);
         return page;
-    }
-
-    private static long number(Exchange exchange, String name, long fallback, long max) {
-        String raw = exchange.getMessage().getHeader(name, String.class);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= 0 && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalidField(name, name + " must be a number between 0 and " + max + ".");
     }
 }

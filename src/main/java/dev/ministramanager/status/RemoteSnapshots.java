@@ -3,6 +3,7 @@ package dev.ministramanager.status;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.status.BatchReads.Match;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,12 +46,16 @@ public class RemoteSnapshots {
             + " s.firmware, s.stb_type, s.stb_sn, s.stb_mac, s.last_active, s.ministra_status, s.tariff_plan,"
             + " s.login, s.full_name, s.phone, s.subscriptions, s.shared_rows, s.read_at, s.read_by)";
 
+    /** The snapshot columns compared to decide whether a snapshot changed, in {@link #snapshotRow} order. */
+    private static final String COMPARED_COLUMNS = "found, online, ip, firmware, stb_type, stb_sn, stb_mac,"
+            + " last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows";
+    private static final int COMPARED = 15;
+
     /** What storing one batch changed. */
     public record Stored(int found, int notFound, int transitions) {
     }
 
     private final JdbcTemplate jdbc;
-    private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transaction;
     private final AuditTrail audit;
     private final ObjectMapper json;
@@ -60,7 +63,6 @@ public class RemoteSnapshots {
 
     public RemoteSnapshots(DataSource dataSource, AuditTrail audit, ObjectMapper json, StatusMetrics metrics) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.audit = audit;
         this.json = json;
@@ -68,8 +70,8 @@ public class RemoteSnapshots {
     }
 
     /**
-     * Stores what one read found, in one transaction: the snapshots, and a transition (audited, counted) for each
-     * account whose known online state flipped.
+     * Stores what one read found, in one transaction: the snapshots (only the read time when nothing else changed),
+     * and a transition (audited, counted) for each account whose known online state flipped.
      */
     public Stored store(List<Match> matches, String source, String actor, Instant readAt) {
         if (matches.isEmpty()) {
@@ -79,24 +81,36 @@ public class RemoteSnapshots {
         matches.forEach(match -> ids.add(match.account().id()));
         Timestamp at = Timestamp.from(readAt);
         return transaction.execute(status -> {
-            Map<Long, Boolean> before = onlineStates(ids);
-            List<Object[]> rows = new ArrayList<>(matches.size());
+            Map<Long, Object[]> before = previous(ids);
+            List<Object[]> changed = new ArrayList<>();
+            List<Long> unchanged = new ArrayList<>();
             List<Object[]> transitions = new ArrayList<>();
             int found = 0;
             for (Match match : matches) {
                 RemoteAccount row = match.row();
-                rows.add(snapshotRow(match, row, at, source));
+                Object[] snapshot = snapshotRow(match, row, at, source);
+                Object[] stored = before.get(match.account().id());
+                if (stored != null && Arrays.equals(stored, 0, COMPARED, snapshot, 2, 2 + COMPARED)) {
+                    unchanged.add(match.account().id());
+                } else {
+                    changed.add(snapshot);
+                }
                 if (row == null) {
                     continue;
                 }
                 found++;
-                Boolean previous = before.get(match.account().id());
+                Boolean previous = stored == null ? null : (Boolean) stored[1];
                 if (previous != null && row.online() != null && !previous.equals(row.online())) {
                     transitions.add(new Object[] {match.account().id(), match.account().companyId(), at,
                         state(previous), state(row.online()), source});
                 }
             }
-            jdbc.batchUpdate(MERGE, rows);
+            // a snapshot that did not change only gets its read time: one statement for the whole batch
+            if (!unchanged.isEmpty()) {
+                jdbc.update("UPDATE account_remote_state SET read_at = ?, read_by = ? WHERE account_id IN ("
+                        + literals(unchanged) + ")", at, source);
+            }
+            jdbc.batchUpdate(MERGE, changed);
             if (!transitions.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
                         + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
@@ -145,13 +159,31 @@ public class RemoteSnapshots {
         return view;
     }
 
-    private Map<Long, Boolean> onlineStates(List<Long> ids) {
-        Map<Long, Boolean> states = new HashMap<>(ids.size() * 2);
-        named.query("SELECT account_id, online FROM account_remote_state WHERE account_id IN (:ids)",
-                new MapSqlParameterSource("ids", ids), rs -> {
-                    states.put(rs.getLong(1), (Boolean) rs.getObject(2));
+    /**
+     * The stored snapshots of these accounts, as the compared columns of {@link #snapshotRow} (from {@code found}).
+     * The ids go into the statement as literals (numbers we read ourselves): with one bind parameter per id,
+     * PostgreSQL caches a generic plan made while the table was still small (a sequential scan) and keeps it while
+     * the table grows to the whole fleet, which made a 100 000-account refresh take minutes.
+     */
+    private Map<Long, Object[]> previous(List<Long> ids) {
+        Map<Long, Object[]> stored = new HashMap<>(ids.size() * 2);
+        jdbc.query("SELECT account_id, " + COMPARED_COLUMNS + " FROM account_remote_state WHERE account_id IN ("
+                + literals(ids) + ")", rs -> {
+                    Object[] values = new Object[COMPARED];
+                    for (int i = 0; i < COMPARED; i++) {
+                        values[i] = rs.getObject(i + 2);
+                    }
+                    stored.put(rs.getLong(1), values);
                 });
-        return states;
+        return stored;
+    }
+
+    private static String literals(List<Long> ids) {
+        StringBuilder literals = new StringBuilder(ids.size() * 8);
+        for (Long id : ids) {
+            literals.append(literals.length() == 0 ? "" : ",").append(id.longValue());
+        }
+        return literals.toString();
     }
 
     private Object[] snapshotRow(Match match, RemoteAccount row, Timestamp at, String source) {

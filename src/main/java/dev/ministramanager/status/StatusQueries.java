@@ -17,9 +17,6 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 /** The read side of status: one account's snapshot and age, accounts by last known online state, the summary. */
 public class StatusQueries {
 
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 1000;
-
     private final NamedParameterJdbcTemplate named;
     private final LocalAccounts accounts;
     private final RemoteSnapshots snapshots;
@@ -54,10 +51,10 @@ public class StatusQueries {
      */
     public Map<String, Object> accounts(Exchange exchange) {
         Boolean online = flag(exchange.getMessage().getHeader("online", String.class));
-        long after = number(exchange, "after", 0, Long.MAX_VALUE);
-        int limit = (int) number(exchange, "limit", DEFAULT_LIMIT, MAX_LIMIT);
+        PageRequest paging = PageRequest.of(exchange);
+        int limit = paging.limit();
         MapSqlParameterSource parameters = new MapSqlParameterSource("companies", companies(exchange))
-                .addValue("after", after);
+                .addValue("after", paging.after());
         String filter = "";
         if (online != null) {
             filter = " AND s.online = :online";
@@ -131,21 +128,5 @@ public class StatusQueries {
             case "false" -> false;
             default -> throw ProblemException.invalidField("online", "online must be true or false.");
         };
-    }
-
-    private static long number(Exchange exchange, String name, long fallback, long max) {
-        String raw = exchange.getMessage().getHeader(name, String.class);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            long value = Long.parseLong(raw.trim());
-            if (value < 0 || value > max) {
-                throw ProblemException.invalidField(name, name + " must be between 0 and " + max + ".");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidField(name, name + " must be a number.");
-        }
     }
 }
