@@ -56,9 +56,7 @@ class ReconciliationTest {
     private static long driftedCompany(MinistraSimulator ministra, String policy) {
         long company = fixture.company("Reconciled ISP " + (++companies), ministra.apiBaseUrl());
         if (policy != null) {
-            ApiAnswer set = service.send(service.request(service.api("/companies/" + company
-                    + "/reconciliation-policy"), ADMIN).header("Content-Type", "application/json")
-                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"policy\":\"" + policy + "\"}")));
+            ApiAnswer set = setPolicy(company, ADMIN, policy);
             assertThat(set.status()).as(set.toString()).isEqualTo(200);
         }
         fixture.ours(company, "alice", "1001", MAC_1, "active", "basic", "Alice Example", "+100");
@@ -265,15 +263,16 @@ class ReconciliationTest {
         assertThat(service.get("/reconciliation/runs/" + othersRun, viewer).status()).isEqualTo(404);
         assertThat(service.get("/companies/" + mine + "/reconciliation-policy", viewer).json().get("policy")
                 .asText()).isEqualTo("report");
-        ApiAnswer managerSets = service.send(service.request(service.api("/companies/" + mine
-                + "/reconciliation-policy"), manager).header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"policy\":\"adopt\"}")));
-        assertThat(managerSets.status()).isEqualTo(403);
-        ApiAnswer badPolicy = service.send(service.request(service.api("/companies/" + mine
-                + "/reconciliation-policy"), ADMIN).header("Content-Type", "application/json")
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"policy\":\"delete\"}")));
+        assertThat(setPolicy(mine, manager, "adopt").status()).isEqualTo(403);
+        ApiAnswer badPolicy = setPolicy(mine, ADMIN, "delete");
         assertThat(badPolicy.status()).isEqualTo(400);
         assertThat(badPolicy.json().get("field").asText()).isEqualTo("policy");
+    }
+
+    private static ApiAnswer setPolicy(long company, String token, String policy) {
+        return service.send(service.request(service.api("/companies/" + company + "/reconciliation-policy"), token)
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"policy\":\"" + policy + "\"}")));
     }
 
     private static JsonNode run(long company, String body) {
