@@ -11,6 +11,9 @@ import dev.ministramanager.scheduling.SchedulingConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.stb.StbConfiguration;
 import dev.ministramanager.tariffs.TariffsConfiguration;
+import dev.ministramanager.reconciliation.ReconciliationConfiguration;
+import dev.ministramanager.security.SecurityConfiguration;
+import dev.ministramanager.status.StatusConfiguration;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -44,6 +47,8 @@ public final class Application {
         main.configure().addConfiguration(StbConfiguration.class);
         main.configure().addConfiguration(SchedulingConfiguration.class);
         main.configure().addConfiguration(TariffsConfiguration.class);
+        main.configure().addConfiguration(StatusConfiguration.class);
+        main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport main) {

@@ -22,6 +22,7 @@ public class MinistraRequests {
     public static final String ENDPOINT = "ministraEndpoint";
     public static final String STARTED_NANOS = "ministraStartedNanos";
     public static final String REQUEST = "ministraRequest";
+    public static final String ROW_READ = "ministraRowRead";
 
     /** Account form fields that name a tariff plan by its external id. */
     private static final Set<String> TARIFF_FIELDS = Set.of("tariff_plan", "tariff_instead_expired");
@@ -37,19 +38,34 @@ public class MinistraRequests {
     }
 
     public void prepare(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        MinistraRequest request = exchange.getMessage().getMandatoryBody(MinistraRequest.class);
+        prepareCall(exchange, exchange.getMessage().getMandatoryBody(MinistraRequest.class), null, false);
+    }
+
+    /**
+     * For {@code ministra-read-rows}: the same request, but the answer is left as the open response stream, so that
+     * {@link MinistraResponses#streamRows} parses it row by row instead of holding the whole body.
+     */
+    public void prepareRowRead(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        MinistraRowRead read = exchange.getMessage().getMandatoryBody(MinistraRowRead.class);
+        exchange.setVariable(ROW_READ, read);
+        prepareCall(exchange, read.request(), read.readTimeoutMs(), true);
+    }
+
+    private void prepareCall(Exchange exchange, MinistraRequest request, Integer readTimeoutOverride, boolean stream) {
         checkTariffs(request);
         MinistraTarget target = targets.of(request.companyId());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
 
+        int readTimeout = readTimeoutOverride == null ? target.readTimeoutMs() : readTimeoutOverride;
         URI base = URI.create(target.baseUrl());
         exchange.setVariable(ENDPOINT, "http://" + base.getRawAuthority() + "?throwExceptionOnFailure=false"
                 + "&connectTimeout=" + target.connectTimeoutMs()
-                + "&responseTimeout=" + target.readTimeoutMs()
-                + "&soTimeout=" + target.readTimeoutMs()
+                + "&responseTimeout=" + readTimeout
+                + "&soTimeout=" + readTimeout
                 + "&connectionsPerRoute=" + connectionsPerCompany
-                + "&skipResponseHeaders=true");
+                + "&skipResponseHeaders=true"
+                + (stream ? "&disableStreamCache=true" : ""));
         exchange.setVariable(REQUEST, request);
         message.setHeader(Exchange.HTTP_URI, target.baseUrl() + path(request));
         message.setHeader(Exchange.HTTP_METHOD, request.method());
@@ -91,9 +107,13 @@ public class MinistraRequests {
             return request.resource();
         }
         StringJoiner ids = new StringJoiner(",");
-        request.identifiers().forEach(id -> ids.add(URLEncoder.encode(id, StandardCharsets.UTF_8)
-                .replace("%3A", ":").replace("%40", "@")));
+        request.identifiers().forEach(id -> ids.add(encodedIdentifier(id)));
         return request.resource() + "/" + ids;
+    }
+
+    /** An identifier as it appears in the URL path; batch readers use its length to keep URLs under the limit. */
+    public static String encodedIdentifier(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("%3A", ":").replace("%40", "@");
     }
 
     static String formEncode(Map<String, List<String>> form) {

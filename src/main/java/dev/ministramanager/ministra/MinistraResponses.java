@@ -1,6 +1,7 @@
 package dev.ministramanager.ministra;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
@@ -8,7 +9,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
@@ -45,7 +48,102 @@ public class MinistraResponses {
         throw transportFailure(cause);
     }
 
-    MinistraResult read(int status, byte[] body, long latency) {
+    /**
+     * The answer of a {@link MinistraRowRead}, parsed from the open response stream: each element of {@code results}
+     * goes to the read's sink as soon as it is parsed. Classified like {@link #classify}; the stream is always closed,
+     * which gives the connection back.
+     */
+    public void streamRows(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        MinistraRowRead read = exchange.getVariable(MinistraRequests.ROW_READ, MinistraRowRead.class);
+        InputStream body = message.getBody(InputStream.class);
+        message.removeHeaders("*");
+        message.setBody(null);
+        try (InputStream in = body) {
+            checkHttpStatus(status);
+            message.setBody(readRows(in, read.sink(), exchange));
+        } catch (IOException closing) {
+            // the answer was read in full (or its failure classified) before the close failed: nothing to add
+        }
+    }
+
+    private MinistraRowRead.Outcome readRows(InputStream in, MinistraRowRead.RowSink sink, Exchange exchange) {
+        if (in == null) {
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null, null);
+        }
+        String outcome = null;
+        String error = null;
+        String output = null;
+        boolean results = false;
+        long rows = 0;
+        try (JsonParser parser = json.getFactory().createParser(in)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null,
+                        null);
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new MinistraFailure(Kind.NOT_MINISTRA, "The answer is JSON but not a Ministra envelope", null,
+                        null);
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "status" -> outcome = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    case "results" -> {
+                        results = true;
+                        if ("OK".equals(outcome) && value == JsonToken.START_ARRAY) {
+                            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                JsonNode row = json.readTree(parser);
+                                rows++;
+                                sink.accept(row);
+                            }
+                        } else if ("OK".equals(outcome)) {
+                            throw new MinistraFailure(Kind.NOT_MINISTRA, "Ministra's results are not a list", null,
+                                    null);
+                        } else if (outcome == null) {
+                            // Ministra always writes status first; without it rows could not be trusted as they come
+                            throw new MinistraFailure(Kind.NOT_MINISTRA, "The envelope has results before status",
+                                    null, null);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                    case "error" -> error = parser.getValueAsString("");
+                    case "output" -> output = parser.getValueAsString();
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer has text after the JSON", null,
+                        null);
+            }
+        } catch (JsonProcessingException e) {
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is not JSON, or was cut off after "
+                    + rows + " row(s) (PHP output, a truncated body or an HTML page)", null, null);
+        } catch (IOException e) {
+            MinistraFailure transport = transportFailure(e);
+            if (transport.kind() == Kind.TIMEOUT) {
+                throw transport;
+            }
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer was cut off after " + rows
+                    + " row(s): " + e.getMessage(), null, e);
+        }
+        if (outcome == null || !results) {
+            throw new MinistraFailure(Kind.NOT_MINISTRA, "The answer is JSON but not a Ministra envelope", null, null);
+        }
+        if (outcome.equals("ERROR")) {
+            throw new MinistraFailure(Kind.REJECTED, "Ministra refused: " + error, error, null);
+        }
+        if (!outcome.equals("OK")) {
+            throw new MinistraFailure(Kind.NOT_MINISTRA, "Unknown Ministra status '" + outcome + "'", null, null);
+        }
+        return new MinistraRowRead.Outcome(rows, output, elapsedMillis(exchange));
+    }
+
+    private static void checkHttpStatus(int status) {
         if (status == 401) {
             throw new MinistraFailure(Kind.AUTHENTICATION_FAILED, "Ministra refused the API credentials (HTTP 401)",
                     null, null);
@@ -58,6 +156,10 @@ public class MinistraResponses {
             throw new MinistraFailure(Kind.NOT_MINISTRA, "HTTP " + status + " at the Ministra API URL: no Ministra"
                     + " REST API there, or the API is not enabled", null, null);
         }
+    }
+
+    MinistraResult read(int status, byte[] body, long latency) {
+        checkHttpStatus(status);
         if (body == null || body.length == 0) {
             throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null, null);
         }

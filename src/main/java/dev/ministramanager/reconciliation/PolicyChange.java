@@ -1,0 +1,19 @@
+package dev.ministramanager.reconciliation;
+
+import java.util.Set;
+
+import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.http.ProblemException;
+
+/** Body of {@code PUT /companies/{companyId}/reconciliation-policy}. */
+public record PolicyChange(String policy) implements Validated {
+
+    static final Set<String> POLICIES = Set.of("report", "enforce", "adopt");
+
+    @Override
+    public void validate() {
+        if (policy == null || !POLICIES.contains(policy)) {
+            throw ProblemException.invalidField("policy", "policy must be report, enforce or adopt.");
+        }
+    }
+}

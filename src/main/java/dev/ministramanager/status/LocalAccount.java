@@ -1,0 +1,34 @@
+package dev.ministramanager.status;
+
+import java.util.regex.Pattern;
+
+/** Our record of an account, as far as status and reconciliation compare it with Ministra. */
+public record LocalAccount(long id, long companyId, String login, String accountNumber, String stbMac, String status,
+                           String tariff, String fullName, String phone) {
+
+    /** What an identifier in a Ministra URL path may hold (the client's guardrail). */
+    private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+    /** Our columns, joined with the tariff plan's external id; callers add FROM/WHERE. */
+    public static final String COLUMNS = "a.id, a.company_id, a.login, a.account_number, a.stb_mac, a.status,"
+            + " p.external_id AS tariff, a.full_name, a.phone";
+    public static final String FROM = " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id";
+
+    public static LocalAccount of(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new LocalAccount(rs.getLong("id"), rs.getLong("company_id"), rs.getString("login"),
+                rs.getString("account_number"), rs.getString("stb_mac"), rs.getString("status"),
+                rs.getString("tariff"), rs.getString("full_name"), rs.getString("phone"));
+    }
+
+    /**
+     * Whether Ministra can be asked for this account by its account number in a batch: the number must survive a
+     * URL path and must not contain a colon (which, in the first position of a batch, switches Ministra to MAC mode).
+     */
+    public boolean readableByNumber() {
+        return accountNumber != null && URL_SAFE.matcher(accountNumber).matches();
+    }
+
+    public String numberKey() {
+        return RemoteAccount.collationKey(accountNumber);
+    }
+}

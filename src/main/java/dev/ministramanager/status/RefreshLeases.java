@@ -1,0 +1,63 @@
+package dev.ministramanager.status;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import javax.sql.DataSource;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Database leases, one row per company and job in {@code status_lease}, so that several nodes on one database never
+ * refresh (or reconcile) the same company at once. A lease is taken by an atomic conditional UPDATE; a crashed
+ * holder's lease simply expires. After a scheduled run the lease is kept, without holder, until the next run is due,
+ * so the other nodes' timers skip this period instead of repeating the work.
+ */
+public class RefreshLeases {
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final String node;
+
+    public RefreshLeases(DataSource dataSource, Clock clock, String node) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.clock = clock;
+        this.node = node;
+    }
+
+    /** For a scheduled run: only when nobody holds the lease and the last run's period is over. */
+    public boolean acquireWhenDue(String name, Duration maxRun) {
+        ensure(name);
+        Instant now = clock.instant();
+        return jdbc.update("UPDATE status_lease SET holder = ?, expires_at = ? WHERE name = ? AND expires_at < ?",
+                node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
+    }
+
+    /** On demand: whenever no run is in progress (a recent scheduled run does not matter). */
+    public boolean acquireNow(String name, Duration maxRun) {
+        ensure(name);
+        Instant now = clock.instant();
+        return jdbc.update("UPDATE status_lease SET holder = ?, expires_at = ? WHERE name = ?"
+                        + " AND (holder IS NULL OR expires_at < ?)",
+                node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
+    }
+
+    /** Ends our run; nobody starts a scheduled run before {@code notBefore}. */
+    public void release(String name, Instant notBefore) {
+        jdbc.update("UPDATE status_lease SET holder = NULL, expires_at = ? WHERE name = ? AND holder = ?",
+                Timestamp.from(notBefore), name, node);
+    }
+
+    private void ensure(String name) {
+        try {
+            jdbc.update("MERGE INTO status_lease t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s(name)"
+                    + " ON t.name = s.name WHEN NOT MATCHED THEN INSERT (name, holder, expires_at)"
+                    + " VALUES (s.name, NULL, ?)", name, Timestamp.from(Instant.EPOCH));
+        } catch (DataIntegrityViolationException createdByAnotherNode) {
+            // the row exists now, which is all this needed
+        }
+    }
+}

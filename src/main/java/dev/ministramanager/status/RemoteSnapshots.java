@@ -1,0 +1,229 @@
+package dev.ministramanager.status;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.status.BatchReads.Match;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The remote snapshot of each account (what Ministra said at the last read, and when) and its online/offline
+ * transitions. A transition is recorded when a known state flips (online to offline or back); the first sighting of a
+ * box, and "not found", are not transitions. Each transition is audited and counted in the metrics.
+ */
+public class RemoteSnapshots {
+
+    private static final String MERGE = "MERGE INTO account_remote_state t USING (VALUES (CAST(? AS BIGINT),"
+            + " CAST(? AS BIGINT), CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), CAST(? AS VARCHAR(64)),"
+            + " CAST(? AS VARCHAR(1000)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
+            + " CAST(? AS VARCHAR(19)), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(64)),"
+            + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(4000)), CAST(? AS INTEGER),"
+            + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(16))))"
+            + " AS s(account_id, company_id, found, online, ip, firmware, stb_type, stb_sn, stb_mac, last_active,"
+            + " ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows, read_at, read_by)"
+            + " ON t.account_id = s.account_id"
+            + " WHEN MATCHED THEN UPDATE SET found = s.found, online = s.online, ip = s.ip, firmware = s.firmware,"
+            + " stb_type = s.stb_type, stb_sn = s.stb_sn, stb_mac = s.stb_mac, last_active = s.last_active,"
+            + " ministra_status = s.ministra_status, tariff_plan = s.tariff_plan, login = s.login,"
+            + " full_name = s.full_name, phone = s.phone, subscriptions = s.subscriptions,"
+            + " shared_rows = s.shared_rows, read_at = s.read_at, read_by = s.read_by"
+            + " WHEN NOT MATCHED THEN INSERT (account_id, company_id, found, online, ip, firmware, stb_type, stb_sn,"
+            + " stb_mac, last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions,"
+            + " shared_rows, read_at, read_by) VALUES (s.account_id, s.company_id, s.found, s.online, s.ip,"
+            + " s.firmware, s.stb_type, s.stb_sn, s.stb_mac, s.last_active, s.ministra_status, s.tariff_plan,"
+            + " s.login, s.full_name, s.phone, s.subscriptions, s.shared_rows, s.read_at, s.read_by)";
+
+    /** The snapshot columns compared to decide whether a snapshot changed, in {@link #snapshotRow} order. */
+    private static final String COMPARED_COLUMNS = "found, online, ip, firmware, stb_type, stb_sn, stb_mac,"
+            + " last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows";
+    private static final int COMPARED = 15;
+
+    /** What storing one batch changed. */
+    public record Stored(int found, int notFound, int transitions) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+    private final StatusMetrics metrics;
+
+    public RemoteSnapshots(DataSource dataSource, AuditTrail audit, ObjectMapper json, StatusMetrics metrics) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.audit = audit;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Stores what one read found, in one transaction: the snapshots (only the read time when nothing else changed),
+     * and a transition (audited, counted) for each account whose known online state flipped.
+     */
+    public Stored store(List<Match> matches, String source, String actor, Instant readAt) {
+        if (matches.isEmpty()) {
+            return new Stored(0, 0, 0);
+        }
+        List<Long> ids = new ArrayList<>(matches.size());
+        matches.forEach(match -> ids.add(match.account().id()));
+        Timestamp at = Timestamp.from(readAt);
+        return transaction.execute(status -> {
+            Map<Long, Object[]> before = previous(ids);
+            List<Object[]> changed = new ArrayList<>();
+            List<Long> unchanged = new ArrayList<>();
+            List<Object[]> transitions = new ArrayList<>();
+            int found = 0;
+            for (Match match : matches) {
+                RemoteAccount row = match.row();
+                Object[] snapshot = snapshotRow(match, row, at, source);
+                Object[] stored = before.get(match.account().id());
+                if (stored != null && Arrays.equals(stored, 0, COMPARED, snapshot, 2, 2 + COMPARED)) {
+                    unchanged.add(match.account().id());
+                } else {
+                    changed.add(snapshot);
+                }
+                if (row == null) {
+                    continue;
+                }
+                found++;
+                Boolean previous = stored == null ? null : (Boolean) stored[1];
+                if (previous != null && row.online() != null && !previous.equals(row.online())) {
+                    transitions.add(new Object[] {match.account().id(), match.account().companyId(), at,
+                        state(previous), state(row.online()), source});
+                }
+            }
+            // a snapshot that did not change only gets its read time: one statement for the whole batch
+            if (!unchanged.isEmpty()) {
+                jdbc.update("UPDATE account_remote_state SET read_at = ?, read_by = ? WHERE account_id IN ("
+                        + literals(unchanged) + ")", at, source);
+            }
+            jdbc.batchUpdate(MERGE, changed);
+            if (!transitions.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
+                        + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
+                for (Object[] transition : transitions) {
+                    Long accountId = (Long) transition[0];
+                    Long companyId = (Long) transition[1];
+                    String from = (String) transition[3];
+                    String to = (String) transition[4];
+                    audit.record(actor, companyId, "account", String.valueOf(accountId), "online-transition", to,
+                            Map.of("from", from, "to", to, "source", source));
+                    metrics.transition(companyId, to);
+                }
+            }
+            return new Stored(found, matches.size() - found, transitions.size());
+        });
+    }
+
+    /** The snapshot of one account, with its age; empty map members when it was never read. */
+    public Map<String, Object> view(long accountId, Instant now) {
+        List<Map<String, Object>> rows = jdbc.query("SELECT * FROM account_remote_state WHERE account_id = ?",
+                (rs, i) -> snapshotView(rs, now), accountId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    Map<String, Object> snapshotView(java.sql.ResultSet rs, Instant now) throws java.sql.SQLException {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Instant readAt = rs.getObject("read_at", java.time.OffsetDateTime.class).toInstant();
+        boolean found = rs.getBoolean("found");
+        view.put("inMinistra", found);
+        view.put("online", (Boolean) rs.getObject("online"));
+        if (found) {
+            view.put("ip", rs.getString("ip"));
+            view.put("firmware", rs.getString("firmware"));
+            view.put("stbType", rs.getString("stb_type"));
+            view.put("stbSerial", rs.getString("stb_sn"));
+            view.put("boundMac", emptyToNull(rs.getString("stb_mac")));
+            view.put("lastActive", rs.getString("last_active"));
+            view.put("ministraStatus", rs.getString("ministra_status"));
+            view.put("tariff", rs.getString("tariff_plan"));
+            view.put("subscriptions", subscriptionList(rs.getString("subscriptions")));
+            view.put("sharedRows", rs.getInt("shared_rows"));
+        }
+        view.put("readAt", readAt.toString());
+        view.put("ageSeconds", Math.max(0, java.time.Duration.between(readAt, now).toSeconds()));
+        view.put("readBy", rs.getString("read_by"));
+        return view;
+    }
+
+    /**
+     * The stored snapshots of these accounts, as the compared columns of {@link #snapshotRow} (from {@code found}).
+     * The ids go into the statement as literals (numbers we read ourselves): with one bind parameter per id,
+     * PostgreSQL caches a generic plan made while the table was still small (a sequential scan) and keeps it while
+     * the table grows to the whole fleet, which made a 100 000-account refresh take minutes.
+     */
+    private Map<Long, Object[]> previous(List<Long> ids) {
+        Map<Long, Object[]> stored = new HashMap<>(ids.size() * 2);
+        jdbc.query("SELECT account_id, " + COMPARED_COLUMNS + " FROM account_remote_state WHERE account_id IN ("
+                + literals(ids) + ")", rs -> {
+                    Object[] values = new Object[COMPARED];
+                    for (int i = 0; i < COMPARED; i++) {
+                        values[i] = rs.getObject(i + 2);
+                    }
+                    stored.put(rs.getLong(1), values);
+                });
+        return stored;
+    }
+
+    private static String literals(List<Long> ids) {
+        StringBuilder literals = new StringBuilder(ids.size() * 8);
+        for (Long id : ids) {
+            literals.append(literals.length() == 0 ? "" : ",").append(id.longValue());
+        }
+        return literals.toString();
+    }
+
+    private Object[] snapshotRow(Match match, RemoteAccount row, Timestamp at, String source) {
+        LocalAccount account = match.account();
+        if (row == null) {
+            return new Object[] {account.id(), account.companyId(), false, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, 0, at, source};
+        }
+        return new Object[] {account.id(), account.companyId(), true, row.online(), cut(row.ip(), 64),
+            cut(row.firmware(), 1000), cut(row.stbType(), 64), cut(row.stbSn(), 64), cut(row.stbMac(), 64),
+            cut(row.lastActive(), 19), row.statusName(), cut(row.tariffPlan(), 100), cut(row.login(), 64),
+            cut(row.fullName(), 64), cut(row.phone(), 64), cut(subscriptions(row), 4000), match.rows().size(), at,
+            source};
+    }
+
+    private String subscriptions(RemoteAccount row) {
+        try {
+            return json.writeValueAsString(row.subscribed());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<?> subscriptionList(String stored) {
+        try {
+            return stored == null ? List.of() : json.readValue(stored, List.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("account_remote_state.subscriptions is not a JSON list", e);
+        }
+    }
+
+    static String state(Boolean online) {
+        return online ? "online" : "offline";
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

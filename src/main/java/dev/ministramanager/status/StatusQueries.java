@@ -1,0 +1,132 @@
+package dev.ministramanager.status;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.security.ApiGate;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/** The read side of status: one account's snapshot and age, accounts by last known online state, the summary. */
+public class StatusQueries {
+
+    private final NamedParameterJdbcTemplate named;
+    private final LocalAccounts accounts;
+    private final RemoteSnapshots snapshots;
+    private final Clock clock;
+
+    public StatusQueries(DataSource dataSource, LocalAccounts accounts, RemoteSnapshots snapshots, Clock clock) {
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.accounts = accounts;
+        this.snapshots = snapshots;
+        this.clock = clock;
+    }
+
+    /** {@code GET /status/accounts/{login}}: our account with the remote snapshot and its age (null if never read). */
+    public Map<String, Object> account(Exchange exchange) {
+        long companyId = ApiGate.requireCompany(exchange);
+        String login = exchange.getMessage().getHeader("login", String.class);
+        LocalAccount account = accounts.byLogin(companyId, login)
+                .orElseThrow(() -> ProblemException.notFound("Account '" + login + "' not found."));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("companyId", account.companyId());
+        view.put("login", account.login());
+        view.put("accountNumber", account.accountNumber());
+        view.put("status", account.status());
+        view.put("stbMac", account.stbMac());
+        view.put("ministra", snapshots.view(account.id(), clock.instant()));
+        return view;
+    }
+
+    /**
+     * {@code GET /status/accounts?online=true|false&company=&after=&limit=}: our accounts by last known online state,
+     * in id order, paged by {@code after} (the last id of the previous page).
+     */
+    public Map<String, Object> accounts(Exchange exchange) {
+        Boolean online = flag(exchange.getMessage().getHeader("online", String.class));
+        PageRequest paging = PageRequest.of(exchange);
+        int limit = paging.limit();
+        MapSqlParameterSource parameters = new MapSqlParameterSource("companies", companies(exchange))
+                .addValue("after", paging.after());
+        String filter = "";
+        if (online != null) {
+            filter = " AND s.online = :online";
+            parameters.addValue("online", online);
+        }
+        List<Map<String, Object>> items = named.query("SELECT a.id, a.company_id, a.login, a.account_number,"
+                + " a.stb_mac, s.online, s.read_at, s.found FROM account a"
+                + " LEFT JOIN account_remote_state s ON s.account_id = a.id"
+                + " WHERE a.company_id IN (:companies) AND a.id > :after" + filter
+                + " ORDER BY a.id LIMIT " + (limit + 1), parameters, (rs, i) -> {
+                    Map<String, Object> item = new LinkedHashMap<>();
+                    item.put("id", rs.getLong("id"));
+                    item.put("companyId", rs.getLong("company_id"));
+                    item.put("login", rs.getString("login"));
+                    item.put("accountNumber", rs.getString("account_number"));
+                    item.put("stbMac", rs.getString("stb_mac"));
+                    item.put("online", (Boolean) rs.getObject("online"));
+                    item.put("inMinistra", (Boolean) rs.getObject("found"));
+                    java.time.OffsetDateTime readAt = rs.getObject("read_at", java.time.OffsetDateTime.class);
+                    item.put("readAt", readAt == null ? null : readAt.toInstant().toString());
+                    return item;
+                });
+        Map<String, Object> page = new LinkedHashMap<>();
+        boolean more = items.size() > limit;
+        List<Map<String, Object>> shown = more ? items.subList(0, limit) : items;
+        page.put("items", new ArrayList<>(shown));
+        page.put("nextAfter", more ? shown.get(shown.size() - 1).get("id") : null);
+        return page;
+    }
+
+    /**
+     * {@code GET /status/summary}: online, offline and unknown (never read, or not in Ministra) per company and our
+     * tariff, over the companies the caller sees (or the one named).
+     */
+    public List<Map<String, Object>> summary(Exchange exchange) {
+        return named.query("SELECT a.company_id, p.external_id AS tariff,"
+                + " SUM(CASE WHEN s.online = TRUE THEN 1 ELSE 0 END) AS online_count,"
+                + " SUM(CASE WHEN s.online = FALSE THEN 1 ELSE 0 END) AS offline_count,"
+                + " SUM(CASE WHEN s.online IS NULL THEN 1 ELSE 0 END) AS unknown_count,"
+                + " MIN(s.read_at) AS oldest_read"
+                + " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id"
+                + " LEFT JOIN account_remote_state s ON s.account_id = a.id"
+                + " WHERE a.company_id IN (:companies) GROUP BY a.company_id, p.external_id"
+                + " ORDER BY a.company_id, p.external_id", new MapSqlParameterSource("companies",
+                        companies(exchange)), (rs, i) -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("companyId", rs.getLong("company_id"));
+                    row.put("tariff", rs.getString("tariff"));
+                    row.put("online", rs.getLong("online_count"));
+                    row.put("offline", rs.getLong("offline_count"));
+                    row.put("unknown", rs.getLong("unknown_count"));
+                    java.time.OffsetDateTime oldest = rs.getObject("oldest_read", java.time.OffsetDateTime.class);
+                    row.put("oldestReadAt", oldest == null ? null : oldest.toInstant().toString());
+                    return row;
+                });
+    }
+
+    /** The company the request names, else every company the caller sees. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> companies(Exchange exchange) {
+        Long one = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
+        return one != null ? List.of(one) : exchange.getVariable(ApiGate.COMPANY_IDS, List.class);
+    }
+
+    private static Boolean flag(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        return switch (raw.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ProblemException.invalidField("online", "online must be true or false.");
+        };
+    }
+}

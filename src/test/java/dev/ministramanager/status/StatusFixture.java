@@ -1,0 +1,150 @@
+package dev.ministramanager.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+
+/**
+ * Test data for status and reconciliation: companies through our API, our accounts as rows in {@code account} (the
+ * accounts API is another capability), Ministra's accounts through the simulator's own Ministra API.
+ */
+final class StatusFixture {
+
+    static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final ServiceUnderTest service;
+    private final TestDatabase database;
+
+    StatusFixture(ServiceUnderTest service, TestDatabase database) {
+        this.service = service;
+        this.database = database;
+    }
+
+    long company(String name, String baseUrl) {
+        ApiAnswer created = service.post("/companies", ADMIN, """
+                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
+                 "connectTimeoutMs":1000,"readTimeoutMs":3000}""".formatted(name, baseUrl));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
+                + " (?, 'basic', '1', 'Basic', TRUE), (?, 'premium', '2', 'Premium', FALSE)", id, id);
+        return id;
+    }
+
+    String user(String username, String role, long companyId) {
+        ApiAnswer created = service.post("/users", ADMIN, """
+                {"username":"%s","role":"%s","companies":[%d]}""".formatted(username, role, companyId));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("token").asText();
+    }
+
+    /** Our record of an account (what the accounts capability would have stored). */
+    long ours(long companyId, String login, String accountNumber, String mac, String status, String tariff,
+              String fullName, String phone) {
+        update("INSERT INTO account (company_id, login, login_key, account_number, account_number_key, status,"
+                        + " stb_mac, full_name, phone, tariff_plan_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        + " (SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?))", companyId, login,
+                login.toLowerCase(Locale.ROOT), accountNumber, accountNumber.toLowerCase(Locale.ROOT), status, mac,
+                fullName, phone, companyId, tariff);
+        return number("SELECT id FROM account WHERE company_id = ? AND login = ?", companyId, login);
+    }
+
+    long ours(long companyId, String login, String accountNumber, String mac) {
+        return ours(companyId, login, accountNumber, mac, "active", "basic", null, null);
+    }
+
+    /** An account in the simulator, created through its Ministra API as our push pipeline would. */
+    static void inMinistra(MinistraSimulator ministra, Map<String, String> fields) {
+        StringJoiner form = new StringJoiner("&");
+        fields.forEach((k, v) -> form.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        String answer = ministraCall(ministra, "POST", "accounts", form.toString());
+        assertThat(answer).as("simulator create").isEqualTo("{\"status\":\"OK\",\"results\":true}");
+    }
+
+    static void inMinistra(MinistraSimulator ministra, String login, String accountNumber, String mac) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("login", login);
+        fields.put("account_number", accountNumber);
+        fields.put("tariff_plan", "basic");
+        fields.put("status", "1");
+        if (mac != null) {
+            fields.put("stb_mac", mac);
+        }
+        inMinistra(ministra, fields);
+    }
+
+    static String ministraCall(MinistraSimulator ministra, String method, String resource, String form) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ministra.apiBaseUrl() + resource))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        "ministra:ministra-secret".getBytes(StandardCharsets.UTF_8)))
+                .method(method, form == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(form));
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void update(String sql, Object... arguments) {
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < arguments.length; i++) {
+                statement.setObject(i + 1, arguments[i]);
+            }
+            statement.executeUpdate();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long number(String sql, Object... arguments) {
+        List<Map<String, Object>> rows = rows(sql, arguments);
+        assertThat(rows).as(sql).hasSize(1);
+        return ((Number) rows.get(0).values().iterator().next()).longValue();
+    }
+
+    List<Map<String, Object>> rows(String sql, Object... arguments) {
+        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < arguments.length; i++) {
+                statement.setObject(i + 1, arguments[i]);
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                        row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
