@@ -2,6 +2,7 @@ package dev.ministramanager;
 
 import java.lang.management.ManagementFactory;
 
+import dev.ministramanager.accounts.AccountsConfiguration;
 import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
@@ -36,6 +37,7 @@ public final class Application {
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
+        main.configure().addConfiguration(AccountsConfiguration.class);
         
         
         main.addMainListener(new MainListenerSupport() {

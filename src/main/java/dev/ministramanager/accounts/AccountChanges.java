@@ -1,0 +1,34 @@
+package dev.ministramanager.accounts;
+
+import dev.ministramanager.http.JsonRequests.Validated;
+
+/**
+ * Body of {@code PATCH /accounts/{login}}: only the members present change; an empty string clears an optional
+ * field (fullName, phone, stbMac, comment, expiresAt). The login cannot change: it is the account's identity in
+ * Ministra.
+ */
+public record AccountChanges(String password, String fullName, String phone, String accountNumber, String tariff,
+                             String status, String stbMac, String comment, String expiresAt) implements Validated {
+
+    @Override
+    public void validate() {
+        AccountRules.checkPassword(password);
+        AccountRules.checkText("fullName", fullName, AccountRules.TEXT_MAX);
+        AccountRules.checkText("phone", phone, AccountRules.TEXT_MAX);
+        AccountRules.checkAccountNumber(accountNumber);
+        AccountRules.checkTariff(tariff);
+        AccountRules.checkStatus(status);
+        if (stbMac != null && !stbMac.isEmpty()) {
+            AccountRules.canonicalMac(stbMac);
+        }
+        AccountRules.checkText("comment", comment, AccountRules.COMMENT_MAX);
+        if (expiresAt != null && !expiresAt.isEmpty()) {
+            AccountRules.expiry(expiresAt);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AccountChanges[password=" + (password == null ? "unchanged" : "***") + "]";
+    }
+}
