@@ -137,16 +137,23 @@ public class AccountPushes {
         next(exchange, conversation);
     }
 
-    public void answered(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+    /**
+     * Continues the conversation with what Ministra answered. A Ministra ERROR answer that tells what Ministra has
+     * (login in use, account not found) continues it too; any other failure is thrown, to this route's dead-letter
+     * channel.
+     */
+    public void answered(Exchange exchange) {
         PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
-        conversation.answered(exchange.getMessage().getMandatoryBody(MinistraResult.class));
-        next(exchange, conversation);
-    }
-
-    /** A Ministra ERROR answer: converges when it tells what Ministra has, otherwise fails the push for good. */
-    public void rejected(Exchange exchange) {
-        PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
-        conversation.rejected(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, MinistraFailure.class));
+        Throwable failed = exchange.getVariable(MinistraAnswer.FAILURE, Throwable.class);
+        if (failed == null) {
+            conversation.answered(exchange.getVariable(MinistraAnswer.RESULT, MinistraResult.class));
+        } else if (failed instanceof MinistraFailure failure && failure.kind() == MinistraFailure.Kind.REJECTED) {
+            conversation.rejected(failure);
+        } else if (failed instanceof RuntimeException unchecked) {
+            throw unchecked;
+        } else {
+            throw new IllegalStateException("The Ministra call failed", failed);
+        }
         next(exchange, conversation);
     }
 

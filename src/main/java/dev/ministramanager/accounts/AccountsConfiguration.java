@@ -58,6 +58,7 @@ public class AccountsConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
                 Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds"))));
+        registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
                 sql("account-push-claim", dialect), metrics(registry)));
     }
