@@ -25,6 +25,27 @@ final class AccountRules {
     private AccountRules() {
     }
 
+    /**
+     * The rules every account field follows, on create and on change; an empty stbMac or expiresAt means none (on a
+     * change: clear it). Null means "not given".
+     */
+    static void checkFields(String password, String fullName, String phone, String accountNumber, String tariff,
+                            String status, String stbMac, String comment, String expiresAt) {
+        checkPassword(password);
+        checkText("fullName", fullName, TEXT_MAX);
+        checkText("phone", phone, TEXT_MAX);
+        checkAccountNumber(accountNumber);
+        checkTariff(tariff);
+        checkStatus(status);
+        if (stbMac != null && !stbMac.isEmpty()) {
+            canonicalMac(stbMac);
+        }
+        checkText("comment", comment, COMMENT_MAX);
+        if (expiresAt != null && !expiresAt.isEmpty()) {
+            expiry(expiresAt);
+        }
+    }
+
     static void requireLogin(String login) {
         if (login == null || login.isEmpty()) {
             throw ProblemException.invalidField("login", "Field 'login' is required.");

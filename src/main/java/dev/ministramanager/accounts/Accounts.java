@@ -72,7 +72,8 @@ public class Accounts {
         String status = forceActive ? "active" : Objects.requireNonNullElse(request.status(), "active");
         String accountNumber = Objects.requireNonNullElse(request.accountNumber(), request.login());
         String mac = emptyToNull(request.stbMac()) == null ? null : AccountRules.canonicalMac(request.stbMac());
-        OffsetDateTime expiresAt = request.expiresAt() == null ? null : AccountRules.expiry(request.expiresAt());
+        OffsetDateTime expiresAt = emptyToNull(request.expiresAt()) == null ? null
+                : AccountRules.expiry(request.expiresAt());
         try {
             StoredAccount created = transaction.execute(tx -> {
                 Long planId = request.tariff() == null ? null : activePlan(companyId, request.tariff());

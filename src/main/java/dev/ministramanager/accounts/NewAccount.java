@@ -14,19 +14,8 @@ public record NewAccount(Long companyId, String login, String password, String f
     @Override
     public void validate() {
         AccountRules.requireLogin(login);
-        AccountRules.checkPassword(password);
-        AccountRules.checkText("fullName", fullName, AccountRules.TEXT_MAX);
-        AccountRules.checkText("phone", phone, AccountRules.TEXT_MAX);
-        AccountRules.checkAccountNumber(accountNumber);
-        AccountRules.checkTariff(tariff);
-        AccountRules.checkStatus(status);
-        if (stbMac != null && !stbMac.isEmpty()) {
-            AccountRules.canonicalMac(stbMac);
-        }
-        AccountRules.checkText("comment", comment, AccountRules.COMMENT_MAX);
-        if (expiresAt != null) {
-            AccountRules.expiry(expiresAt);
-        }
+        AccountRules.checkFields(password, fullName, phone, accountNumber, tariff, status, stbMac, comment,
+                expiresAt);
     }
 
     @Override
