@@ -2,6 +2,7 @@ package dev.ministramanager;
 
 import java.lang.management.ManagementFactory;
 
+import dev.ministramanager.accounts.AccountsConfiguration;
 import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
@@ -48,6 +49,9 @@ public final class Application {
         main.configure().addConfiguration(TariffsConfiguration.class);
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
+        main.configure().addConfiguration(AccountsConfiguration.class);
+        
+        
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport main) {

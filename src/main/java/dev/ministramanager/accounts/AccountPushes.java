@@ -1,0 +1,348 @@
+package dev.ministramanager.accounts;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.ministra.MinistraFailure;
+import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.security.SecretCipher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The steps of the push routes ({@code routes/accounts-push.camel.yaml}): claim due pushes atomically (so several
+ * nodes share the work without two pushing one account at once), run each push's {@link PushConversation}, and record
+ * how it ended: synced, retrying later (transient failure, exponential backoff with jitter, durable in the database
+ * so a restart resumes it), dead-lettered (permanent failure or attempts exhausted) or paused (Ministra refused our
+ * credentials: the company's pushes wait instead of burning retries).
+ */
+public class AccountPushes {
+
+    public static final String CONVERSATION = "push";
+    public static final String PUSHING = "pushing";
+    public static final String CLAIM = "claim";
+    static final String ACTOR = "ministra-push";
+    private static final Logger LOG = LoggerFactory.getLogger(AccountPushes.class);
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate transaction;
+    private final SecretCipher cipher;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final PushSettings settings;
+    private final String claimSql;
+    private final String node = "node-" + UUID.randomUUID();
+    /** Claimed pushes this node has not finished; bounded so that claims never outrun the workers. */
+    private final Semaphore slots;
+    private final int claimBatch;
+    private final MeterRegistry metrics;
+
+    public AccountPushes(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
+                         PushSettings settings, String claimSql, MeterRegistry metrics) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.cipher = cipher;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+        this.settings = settings;
+        this.claimSql = claimSql;
+        this.slots = new Semaphore(2 * settings.workers());
+        this.claimBatch = settings.workers();
+        this.metrics = metrics;
+        Gauge.builder("mm.accounts.push.paused.companies", this, AccountPushes::pausedCompanies)
+                .description("Companies whose pushes are paused because their Ministra refused our credentials")
+                .register(metrics);
+    }
+
+    /**
+     * Claims due pushes for the free worker slots, waiting briefly for a slot when all are busy. Atomic in one
+     * statement ({@code UPDATE … RETURNING} / {@code FINAL TABLE}), so no two nodes claim one account; a claim is a
+     * lease, so a crashed node's claims are taken over once their lease has run out.
+     */
+    public List<PushClaim> claim() throws InterruptedException {
+        if (!slots.tryAcquire(250, TimeUnit.MILLISECONDS)) {
+            return List.of();
+        }
+        // gather the slots that free up meanwhile: one claim statement (one commit) per pushed account would make
+        // the claim, not Ministra, the bottleneck; the queued claims keep the workers busy while we gather
+        int wanted = 1;
+        long gatherUntil = System.nanoTime() + GATHER_NANOS;
+        while (wanted < claimBatch && slots.tryAcquire(Math.max(0, gatherUntil - System.nanoTime()),
+                TimeUnit.NANOSECONDS)) {
+            wanted++;
+        }
+        List<PushClaim> claims = List.of();
+        try {
+            OffsetDateTime now = now();
+            String token = UUID.randomUUID().toString();
+            claims = named.query(claimSql, new MapSqlParameterSource()
+                            .addValue("token", token)
+                            .addValue("owner", node)
+                            .addValue("now", now)
+                            .addValue("leaseUntil", now.plus(settings.lease()))
+                            .addValue("limit", wanted),
+                    (rs, i) -> new PushClaim(rs.getLong(1), token));
+            return claims;
+        } finally {
+            slots.release(wanted - claims.size());
+        }
+    }
+
+    /** Loads what the account must look like and starts the conversation; a lost claim does nothing. */
+    public void begin(Exchange exchange) {
+        PushClaim claim = exchange.getMessage().getBody(PushClaim.class);
+        exchange.setVariable(CLAIM, claim);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                slots.release();
+            }
+        });
+        List<DesiredAccount> desired = jdbc.query(DesiredAccount.SELECT, (rs, i) -> DesiredAccount.read(rs),
+                claim.accountId(), claim.token());
+        if (desired.isEmpty()) {
+            exchange.setVariable(PUSHING, false);
+            return;
+        }
+        PushConversation conversation = PushConversation.start(desired.get(0), cipher, settings.sendExpiry(),
+                settings.ministraZone());
+        exchange.setVariable(CONVERSATION, conversation);
+        next(exchange, conversation);
+    }
+
+    /**
+     * Continues the conversation with what Ministra answered. A Ministra ERROR answer that tells what Ministra has
+     * (login in use, account not found) continues it too; any other failure is thrown, to this route's dead-letter
+     * channel.
+     */
+    public void answered(Exchange exchange) {
+        PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
+        Throwable failed = exchange.getVariable(MinistraAnswer.FAILURE, Throwable.class);
+        if (failed == null) {
+            conversation.answered(exchange.getVariable(MinistraAnswer.RESULT, MinistraResult.class));
+        } else if (failed instanceof MinistraFailure failure && failure.kind() == MinistraFailure.Kind.REJECTED) {
+            conversation.rejected(failure);
+        } else if (failed instanceof RuntimeException unchecked) {
+            throw unchecked;
+        } else {
+            throw new IllegalStateException("The Ministra call failed", failed);
+        }
+        next(exchange, conversation);
+    }
+
+    /** Ministra matches the version read at the start; synced, or pending again if the account changed meanwhile. */
+    public void succeeded(Exchange exchange) {
+        PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
+        if (conversation == null) {
+            return;
+        }
+        PushClaim claim = exchange.getVariable(CLAIM, PushClaim.class);
+        DesiredAccount desired = conversation.desired();
+        OffsetDateTime now = now();
+        transaction.executeWithoutResult(tx -> {
+            if (!holds(desired.id(), claim.token())) {
+                return;
+            }
+            if (desired.deleted()) {
+                jdbc.update("DELETE FROM account WHERE id = ? AND version = ?", desired.id(), desired.version());
+            } else {
+                jdbc.update("UPDATE account_push SET pushed_version = ?, pushed_password_version = ?,"
+                                + " last_pushed_at = ?, attempts = 0, failing_since = NULL, last_error = NULL,"
+                                + " last_error_kind = NULL, next_attempt_at = ?, claim_token = NULL, lease_owner = NULL,"
+                                + " lease_until = NULL,"
+                                + " state = CASE WHEN requested_version <= ? THEN 'synced' ELSE 'pending' END"
+                                + " WHERE account_id = ?", desired.version(), desired.passwordVersion(), now, now,
+                        desired.version(), desired.id());
+            }
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("operation", conversation.operation());
+            details.put("version", desired.version());
+            details.put("written", conversation.written().isEmpty() ? List.of() : conversation.written());
+            audit.record(ACTOR, desired.companyId(), Accounts.SUBJECT, AccountRules.key(desired.login()), "push",
+                    "ok", details);
+        });
+        outcome("synced");
+    }
+
+    /**
+     * The dead-letter channel of the push route: decides what the failure means. Retries are scheduled in the
+     * database (not held in memory), so the sync state shows them and a restart resumes them.
+     */
+    public void failed(Exchange exchange) {
+        PushClaim claim = exchange.getMessage().getBody(PushClaim.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
+        MinistraFailure failure = cause instanceof MinistraFailure known ? known : null;
+        String kind = failure == null ? "internal" : failure.kind().id();
+        String detail = truncate(cause == null ? "unknown failure" : String.valueOf(cause.getMessage()), 2000);
+        OffsetDateTime now = now();
+        String result = transaction.execute(tx -> {
+            List<Map<String, Object>> rows = jdbc.queryForList("SELECT company_id, attempts FROM account_push"
+                    + " WHERE account_id = ? AND claim_token = ? FOR UPDATE", claim.accountId(), claim.token());
+            if (rows.isEmpty()) {
+                return "lost";
+            }
+            long companyId = ((Number) rows.get(0).get("company_id")).longValue();
+            int attempts = ((Number) rows.get(0).get("attempts")).intValue() + 1;
+            if (failure != null && failure.kind() == MinistraFailure.Kind.AUTHENTICATION_FAILED) {
+                OffsetDateTime until = now.plus(settings.authPause());
+                pause(companyId, now, until, detail);
+                jdbc.update("UPDATE account_push SET state = 'retrying', next_attempt_at = ?, last_error = ?,"
+                        + " last_error_kind = ?, claim_token = NULL, lease_owner = NULL, lease_until = NULL"
+                        + " WHERE account_id = ?", until, detail, kind, claim.accountId());
+                return "paused";
+            }
+            boolean retry = (failure == null || failure.kind().isTransient()) && attempts < settings.maxAttempts();
+            if (retry) {
+                Duration delay = settings.retryDelay(attempts, ThreadLocalRandom.current().nextDouble());
+                jdbc.update("UPDATE account_push SET state = 'retrying', attempts = ?, next_attempt_at = ?,"
+                        + " failing_since = COALESCE(failing_since, ?), last_error = ?, last_error_kind = ?,"
+                        + " claim_token = NULL, lease_owner = NULL, lease_until = NULL WHERE account_id = ?",
+                        attempts, now.plus(delay), now, detail, kind, claim.accountId());
+                return "retrying";
+            }
+            long deadLetter = deadLetter(claim.accountId(), companyId, conversation, failure, kind, detail, attempts,
+                    now);
+            jdbc.update("UPDATE account_push SET state = 'dead', attempts = ?, dead_letter_id = ?,"
+                    + " failing_since = COALESCE(failing_since, ?), last_error = ?, last_error_kind = ?,"
+                    + " claim_token = NULL, lease_owner = NULL, lease_until = NULL WHERE account_id = ?",
+                    attempts, deadLetter, now, detail, kind, claim.accountId());
+            return "dead";
+        });
+        outcome(result);
+        if (result.equals("paused")) {
+            Counter.builder("mm.accounts.push.authentication.failures")
+                    .description("Pushes refused with HTTP 401 by a company's Ministra (the company is paused)")
+                    .register(metrics).increment();
+        }
+        LOG.warn("Push of account {} {}: {} ({})", claim.accountId(), result, detail, kind);
+    }
+
+    private long deadLetter(long accountId, long companyId, PushConversation conversation, MinistraFailure failure,
+                            String kind, String detail, int attempts, OffsetDateTime now) {
+        Map<String, Object> row = jdbc.queryForMap("SELECT a.login, p.failing_since FROM account a"
+                + " JOIN account_push p ON p.account_id = a.id WHERE a.id = ?", accountId);
+        String login = (String) row.get("login");
+        String operation = conversation == null ? "unknown" : conversation.operation();
+        String payload = conversation == null ? null : serialise(conversation.maskedRequest());
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(connection -> {
+            PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (company_id, account_id,"
+                    + " login, operation, cause, ministra_error, detail, attempts, first_failed_at, dead_at, payload,"
+                    + " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, 'open')", new String[] {"id"});
+            insert.setLong(1, companyId);
+            insert.setLong(2, accountId);
+            insert.setString(3, login);
+            insert.setString(4, operation);
+            insert.setString(5, kind);
+            insert.setString(6, failure == null ? null : truncate(failure.ministraError(), 2000));
+            insert.setString(7, detail);
+            insert.setInt(8, attempts);
+            insert.setObject(9, row.get("failing_since"));
+            insert.setObject(10, now);
+            insert.setObject(11, now);
+            insert.setString(12, payload);
+            return insert;
+        }, key);
+        long id = key.getKey().longValue();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("deadLetterId", id);
+        details.put("operation", operation);
+        details.put("cause", kind);
+        if (failure != null && failure.ministraError() != null) {
+            details.put("ministraError", failure.ministraError());
+        }
+        details.put("attempts", attempts);
+        audit.record(ACTOR, companyId, Accounts.SUBJECT, AccountRules.key(login), "dead-letter", kind, details);
+        return id;
+    }
+
+    private void pause(long companyId, OffsetDateTime now, OffsetDateTime until, String reason) {
+        int updated = jdbc.update("UPDATE push_pause SET paused_at = ?, paused_until = ?, reason = ?"
+                + " WHERE company_id = ?", now, until, reason, companyId);
+        if (updated == 0) {
+            try {
+                jdbc.update("INSERT INTO push_pause (company_id, paused_at, paused_until, reason) VALUES (?, ?, ?, ?)",
+                        companyId, now, until, reason);
+            } catch (DuplicateKeyException pausedMeanwhile) {
+                jdbc.update("UPDATE push_pause SET paused_until = ? WHERE company_id = ?", until, companyId);
+            }
+        }
+        audit.record(ACTOR, companyId, "company", String.valueOf(companyId), "push-paused", "authentication_failed",
+                Map.of("pausedUntil", until.toString()));
+        LOG.warn("Company {}: Ministra refused the API credentials; its pushes pause until {}", companyId, until);
+    }
+
+    private boolean holds(long accountId, String token) {
+        return !jdbc.queryForList("SELECT account_id FROM account_push WHERE account_id = ? AND claim_token = ?"
+                + " FOR UPDATE", Long.class, accountId, token).isEmpty();
+    }
+
+    private double pausedCompanies() {
+        try {
+            Integer paused = jdbc.queryForObject("SELECT COUNT(*) FROM push_pause WHERE paused_until > ?",
+                    Integer.class, now());
+            return paused == null ? 0 : paused;
+        } catch (RuntimeException databaseDown) {
+            return Double.NaN;
+        }
+    }
+
+    private void outcome(String outcome) {
+        Counter.builder("mm.accounts.pushes").description("Finished push attempts by outcome")
+                .tag("outcome", outcome).register(metrics).increment();
+    }
+
+    private static void next(Exchange exchange, PushConversation conversation) {
+        exchange.setVariable(PUSHING, conversation.isPending());
+        exchange.getMessage().setBody(conversation.isPending() ? conversation.request() : null);
+    }
+
+    private String serialise(Map<String, Object> payload) {
+        try {
+            return truncate(json.writeValueAsString(payload), 20000);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.ministramanager.accounts;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import dev.ministramanager.http.ProblemException;
+
+/**
+ * Field rules of an account, shared by create, provision and change. Logins and account numbers are limited to the
+ * characters Ministra keeps intact in a URL path ({@code [A-Za-z0-9._@-]}, 1 to 64), because pushes address accounts
+ * as {@code users/<login>} and batch reads as {@code accounts/<numbers>}; neither may contain a colon, which would
+ * switch Ministra to MAC lookups.
+ */
+final class AccountRules {
+
+    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final Pattern MAC_SEPARATORS = Pattern.compile("[:\\-.]");
+    private static final Pattern HEX12 = Pattern.compile("[0-9A-F]{12}");
+    static final int TEXT_MAX = 64;
+    static final int COMMENT_MAX = 2000;
+    static final int PASSWORD_MAX = 128;
+
+    private AccountRules() {
+    }
+
+    /**
+     * The rules every account field follows, on create and on change; an empty stbMac or expiresAt means none (on a
+     * change: clear it). Null means "not given".
+     */
+    static void checkFields(String password, String fullName, String phone, String accountNumber, String tariff,
+                            String status, String stbMac, String comment, String expiresAt) {
+        checkPassword(password);
+        checkText("fullName", fullName, TEXT_MAX);
+        checkText("phone", phone, TEXT_MAX);
+        checkAccountNumber(accountNumber);
+        checkTariff(tariff);
+        checkStatus(status);
+        if (stbMac != null && !stbMac.isEmpty()) {
+            canonicalMac(stbMac);
+        }
+        checkText("comment", comment, COMMENT_MAX);
+        if (expiresAt != null && !expiresAt.isEmpty()) {
+            expiry(expiresAt);
+        }
+    }
+
+    static void requireLogin(String login) {
+        if (login == null || login.isEmpty()) {
+            throw ProblemException.invalidField("login", "Field 'login' is required.");
+        }
+        if (!IDENTIFIER.matcher(login).matches()) {
+            throw ProblemException.invalidField("login", "Field 'login' must be 1 to 64 characters of A-Z, a-z, 0-9,"
+                    + " '.', '_', '@' and '-'.");
+        }
+    }
+
+    static void checkAccountNumber(String accountNumber) {
+        if (accountNumber != null && !IDENTIFIER.matcher(accountNumber).matches()) {
+            throw ProblemException.invalidField("accountNumber", "Field 'accountNumber' must be 1 to 64 characters"
+                    + " of A-Z, a-z, 0-9, '.', '_', '@' and '-'.");
+        }
+    }
+
+    static void checkPassword(String password) {
+        if (password == null) {
+            return;
+        }
+        if (password.isEmpty() || password.length() > PASSWORD_MAX
+                || password.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.invalidField("password", "Field 'password' must be 1 to " + PASSWORD_MAX
+                    + " characters without control characters.");
+        }
+    }
+
+    static void checkText(String field, String value, int max) {
+        if (value != null && (value.length() > max || value.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\t'))) {
+            throw ProblemException.invalidField(field, "Field '" + field + "' must be at most " + max
+                    + " characters without control characters.");
+        }
+    }
+
+    static void checkStatus(String status) {
+        if (status != null && !status.equals("active") && !status.equals("inactive")) {
+            throw ProblemException.invalidField("status", "Field 'status' must be 'active' or 'inactive'.");
+        }
+    }
+
+    static void checkTariff(String tariff) {
+        if (tariff != null && (tariff.isBlank() || tariff.length() > 100)) {
+            throw ProblemException.invalidField("tariff", "Field 'tariff' must be a tariff plan's external id.");
+        }
+    }
+
+    /**
+     * The canonical form Ministra matches devices by: upper-case hex pairs separated by colons. Accepts colons,
+     * dashes, dots or no separators; anything that is not 12 hex digits is refused (Ministra itself would store it).
+     */
+    static String canonicalMac(String mac) {
+        String digits = MAC_SEPARATORS.matcher(mac.trim()).replaceAll("").toUpperCase(Locale.ROOT);
+        if (!HEX12.matcher(digits).matches()) {
+            throw ProblemException.invalidField("stbMac", "Field 'stbMac' must be a MAC address of 12 hex digits,"
+                    + " e.g. 00:1A:79:AB:CD:EF.");
+        }
+        StringBuilder canonical = new StringBuilder(17);
+        for (int i = 0; i < 12; i += 2) {
+            if (i > 0) {
+                canonical.append(':');
+            }
+            canonical.append(digits, i, i + 2);
+        }
+        return canonical.toString();
+    }
+
+    /** An instant with an explicit offset or zone ({@code 2027-01-31T23:59:59+02:00}); a local time is refused. */
+    static OffsetDateTime expiry(String value) {
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalidField("expiresAt", "Field 'expiresAt' must be an ISO-8601 timestamp with an"
+                    + " offset, e.g. 2027-01-31T23:59:59+02:00.");
+        }
+    }
+
+    static String key(String identifier) {
+        return identifier.toLowerCase(Locale.ROOT);
+    }
+}

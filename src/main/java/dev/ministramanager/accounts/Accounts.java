@@ -1,0 +1,452 @@
+package dev.ministramanager.accounts;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.http.ApiReply;
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.security.SecretCipher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The IPTV accounts of each company. Every change and the intent to push it to Ministra are written in one
+ * transaction: the account row gets a new version and its {@code account_push} row is told to converge to it, so
+ * there is never a change without its push nor a push without its change. Several quick changes coalesce, because
+ * a push always sends the account's current state.
+ */
+public class Accounts {
+
+    static final String SUBJECT = "account";
+    static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.full_name, a.phone,"
+            + " a.account_number, a.tariff_plan_id, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
+            + " a.expires_at, a.version, a.created_at, a.updated_at, p.state AS p_state, p.attempts AS p_attempts,"
+            + " p.next_attempt_at AS p_next_attempt_at, p.last_error AS p_last_error,"
+            + " p.last_error_kind AS p_last_error_kind, p.dead_letter_id AS p_dead_letter_id,"
+            + " p.last_pushed_at AS p_last_pushed_at, p.lease_until AS p_lease_until"
+            + " FROM account a JOIN account_push p ON p.account_id = a.id"
+            + " LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id";
+    private static final int PAGE_DEFAULT = 50;
+    private static final int PAGE_MAX = 500;
+
+    private final JdbcTemplate jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate transaction;
+    private final SecretCipher cipher;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.cipher = cipher;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public ApiReply create(long companyId, NewAccount request, boolean forceActive, String actor) {
+        String status = forceActive ? "active" : Objects.requireNonNullElse(request.status(), "active");
+        String accountNumber = Objects.requireNonNullElse(request.accountNumber(), request.login());
+        String mac = emptyToNull(request.stbMac()) == null ? null : AccountRules.canonicalMac(request.stbMac());
+        OffsetDateTime expiresAt = emptyToNull(request.expiresAt()) == null ? null
+                : AccountRules.expiry(request.expiresAt());
+        try {
+            StoredAccount created = transaction.execute(tx -> {
+                Long planId = request.tariff() == null ? null : activePlan(companyId, request.tariff());
+                OffsetDateTime now = now();
+                KeyHolder key = new GeneratedKeyHolder();
+                jdbc.update(connection -> {
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO account (company_id, login,"
+                            + " login_key, password_enc, password_version, full_name, phone, account_number,"
+                            + " account_number_key, tariff_plan_id, status, stb_mac, comment, expires_at, version,"
+                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            new String[] {"id"});
+                    insert.setLong(1, companyId);
+                    insert.setString(2, request.login());
+                    insert.setString(3, AccountRules.key(request.login()));
+                    insert.setString(4, request.password() == null ? null : cipher.encrypt(request.password()));
+                    insert.setLong(5, request.password() == null ? 0 : 1);
+                    insert.setString(6, emptyToNull(request.fullName()));
+                    insert.setString(7, emptyToNull(request.phone()));
+                    insert.setString(8, accountNumber);
+                    insert.setString(9, AccountRules.key(accountNumber));
+                    insert.setObject(10, planId);
+                    insert.setString(11, status);
+                    insert.setString(12, mac);
+                    insert.setString(13, emptyToNull(request.comment()));
+                    insert.setObject(14, expiresAt);
+                    insert.setObject(15, now);
+                    insert.setObject(16, now);
+                    return insert;
+                }, key);
+                long id = key.getKey().longValue();
+                jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version, attempts,"
+                        + " next_attempt_at) VALUES (?, ?, 'pending', 1, 0, ?)", id, companyId, now);
+                StoredAccount stored = load(companyId, request.login(), false);
+                Map<String, Object> details = new LinkedHashMap<>(stored.auditedFields());
+                details.values().removeIf(Objects::isNull);
+                if (request.password() != null) {
+                    details.put("password", AuditTrail.MASK);
+                }
+                audit.record(actor, companyId, SUBJECT, AccountRules.key(request.login()), "create", "ok", details);
+                return stored;
+            });
+            return reply(201, created).withLocation("/api/v1/accounts/" + created.login() + "?company=" + companyId);
+        } catch (DuplicateKeyException e) {
+            throw duplicate(e, request.login(), accountNumber, mac);
+        }
+    }
+
+    public StoredAccount get(long companyId, String login) {
+        return load(companyId, login, false);
+    }
+
+    public ApiReply change(long companyId, String login, AccountChanges changes, String ifMatch, String actor) {
+        try {
+            StoredAccount changed = transaction.execute(tx -> {
+                StoredAccount before = load(companyId, login, true);
+                requireMatch(before, ifMatch);
+                return apply(before, changes, actor, "change");
+            });
+            return reply(200, changed);
+        } catch (DuplicateKeyException e) {
+            throw duplicate(e, login, changes.accountNumber(),
+                    emptyToNull(changes.stbMac()) == null ? null : AccountRules.canonicalMac(changes.stbMac()));
+        }
+    }
+
+    public ApiReply setStatus(long companyId, String login, String status, String ifMatch, String actor) {
+        StoredAccount changed = transaction.execute(tx -> {
+            StoredAccount before = load(companyId, login, true);
+            requireMatch(before, ifMatch);
+            return apply(before, new AccountChanges(null, null, null, null, null, status, null, null, null), actor,
+                    status.equals("active") ? "activate" : "deactivate");
+        });
+        return reply(200, changed);
+    }
+
+    /** Marks the account deleted (a tombstone the API no longer shows) and asks the push to remove it from Ministra. */
+    public ApiReply delete(long companyId, String login, String ifMatch, String actor) {
+        StoredAccount deleted = transaction.execute(tx -> {
+            StoredAccount before = load(companyId, login, true);
+            requireMatch(before, ifMatch);
+            OffsetDateTime now = now();
+            jdbc.update("UPDATE account SET deleted_at = ?, stb_mac = NULL, version = version + 1, updated_at = ?"
+                    + " WHERE id = ?", now, now, before.id());
+            requestPush(before.id(), before.version() + 1, now);
+            audit.record(actor, companyId, SUBJECT, AccountRules.key(login), "delete", "ok", before.auditedFields()
+                    .entrySet().stream().filter(e -> e.getValue() != null)
+                    .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
+            return loadById(before.id());
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("companyId", companyId);
+        body.put("login", deleted.login());
+        body.put("deleted", true);
+        body.put("sync", deleted.sync().view());
+        return ApiReply.of(202, body);
+    }
+
+    /** Pushes now: clears a retry schedule, or resolves an open dead letter as replayed and pushes again. */
+    public ApiReply forcePush(long companyId, String login, String actor) {
+        StoredAccount pushed = transaction.execute(tx -> {
+            StoredAccount account = load(companyId, login, true);
+            if (account.sync().deadLetterId() != null) {
+                jdbc.update("UPDATE dead_letter SET status = 'replayed', resolved_at = ?, resolved_by = ?"
+                        + " WHERE id = ? AND status = 'open'", now(), actor, account.sync().deadLetterId());
+            }
+            jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
+                    + " dead_letter_id = NULL WHERE account_id = ?", now(), account.id());
+            audit.record(actor, companyId, SUBJECT, AccountRules.key(login), "push-requested", "ok",
+                    account.sync().deadLetterId() == null ? Map.of()
+                            : Map.of("deadLetterId", account.sync().deadLetterId()));
+            return loadById(account.id());
+        });
+        return reply(202, pushed);
+    }
+
+    public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
+                                    String search, String limit, String cursor) {
+        MapSqlParameterSource params = new MapSqlParameterSource();
+        StringBuilder where = new StringBuilder(" WHERE a.deleted_at IS NULL AND a.company_id IN (:companies)");
+        params.addValue("companies", companyId == null ? companyIds : List.of(companyId));
+        if (status != null) {
+            AccountRules.checkStatus(status);
+            where.append(" AND a.status = :status");
+            params.addValue("status", status);
+        }
+        if (tariff != null) {
+            where.append(" AND t.external_id = :tariff");
+            params.addValue("tariff", tariff);
+        }
+        if (sync != null) {
+            if (!List.of("synced", "pending", "retrying", "dead", "discarded").contains(sync)) {
+                throw ProblemException.invalidField("sync", "Parameter 'sync' must be synced, pending, retrying, dead"
+                        + " or discarded.");
+            }
+            where.append(" AND p.state = :sync");
+            params.addValue("sync", sync);
+        }
+        if (search != null && !search.isBlank()) {
+            String escaped = search.trim().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            where.append(" AND (a.login_key LIKE :q ESCAPE '\\' OR LOWER(a.full_name) LIKE :q ESCAPE '\\'"
+                    + " OR a.stb_mac LIKE :qmac ESCAPE '\\')");
+            params.addValue("q", "%" + escaped.toLowerCase(Locale.ROOT) + "%");
+            params.addValue("qmac", "%" + escaped.toUpperCase(Locale.ROOT) + "%");
+        }
+        if (cursor != null) {
+            where.append(" AND a.id > :after");
+            params.addValue("after", decodeCursor(cursor));
+        }
+        int pageSize = pageSize(limit);
+        params.addValue("limit", pageSize + 1);
+        OffsetDateTime now = now();
+        List<StoredAccount> page = named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
+                (rs, i) -> StoredAccount.read(rs, now));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("items", page.stream().limit(pageSize).map(StoredAccount::view).toList());
+        answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
+        return answer;
+    }
+
+    /** The account's audit trail, oldest first; also after the account was deleted. */
+    public List<Map<String, Object>> history(long companyId, String login) {
+        List<Map<String, Object>> events = jdbc.query("SELECT occurred_at, actor, action, outcome, details"
+                + " FROM audit_event WHERE subject = ? AND company_id = ? AND subject_id = ? ORDER BY id",
+                (rs, i) -> {
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("at", rs.getObject("occurred_at", OffsetDateTime.class));
+                    event.put("actor", rs.getString("actor"));
+                    event.put("action", rs.getString("action"));
+                    event.put("outcome", rs.getString("outcome"));
+                    event.put("details", parse(rs.getString("details")));
+                    return event;
+                }, SUBJECT, companyId, AccountRules.key(login));
+        if (events.isEmpty()) {
+            throw notFound(login);
+        }
+        return events;
+    }
+
+    StoredAccount loadById(long id) {
+        OffsetDateTime now = now();
+        return jdbc.query(SELECT + " WHERE a.id = ?", (rs, i) -> StoredAccount.read(rs, now), id).get(0);
+    }
+
+    private StoredAccount load(long companyId, String login, boolean forUpdate) {
+        OffsetDateTime now = now();
+        if (forUpdate) {
+            // lock the account row first, so that concurrent writers of one account take turns
+            List<Long> locked = jdbc.queryForList("SELECT id FROM account WHERE company_id = ? AND login_key = ?"
+                    + " AND deleted_at IS NULL FOR UPDATE", Long.class, companyId, AccountRules.key(login));
+            if (locked.isEmpty()) {
+                throw notFound(login);
+            }
+        }
+        return jdbc.query(SELECT + " WHERE a.company_id = ? AND a.login_key = ? AND a.deleted_at IS NULL",
+                        (rs, i) -> StoredAccount.read(rs, now), companyId, AccountRules.key(login))
+                .stream().findFirst().orElseThrow(() -> notFound(login));
+    }
+
+    private StoredAccount apply(StoredAccount before, AccountChanges changes, String actor, String action) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        Map<String, Object> changed = new LinkedHashMap<>();
+        compare(set, changed, "full_name", "fullName", before.fullName(), clearable(changes.fullName()),
+                changes.fullName());
+        compare(set, changed, "phone", "phone", before.phone(), clearable(changes.phone()), changes.phone());
+        if (changes.accountNumber() != null && !changes.accountNumber().equals(before.accountNumber())) {
+            set.put("account_number", changes.accountNumber());
+            set.put("account_number_key", AccountRules.key(changes.accountNumber()));
+            changed.put("accountNumber", beforeAfter(before.accountNumber(), changes.accountNumber()));
+        }
+        if (changes.tariff() != null && !changes.tariff().equals(before.tariff())) {
+            set.put("tariff_plan_id", activePlan(before.companyId(), changes.tariff()));
+            changed.put("tariff", beforeAfter(before.tariff(), changes.tariff()));
+        }
+        compare(set, changed, "status", "status", before.status(), changes.status(), changes.status());
+        String mac = emptyToNull(changes.stbMac()) == null ? null : AccountRules.canonicalMac(changes.stbMac());
+        compare(set, changed, "stb_mac", "stbMac", before.stbMac(), mac, changes.stbMac());
+        compare(set, changed, "comment", "comment", before.comment(), clearable(changes.comment()), changes.comment());
+        if (changes.expiresAt() != null) {
+            OffsetDateTime expiresAt = changes.expiresAt().isEmpty() ? null : AccountRules.expiry(changes.expiresAt());
+            boolean same = expiresAt == null ? before.expiresAt() == null
+                    : before.expiresAt() != null && expiresAt.isEqual(before.expiresAt());
+            if (!same) {
+                set.put("expires_at", expiresAt);
+                changed.put("expiresAt", beforeAfter(before.expiresAt() == null ? null
+                        : before.expiresAt().toInstant().toString(), expiresAt == null ? null
+                        : expiresAt.toInstant().toString()));
+            }
+        }
+        StringBuilder sql = new StringBuilder("UPDATE account SET ");
+        List<Object> args = new ArrayList<>();
+        set.forEach((column, value) -> {
+            sql.append(column).append(" = ?, ");
+            args.add(value);
+        });
+        if (changes.password() != null) {
+            sql.append("password_enc = ?, password_version = password_version + 1, ");
+            args.add(cipher.encrypt(changes.password()));
+            changed.put("password", beforeAfter(AuditTrail.MASK, AuditTrail.MASK));
+        }
+        if (changed.isEmpty()) {
+            return before;
+        }
+        OffsetDateTime now = now();
+        sql.append("version = version + 1, updated_at = ? WHERE id = ?");
+        args.add(now);
+        args.add(before.id());
+        jdbc.update(sql.toString(), args.toArray());
+        requestPush(before.id(), before.version() + 1, now);
+        audit.record(actor, before.companyId(), SUBJECT, AccountRules.key(before.login()), action, "ok", changed);
+        return loadById(before.id());
+    }
+
+    /**
+     * Tells the push to converge to this version. A synced (or discarded) account becomes pending now; a retrying
+     * one keeps its schedule and a dead one stays dead until an operator replays it: either way the push that
+     * follows sends the current state.
+     */
+    private void requestPush(long accountId, long version, OffsetDateTime now) {
+        jdbc.update("UPDATE account_push SET requested_version = ?,"
+                + " attempts = CASE WHEN state IN ('synced', 'discarded') THEN 0 ELSE attempts END,"
+                + " next_attempt_at = CASE WHEN state IN ('synced', 'discarded') THEN ? ELSE next_attempt_at END,"
+                + " state = CASE WHEN state IN ('synced', 'discarded') THEN 'pending' ELSE state END"
+                + " WHERE account_id = ?", version, now, accountId);
+    }
+
+    private static void compare(Map<String, Object> set, Map<String, Object> changed, String column, String field,
+                                String before, String after, String requested) {
+        if (requested != null && !Objects.equals(before, after)) {
+            set.put(column, after);
+            changed.put(field, beforeAfter(before, after));
+        }
+    }
+
+    private static Map<String, Object> beforeAfter(Object before, Object after) {
+        Map<String, Object> change = new LinkedHashMap<>();
+        change.put("before", before);
+        change.put("after", after);
+        return change;
+    }
+
+    private long activePlan(long companyId, String tariff) {
+        return jdbc.queryForList("SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?"
+                        + " AND archived_at IS NULL", Long.class, companyId, tariff).stream().findFirst()
+                .orElseThrow(() -> ProblemException.unprocessable("tariff", "Tariff '" + tariff + "' is not an active"
+                        + " tariff plan of company " + companyId + "."));
+    }
+
+    private static void requireMatch(StoredAccount account, String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return;
+        }
+        for (String tag : ifMatch.split(",")) {
+            String value = tag.trim();
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals(account.etag()) || value.equals(String.valueOf(account.version()))) {
+                return;
+            }
+        }
+        throw new ProblemException(412, "Precondition failed", "The account has changed: its current version is "
+                + account.etag() + ". Read it again and retry.", Map.of("currentVersion", account.version()));
+    }
+
+    private ProblemException duplicate(DuplicateKeyException e, String login, String accountNumber, String mac) {
+        String message = String.valueOf(e.getMostSpecificCause().getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("account_number_unique")) {
+            return ProblemException.conflict("accountNumber", "Account number '" + accountNumber + "' is in use by"
+                    + " another account of this company.");
+        }
+        if (message.contains("account_mac_unique")) {
+            return ProblemException.conflict("stbMac", "MAC " + mac + " is bound to another account of this company.");
+        }
+        return ProblemException.conflict("login", "An account with login '" + login + "' exists in this company (or"
+                + " is still being deleted from Ministra).");
+    }
+
+    private static ApiReply reply(int status, StoredAccount account) {
+        return ApiReply.of(status, account.view()).withEtag(account.etag());
+    }
+
+    private static ProblemException notFound(String login) {
+        return ProblemException.notFound("Account '" + login + "' not found.");
+    }
+
+    private Object parse(String details) {
+        try {
+            return details == null ? null : json.readTree(details);
+        } catch (JsonProcessingException e) {
+            return details;
+        }
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null) {
+            return PAGE_DEFAULT;
+        }
+        try {
+            int size = Integer.parseInt(limit.trim());
+            if (size >= 1 && size <= PAGE_MAX) {
+                return size;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ProblemException.invalidField("limit", "Parameter 'limit' must be 1 to " + PAGE_MAX + ".");
+    }
+
+    private static String encodeCursor(long id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("a" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static long decodeCursor(String cursor) {
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (decoded.startsWith("a")) {
+                return Long.parseLong(decoded.substring(1));
+            }
+        } catch (IllegalArgumentException malformed) {
+            // answered below
+        }
+        throw ProblemException.invalidField("cursor", "Parameter 'cursor' is not a cursor this API returned.");
+    }
+
+    private static String clearable(String value) {
+        return value == null ? null : emptyToNull(value);
+    }
+
+    static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

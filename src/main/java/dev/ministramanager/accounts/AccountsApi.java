@@ -1,0 +1,240 @@
+package dev.ministramanager.accounts;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.http.ApiReply;
+import dev.ministramanager.http.IdempotencyKeys;
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.security.ApiGate;
+import dev.ministramanager.security.ApiPrincipal;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The REST side of accounts and dead letters: takes what the API gate left on the exchange (principal, visible
+ * companies, the parsed body), settles the one company a request is about, applies {@code Idempotency-Key} to every
+ * POST and {@code If-Match} to every change, and writes the answer with its ETag.
+ */
+public class AccountsApi {
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String IF_MATCH = "If-Match";
+
+    private final Accounts accounts;
+    private final DeadLetters deadLetters;
+    private final IdempotencyKeys idempotency;
+    private final ObjectMapper json;
+    private final Duration provisionMaxWait;
+
+    public AccountsApi(Accounts accounts, DeadLetters deadLetters, IdempotencyKeys idempotency, ObjectMapper json,
+                       Duration provisionMaxWait) {
+        this.accounts = accounts;
+        this.deadLetters = deadLetters;
+        this.idempotency = idempotency;
+        this.json = json;
+        this.provisionMaxWait = provisionMaxWait;
+    }
+
+    public void create(Exchange exchange) {
+        NewAccount request = exchange.getMessage().getBody(NewAccount.class);
+        long companyId = company(exchange, request.companyId());
+        idempotent(exchange, companyId + "|" + describe(request),
+                () -> accounts.create(companyId, request, false, actor(exchange))).writeTo(exchange);
+    }
+
+    /** Creates an active account; with {@code ?wait=<seconds>} answers once Ministra has it (201) or the wait ran out (202). */
+    public void provision(Exchange exchange) throws InterruptedException {
+        NewAccount request = exchange.getMessage().getBody(NewAccount.class);
+        long companyId = company(exchange, request.companyId());
+        Duration wait = waitOf(exchange.getMessage().getHeader("wait", String.class));
+        ApiReply created = idempotent(exchange, companyId + "|" + describe(request),
+                () -> accounts.create(companyId, request, true, actor(exchange)));
+        long deadline = System.nanoTime() + wait.toNanos();
+        StoredAccount account = accounts.get(companyId, request.login());
+        while (!isSettled(account) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            account = accounts.get(companyId, request.login());
+        }
+        new ApiReply(account.sync().state().equals("synced") ? 201 : 202, account.view(), created.location(),
+                account.etag(), created.replayed()).writeTo(exchange);
+    }
+
+    public Map<String, Object> list(Exchange exchange) {
+        Message message = exchange.getMessage();
+        return accounts.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
+                message.getHeader("status", String.class), message.getHeader("tariff", String.class),
+                message.getHeader("sync", String.class), message.getHeader("q", String.class),
+                message.getHeader("limit", String.class), message.getHeader("cursor", String.class));
+    }
+
+    public void get(Exchange exchange) {
+        StoredAccount account = accounts.get(company(exchange, null), login(exchange));
+        ApiReply.of(200, account.view()).withEtag(account.etag()).writeTo(exchange);
+    }
+
+    public void change(Exchange exchange) {
+        AccountChanges changes = exchange.getMessage().getBody(AccountChanges.class);
+        accounts.change(company(exchange, null), login(exchange), changes, ifMatch(exchange), actor(exchange))
+                .writeTo(exchange);
+    }
+
+    public void delete(Exchange exchange) {
+        accounts.delete(company(exchange, null), login(exchange), ifMatch(exchange), actor(exchange))
+                .writeTo(exchange);
+    }
+
+    public void activate(Exchange exchange) {
+        setStatus(exchange, "active");
+    }
+
+    public void deactivate(Exchange exchange) {
+        setStatus(exchange, "inactive");
+    }
+
+    public void push(Exchange exchange) {
+        long companyId = company(exchange, null);
+        String login = login(exchange);
+        idempotent(exchange, "push|" + companyId + "|" + login,
+                () -> accounts.forcePush(companyId, login, actor(exchange))).writeTo(exchange);
+    }
+
+    public List<Map<String, Object>> history(Exchange exchange) {
+        return accounts.history(company(exchange, null), login(exchange));
+    }
+
+    public List<Map<String, Object>> deadLetters(Exchange exchange) {
+        Message message = exchange.getMessage();
+        return deadLetters.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
+                message.getHeader("cause", String.class), message.getHeader("status", String.class),
+                message.getHeader("olderThanMinutes", String.class));
+    }
+
+    public Map<String, Object> deadLetter(Exchange exchange) {
+        return deadLetters.get(companyIds(exchange), deadLetterId(exchange));
+    }
+
+    public void replayDeadLetter(Exchange exchange) {
+        long id = deadLetterId(exchange);
+        idempotent(exchange, "replay|" + id,
+                () -> ApiReply.of(200, deadLetters.replay(companyIds(exchange), id, actor(exchange))))
+                .writeTo(exchange);
+    }
+
+    public void replayDeadLetters(Exchange exchange) {
+        DeadLetterReplay filter = exchange.getMessage().getBody(DeadLetterReplay.class);
+        Long companyId = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
+        idempotent(exchange, "replay-all|" + companyId + "|" + describe(filter),
+                () -> ApiReply.of(200, deadLetters.replayAll(companyIds(exchange), companyId, filter,
+                        actor(exchange)))).writeTo(exchange);
+    }
+
+    public void discardDeadLetter(Exchange exchange) {
+        long id = deadLetterId(exchange);
+        idempotent(exchange, "discard|" + id,
+                () -> ApiReply.of(200, deadLetters.discard(companyIds(exchange), id, actor(exchange))))
+                .writeTo(exchange);
+    }
+
+    private void setStatus(Exchange exchange, String status) {
+        long companyId = company(exchange, null);
+        String login = login(exchange);
+        String ifMatch = ifMatch(exchange);
+        idempotent(exchange, status + "|" + companyId + "|" + login + "|" + ifMatch,
+                () -> accounts.setStatus(companyId, login, status, ifMatch, actor(exchange))).writeTo(exchange);
+    }
+
+    private ApiReply idempotent(Exchange exchange, String request, java.util.function.Supplier<ApiReply> work) {
+        ApiPrincipal principal = exchange.getVariable(ApiGate.PRINCIPAL, ApiPrincipal.class);
+        String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
+        return idempotency.run(principal.userId(), key, exchange.getFromRouteId() + "|" + request, work);
+    }
+
+    /**
+     * The one company a request is about: the {@code company} parameter (checked by the gate), else a
+     * {@code companyId} in the body (which must be one the caller sees, and agree with the parameter), else the
+     * caller's only company.
+     */
+    static long company(Exchange exchange, Long fromBody) {
+        Long fromQuery = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
+        List<Long> visible = companyIds(exchange);
+        if (fromBody != null) {
+            if (!visible.contains(fromBody)) {
+                throw ProblemException.notFound("Company " + fromBody + " not found.");
+            }
+            if (fromQuery != null && !fromQuery.equals(fromBody)) {
+                throw ProblemException.invalidField("companyId", "Field 'companyId' differs from the company"
+                        + " parameter.");
+            }
+            return fromBody;
+        }
+        if (fromQuery != null) {
+            return fromQuery;
+        }
+        if (visible.size() == 1 && visible.get(0) > 0) {
+            return visible.get(0);
+        }
+        if (visible.stream().noneMatch(id -> id > 0)) {
+            throw ProblemException.notFound("You see no company.");
+        }
+        throw ProblemException.invalidField("company", "You see several companies: name one with ?company=<id>.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Long> companyIds(Exchange exchange) {
+        return exchange.getVariable(ApiGate.COMPANY_IDS, List.class);
+    }
+
+    private static String actor(Exchange exchange) {
+        return exchange.getVariable(ApiGate.ACTOR, String.class);
+    }
+
+    private static String login(Exchange exchange) {
+        return exchange.getMessage().getHeader("login", String.class);
+    }
+
+    private static String ifMatch(Exchange exchange) {
+        return exchange.getMessage().getHeader(IF_MATCH, String.class);
+    }
+
+    private static long deadLetterId(Exchange exchange) {
+        String raw = exchange.getMessage().getHeader("id", String.class);
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ProblemException.notFound("Dead letter '" + raw + "' not found.");
+        }
+    }
+
+    private Duration waitOf(String raw) {
+        if (raw == null) {
+            return Duration.ZERO;
+        }
+        try {
+            long seconds = Long.parseLong(raw.trim());
+            if (seconds >= 0 && seconds <= provisionMaxWait.toSeconds()) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ProblemException.invalidField("wait", "Parameter 'wait' must be 0 to " + provisionMaxWait.toSeconds()
+                + " seconds.");
+    }
+
+    private static boolean isSettled(StoredAccount account) {
+        return account.sync().state().equals("synced") || account.sync().state().equals("dead");
+    }
+
+    /** The request as JSON, for the idempotency fingerprint (only a keyed digest of it is stored). */
+    private String describe(Object request) {
+        try {
+            return json.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A request must be JSON-serialisable", e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ministramanager.accounts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.http.IdempotencyKeys;
+import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.security.SecretCipher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/** Accounts, their push pipeline, dead letters and the REST adapter, bound for the routes of {@code routes/}. */
+public class AccountsConfiguration implements CamelConfiguration {
+
+    /** Where camel-micrometer-prometheus looks for the registry it serves on /observe/metrics. */
+    private static final String METRICS_REGISTRY = "metricsRegistry";
+
+    @Override
+    public void configure(CamelContext camel) {
+        Registry registry = camel.getRegistry();
+        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
+        ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
+        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
+        SecretCipher cipher = registry.lookupByNameAndType("secretCipher", SecretCipher.class);
+        SqlDialect dialect = registry.lookupByNameAndType("sqlDialect", SqlDialect.class);
+        Clock clock = Clock.systemUTC();
+
+        PushSettings settings = new PushSettings(
+                integer(camel, "mm.accounts.push.workers"),
+                Duration.ofSeconds(integer(camel, "mm.accounts.push.lease-seconds")),
+                integer(camel, "mm.accounts.push.max-attempts"),
+                Duration.ofMillis(integer(camel, "mm.accounts.push.retry-initial-delay-ms")),
+                Double.parseDouble(property(camel, "mm.accounts.push.retry-multiplier")),
+                Duration.ofMillis(integer(camel, "mm.accounts.push.retry-max-delay-ms")),
+                Double.parseDouble(property(camel, "mm.accounts.push.retry-jitter")),
+                Duration.ofSeconds(integer(camel, "mm.accounts.push.auth-pause-seconds")),
+                Boolean.parseBoolean(property(camel, "mm.accounts.send-expiry")),
+                ZoneId.of(property(camel, "mm.accounts.ministra-time-zone")));
+
+        Accounts accounts = new Accounts(dataSource, cipher, audit, json, clock);
+        DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
+        IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher,
+                Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
+        registry.bind("accounts", accounts);
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
+                Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds"))));
+        registry.bind("ministraAnswer", new MinistraAnswer());
+        registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
+                sql("account-push-claim", dialect), metrics(registry)));
+    }
+
+    private static MeterRegistry metrics(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(METRICS_REGISTRY, created);
+        return created;
+    }
+
+    private static String sql(String name, SqlDialect dialect) {
+        String path = "sql/" + name + "." + dialect.folder() + ".sql";
+        try (InputStream in = AccountsConfiguration.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing SQL resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int integer(CamelContext camel, String key) {
+        return Integer.parseInt(property(camel, key).trim());
+    }
+
+    private static String property(CamelContext camel, String key) {
+        return camel.resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+}

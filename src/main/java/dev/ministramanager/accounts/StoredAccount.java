@@ -1,0 +1,63 @@
+package dev.ministramanager.accounts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One account row with its tariff's external id and its push state, as {@link Accounts#SELECT} reads it. */
+record StoredAccount(long id, long companyId, String login, boolean passwordSet, String fullName, String phone,
+                     String accountNumber, Long tariffPlanId, String tariff, String status, String stbMac,
+                     String comment, OffsetDateTime expiresAt, long version, OffsetDateTime createdAt,
+                     OffsetDateTime updatedAt, SyncState sync) {
+
+    static StoredAccount read(ResultSet rs, OffsetDateTime now) throws SQLException {
+        long plan = rs.getLong("tariff_plan_id");
+        Long tariffPlanId = rs.wasNull() ? null : plan;
+        return new StoredAccount(rs.getLong("id"), rs.getLong("company_id"), rs.getString("login"),
+                rs.getString("password_enc") != null, rs.getString("full_name"), rs.getString("phone"),
+                rs.getString("account_number"), tariffPlanId, rs.getString("tariff"), rs.getString("status"),
+                rs.getString("stb_mac"), rs.getString("comment"), rs.getObject("expires_at", OffsetDateTime.class),
+                rs.getLong("version"), rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class), SyncState.read(rs, now));
+    }
+
+    String etag() {
+        return "\"" + version + "\"";
+    }
+
+    /** The fields an audit entry compares (the password never appears; its change is recorded masked). */
+    Map<String, Object> auditedFields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("fullName", fullName);
+        fields.put("phone", phone);
+        fields.put("accountNumber", accountNumber);
+        fields.put("tariff", tariff);
+        fields.put("status", status);
+        fields.put("stbMac", stbMac);
+        fields.put("comment", comment);
+        fields.put("expiresAt", expiresAt == null ? null : expiresAt.toInstant().toString());
+        return fields;
+    }
+
+    Map<String, Object> view() {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("companyId", companyId);
+        view.put("login", login);
+        view.put("fullName", fullName);
+        view.put("phone", phone);
+        view.put("accountNumber", accountNumber);
+        view.put("tariff", tariff);
+        view.put("status", status);
+        view.put("stbMac", stbMac);
+        view.put("comment", comment);
+        view.put("expiresAt", expiresAt);
+        view.put("passwordSet", passwordSet);
+        view.put("version", version);
+        view.put("createdAt", createdAt);
+        view.put("updatedAt", updatedAt);
+        view.put("sync", sync.view());
+        return view;
+    }
+}

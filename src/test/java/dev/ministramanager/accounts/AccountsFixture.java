@@ -1,0 +1,122 @@
+package dev.ministramanager.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+
+/** Shared steps of the accounts tests: a company on the simulator, its tariff plans, waiting for a sync state. */
+final class AccountsFixture {
+
+    static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
+
+    private AccountsFixture() {
+    }
+
+    /** Short delays so that retries, pauses and leases play out within a test; production keeps the defaults. */
+    static Map<String, String> fastPushes(Map<String, String> more) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("mm.accounts.push.poll-interval-ms", "50");
+        properties.put("mm.accounts.push.retry-initial-delay-ms", "100");
+        properties.put("mm.accounts.push.retry-max-delay-ms", "400");
+        properties.put("mm.accounts.push.max-attempts", "5");
+        properties.put("mm.accounts.push.auth-pause-seconds", "2");
+        properties.put("mm.accounts.push.lease-seconds", "10");
+        properties.put("mm.db.pool-size", "10");
+        properties.putAll(more);
+        return properties;
+    }
+
+    static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
+        ApiAnswer created = service.post("/companies", ADMIN, """
+                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
+                 "readTimeoutMs":5000}""".formatted(name, ministra.apiBaseUrl()));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("id").asLong();
+    }
+
+    /** The simulator's seed catalogue as the tariff sync would store it: basic (default, id 1) and premium (id 2). */
+    static void seedPlans(TestDatabase database, long companyId) throws SQLException {
+        try (Connection connection = database.connect()) {
+            insertPlan(connection, companyId, "basic", "1", "Basic", true);
+            insertPlan(connection, companyId, "premium", "2", "Premium", false);
+        }
+    }
+
+    static void insertPlan(Connection connection, long companyId, String externalId, String remoteId, String name,
+                           boolean userDefault) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tariff_plan (company_id, external_id,"
+                + " remote_id, name, user_default) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setLong(1, companyId);
+            insert.setString(2, externalId);
+            insert.setString(3, remoteId);
+            insert.setString(4, name);
+            insert.setBoolean(5, userDefault);
+            insert.executeUpdate();
+        }
+    }
+
+    static JsonNode awaitState(ServiceUnderTest service, long companyId, String login, String state) {
+        return await(service, companyId, login, account -> account.path("sync").path("state").asText().equals(state),
+                "sync state " + state);
+    }
+
+    static JsonNode await(ServiceUnderTest service, long companyId, String login, Predicate<JsonNode> condition,
+                          String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            ApiAnswer answer = service.get("/accounts/" + login + "?company=" + companyId, ADMIN);
+            if (answer.status() == 200) {
+                last = answer.json();
+                if (condition.test(last)) {
+                    return last;
+                }
+            }
+            sleep(50);
+        }
+        throw new AssertionError("Account " + login + " did not reach " + what + "; last seen " + last);
+    }
+
+    static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("Timed out waiting for " + what);
+    }
+
+    static Optional<Map<String, Object>> ministraAccount(MinistraSimulator ministra, String login) {
+        return ministra.accountsSnapshot().stream().filter(row -> login.equalsIgnoreCase((String) row.get("login")))
+                .findFirst();
+    }
+
+    static List<Map<String, Object>> ministraAccounts(MinistraSimulator ministra) {
+        return ministra.accountsSnapshot();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
