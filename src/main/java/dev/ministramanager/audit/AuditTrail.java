@@ -15,6 +15,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class AuditTrail {
 
     public static final String MASK = "***";
+    /** The subject of everything that happens to an account; its id is the lower-case login. */
+    public static final String ACCOUNT = "account";
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -22,6 +24,11 @@ public class AuditTrail {
     public AuditTrail(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+    }
+
+    /** The subject id of an account's entries: its login as Ministra compares logins (case-insensitively). */
+    public static String accountSubjectId(String login) {
+        return login.toLowerCase(java.util.Locale.ROOT);
     }
 
     public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,

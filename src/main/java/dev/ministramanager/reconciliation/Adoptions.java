@@ -81,7 +81,8 @@ public class Adoptions {
                 details.put("login", current.get("login"));
                 details.put("reconciliationRun", runId);
                 details.put("changes", changed);
-                audit.record(actor, companyId, "account", String.valueOf(accountId), "adopt", "ok", details);
+                audit.record(actor, companyId, AuditTrail.ACCOUNT,
+                        AuditTrail.accountSubjectId((String) current.get("login")), "adopt", "ok", details);
             }
         });
     }
@@ -173,6 +174,12 @@ public class Adoptions {
                         number.toLowerCase(Locale.ROOT), plan, status, mac);
                 long accountId = jdbc.queryForObject("SELECT id FROM account WHERE company_id = ? AND login_key = ?",
                         Long.class, companyId, login.toLowerCase(Locale.ROOT));
+                // Ministra has exactly this state: the push pipeline starts from "synced", so that later changes
+                // are pushed as updates of the existing Ministra account
+                jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version,"
+                        + " pushed_version, pushed_password_version, attempts, next_attempt_at, last_pushed_at)"
+                        + " SELECT id, company_id, 'synced', version, version, password_version, 0,"
+                        + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM account WHERE id = ?", accountId);
                 resolve(findingId, "adopted", "Account " + accountId + " created from Ministra's row.");
                 Map<String, Object> account = new LinkedHashMap<>();
                 account.put("id", accountId);
@@ -187,7 +194,8 @@ public class Adoptions {
                 Map<String, Object> details = new LinkedHashMap<>(account);
                 details.put("reconciliationRun", runId);
                 details.put("finding", findingId);
-                audit.record(actor, companyId, "account", String.valueOf(accountId), "adopt-from-ministra", "ok",
+                audit.record(actor, companyId, AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(login),
+                        "adopt-from-ministra", "ok",
                         details);
                 exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
                 return account;

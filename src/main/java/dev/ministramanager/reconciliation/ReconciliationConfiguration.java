@@ -40,7 +40,7 @@ public class ReconciliationConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("localAccounts", LocalAccounts.class),
                 registry.lookupByNameAndType("batchReads", BatchReads.class),
                 registry.lookupByNameAndType("refreshLeases", RefreshLeases.class), policies, adoptions,
-                new ReconciliationEnforcement(audit), audit, json, Clock.systemUTC(), listing));
+                new ReconciliationEnforcement(dataSource, audit), audit, json, Clock.systemUTC(), listing));
     }
 
     private static String property(CamelContext camel, String key) {

@@ -1,29 +1,46 @@
 package dev.ministramanager.reconciliation;
 
+import java.time.OffsetDateTime;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
 import dev.ministramanager.audit.AuditTrail;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Where the {@code enforce} policy hands a drifted (or missing) account to the push pipeline, which re-pushes our
- * state to Ministra. That pipeline belongs to the accounts capability; until it is wired here, each request is
- * audited and its finding says "enforcement pending: push pipeline", and nothing is sent to Ministra. Wiring it means
- * replacing the body of {@link #requestPush} with the pipeline's own "push this account" intent.
+ * Where the {@code enforce} policy hands a drifted (or missing) account to the accounts push pipeline: the account's
+ * push becomes due now, to converge Ministra to our current state (a missing account is created again, a drifted
+ * one updated field by field). An account with an open dead letter is left to the operator, who replays it.
  */
 public class ReconciliationEnforcement {
 
-    public static final String PENDING = "enforcement pending: push pipeline";
+    static final String REQUESTED = "push requested: Ministra converges to our state";
+    static final String LEFT_DEAD = "not pushed: the account has an open dead letter; replay it";
 
+    private final JdbcTemplate jdbc;
     private final AuditTrail audit;
 
-    public ReconciliationEnforcement(AuditTrail audit) {
+    public ReconciliationEnforcement(DataSource dataSource, AuditTrail audit) {
+        this.jdbc = new JdbcTemplate(dataSource);
         this.audit = audit;
     }
 
     /** Asks for our state of the account to be pushed; answers the finding's resolution detail. */
     public String requestPush(long companyId, long accountId, String login, String reason, long runId, String actor) {
-        audit.record(actor, companyId, "account", String.valueOf(accountId), "enforce", "pending",
-                Map.of("login", login, "reason", reason, "reconciliationRun", runId, "detail", PENDING));
-        return PENDING;
+        OffsetDateTime now = OffsetDateTime.now();
+        int due = jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
+                + " requested_version = (SELECT version FROM account WHERE id = ?) WHERE account_id = ?"
+                + " AND state <> 'dead'", now, accountId, accountId);
+        if (due == 0) {
+            due = jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version, attempts,"
+                    + " next_attempt_at) SELECT id, company_id, 'pending', version, 0, ? FROM account WHERE id = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM account_push WHERE account_id = ?)", now, accountId, accountId);
+        }
+        String detail = due == 1 ? REQUESTED : LEFT_DEAD;
+        audit.record(actor, companyId, AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(login), "enforce",
+                due == 1 ? "push-requested" : "left-dead", Map.of("reason", reason, "reconciliationRun", runId,
+                        "detail", detail));
+        return detail;
     }
 }

@@ -345,9 +345,10 @@ public class Reconciliations {
                 ? "drift:" + f.get("field") : (String) f.get("kind")).toList();
         String detail = enforcement.requestPush(companyId, accountId, login, String.join(",", reasons), runId,
                 actor);
+        String resolution = detail.equals(ReconciliationEnforcement.REQUESTED) ? "push_requested" : "left_dead";
         for (Map<String, Object> finding : findings) {
-            jdbc.update("UPDATE reconciliation_finding SET resolution = 'enforcement_pending',"
-                    + " resolution_detail = ? WHERE id = ?", detail, finding.get("id"));
+            jdbc.update("UPDATE reconciliation_finding SET resolution = ?, resolution_detail = ? WHERE id = ?",
+                    resolution, detail, finding.get("id"));
         }
     }
 

@@ -68,8 +68,8 @@ public class AccountPulls {
             return;
         }
         LocalAccount account = exchange.getVariable(ACCOUNT, LocalAccount.class);
-        audit.record(exchange.getVariable(ApiGate.ACTOR, String.class), account.companyId(), "account",
-                String.valueOf(account.id()), "pull", failure.kind().id(), Map.of("login", account.login(),
+        audit.record(exchange.getVariable(ApiGate.ACTOR, String.class), account.companyId(), AuditTrail.ACCOUNT,
+                AuditTrail.accountSubjectId(account.login()), "pull", failure.kind().id(), Map.of("login", account.login(),
                         "detail", failure.getMessage()));
         responses.writeProblem(exchange.getMessage(), failure.toProblem());
     }
@@ -80,7 +80,8 @@ public class AccountPulls {
         RemoteSnapshots.Stored stored = snapshots.store(List.of(new Match(account, rows)), "pull", actor,
                 clock.instant());
         Map<String, Object> snapshot = snapshots.view(account.id(), clock.instant());
-        audit.record(actor, account.companyId(), "account", String.valueOf(account.id()), "pull",
+        audit.record(actor, account.companyId(), AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(account.login()),
+                "pull",
                 rows.isEmpty() ? "not_found" : "ok", Map.of("login", account.login(),
                         "online", String.valueOf(snapshot.get("online")), "transitions", stored.transitions()));
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -85,6 +85,7 @@ public class RemoteSnapshots {
             List<Object[]> changed = new ArrayList<>();
             List<Long> unchanged = new ArrayList<>();
             List<Object[]> transitions = new ArrayList<>();
+            List<String> transitionLogins = new ArrayList<>();
             int found = 0;
             for (Match match : matches) {
                 RemoteAccount row = match.row();
@@ -103,6 +104,7 @@ public class RemoteSnapshots {
                 if (previous != null && row.online() != null && !previous.equals(row.online())) {
                     transitions.add(new Object[] {match.account().id(), match.account().companyId(), at,
                         state(previous), state(row.online()), source});
+                    transitionLogins.add(match.account().login());
                 }
             }
             // a snapshot that did not change only gets its read time: one statement for the whole batch
@@ -114,12 +116,13 @@ public class RemoteSnapshots {
             if (!transitions.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
                         + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
-                for (Object[] transition : transitions) {
-                    Long accountId = (Long) transition[0];
+                for (int i = 0; i < transitions.size(); i++) {
+                    Object[] transition = transitions.get(i);
                     Long companyId = (Long) transition[1];
                     String from = (String) transition[3];
                     String to = (String) transition[4];
-                    audit.record(actor, companyId, "account", String.valueOf(accountId), "online-transition", to,
+                    audit.record(actor, companyId, AuditTrail.ACCOUNT,
+                            AuditTrail.accountSubjectId(transitionLogins.get(i)), "online-transition", to,
                             Map.of("from", from, "to", to, "source", source));
                     metrics.transition(companyId, to);
                 }

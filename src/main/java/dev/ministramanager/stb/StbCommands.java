@@ -91,7 +91,10 @@ public class StbCommands {
 
     private StbCommandPlan planFor(long companyId, String login, StbCommand command, StbCommandOptions options,
                                    String actor) {
-        List<String> macs = jdbc.query("SELECT stb_mac FROM account WHERE company_id = ? AND login_key = ?",
+        // the account's own MAC, else the box Ministra had bound at the last pull or refresh
+        List<String> macs = jdbc.query("SELECT COALESCE(a.stb_mac, NULLIF(r.stb_mac, '')) FROM account a"
+                        + " LEFT JOIN account_remote_state r ON r.account_id = a.id AND r.found"
+                        + " WHERE a.company_id = ? AND a.login_key = ? AND a.deleted_at IS NULL",
                 (rs, i) -> rs.getString(1), companyId, login == null ? "" : login.toLowerCase());
         if (macs.isEmpty()) {
             throw ProblemException.notFound("Account '" + login + "' not found.");
@@ -176,7 +179,8 @@ public class StbCommands {
             answer.put("warning", "The box " + (online == null ? "may be" : "is") + " offline: Ministra drops this"
                     + " event at " + sentAt.plus(ttl) + " unless the box polls before then.");
         }
-        audit.record(plan.actor(), plan.companyId(), "account", plan.login(), "stb-" + plan.command().id(), "queued",
+        audit.record(plan.actor(), plan.companyId(), AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(plan.login()),
+                "stb-" + plan.command().id(), "queued",
                 Map.of("mac", plan.mac(), "boxOnline", String.valueOf(online), "ttlSeconds", ttl.toSeconds()));
         return answer;
     }
@@ -190,7 +194,8 @@ public class StbCommands {
                 jdbc.update("DELETE FROM stb_reboot_guard WHERE company_id = ? AND stb_mac = ?", plan.companyId(),
                         plan.mac());
             }
-            audit.record(plan.actor(), plan.companyId(), "account", plan.login(), "stb-" + plan.command().id(),
+            audit.record(plan.actor(), plan.companyId(), AuditTrail.ACCOUNT,
+                    AuditTrail.accountSubjectId(plan.login()), "stb-" + plan.command().id(),
                     "failed", Map.of("mac", plan.mac(), "reason", String.valueOf(cause.getMessage())));
         }
         exchange.setException(cause);

@@ -103,13 +103,13 @@ class AccountStatusTest {
     @Test
     void anAccountMinistraDoesNotHaveIsReportedAsSuchAndFailuresAsFailures(MinistraSimulator ministra) {
         long company = company(ministra);
-        long ghost = fixture.ours(company, "ghost", "2001", null);
+        fixture.ours(company, "ghost", "2001", null);
 
         JsonNode answer = pull(company, "ghost");
         assertThat(answer.get("ministra").get("inMinistra").asBoolean()).isFalse();
         assertThat(answer.get("ministra").get("online").isNull()).isTrue();
         assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE action = 'pull' AND subject_id = ?"
-                + " AND outcome = 'not_found'", String.valueOf(ghost))).isEqualTo(1);
+                + " AND outcome = 'not_found'", "ghost")).isEqualTo(1);
 
         assertThat(service.post("/accounts/nobody/pull?company=" + company, ADMIN, null).status()).isEqualTo(404);
 
@@ -118,7 +118,7 @@ class AccountStatusTest {
         assertThat(failed.status()).as(failed.toString()).isEqualTo(503);
         assertThat(failed.json().get("ministraFailure").asText()).isEqualTo("server_error");
         assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE action = 'pull' AND subject_id = ?"
-                + " AND outcome = 'server_error'", String.valueOf(ghost))).isEqualTo(1);
+                + " AND outcome = 'server_error'", "ghost")).isEqualTo(1);
     }
 
     @Test
@@ -141,7 +141,7 @@ class AccountStatusTest {
                 .containsExactly("offline>online", "online>offline");
         assertThat(transitions).allSatisfy(row -> assertThat(row.get("source")).isEqualTo("refresh"));
         assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE action = 'online-transition'"
-                + " AND subject_id = ?", String.valueOf(alice))).isEqualTo(2);
+                + " AND subject_id = ?", "alice")).isEqualTo(2);
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 service.management("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).containsPattern("mm_status_transitions_total\\{company=\"" + company

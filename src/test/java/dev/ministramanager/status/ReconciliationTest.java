@@ -144,21 +144,39 @@ class ReconciliationTest {
     }
 
     @Test
-    void enforceMarksTheAccountsForAPushAndSendsNothingYet(MinistraSimulator ministra) {
+    void enforcePushesOurStateThroughTheAccountsPipeline(MinistraSimulator ministra) throws InterruptedException {
         long company = driftedCompany(ministra, "enforce");
         List<Map<String, Object>> before = accounts(company);
-        int writes = ministra.writeLog().size();
 
         JsonNode run = run(company, "{}");
         JsonNode findings = findings(run.get("id").asLong(), null);
         assertThat(findings).hasSize(7).allSatisfy(f -> {
-            assertThat(f.get("resolution").asText()).isEqualTo("enforcement_pending");
-            assertThat(f.get("resolutionDetail").asText()).isEqualTo("enforcement pending: push pipeline");
+            assertThat(f.get("resolution").asText()).isEqualTo("push_requested");
+            assertThat(f.get("resolutionDetail").asText()).contains("push requested");
         });
         assertThat(fixture.rows("SELECT subject_id FROM audit_event WHERE company_id = ? AND action = 'enforce'"
-                + " AND outcome = 'pending'", company)).hasSize(3);
-        assertThat(accounts(company)).isEqualTo(before);
-        assertThat(ministra.writeLog()).hasSize(writes);
+                + " AND outcome = 'push-requested' ORDER BY subject_id", company))
+                .extracting(row -> row.get("subject_id")).containsExactly("alice", "carol", "dave");
+        assertThat(accounts(company)).as("enforce never changes our records").isEqualTo(before);
+
+        Map<String, Map<String, Object>> rows = Map.of();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            rows = new java.util.HashMap<>();
+            for (Map<String, Object> row : ministra.accountsSnapshot()) {
+                rows.put(String.valueOf(row.get("login")), row);
+            }
+            if (rows.containsKey("carol") && "Alice Example".equals(rows.get("alice").get("full_name"))
+                    && "00:1A:79:00:00:0D".equals(rows.get("dave").get("stb_mac"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(rows.get("alice")).containsEntry("full_name", "Alice Example").containsEntry("phone", "+100")
+                .containsEntry("tariff_plan", "basic").containsEntry("stb_mac", MAC_1);
+        assertThat(rows.get("dave")).containsEntry("stb_mac", "00:1A:79:00:00:0D");
+        assertThat(rows).containsKey("carol");
+        assertThat(ministra.writeLog()).noneMatch(entry -> entry.isBroadcast());
+        assertThat(run(company, "{}").get("counts").get("drift").asInt()).as("converged").isZero();
     }
 
     @Test
