@@ -190,7 +190,7 @@ public class Accounts {
     }
 
     public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
-                                    String search, String limit, String cursor) {
+                                    String search, String limit, String cursor, String online) {
         MapSqlParameterSource params = new MapSqlParameterSource();
         StringBuilder where = new StringBuilder(" WHERE a.deleted_at IS NULL AND a.company_id IN (:companies)");
         params.addValue("companies", companyId == null ? companyIds : List.of(companyId));
@@ -217,6 +217,15 @@ public class Accounts {
                     + " OR a.stb_mac LIKE :qmac ESCAPE '\\')");
             params.addValue("q", "%" + escaped.toLowerCase(Locale.ROOT) + "%");
             params.addValue("qmac", "%" + escaped.toUpperCase(Locale.ROOT) + "%");
+        }
+        if (online != null) {
+            if (!online.equals("true") && !online.equals("false")) {
+                throw ProblemException.invalidField("online", "Parameter 'online' must be true or false.");
+            }
+            // the box's state at the last pull or fleet refresh
+            where.append(" AND EXISTS (SELECT 1 FROM account_remote_state r WHERE r.account_id = a.id"
+                    + " AND r.online = :online)");
+            params.addValue("online", Boolean.parseBoolean(online));
         }
         if (cursor != null) {
             where.append(" AND a.id > :after");

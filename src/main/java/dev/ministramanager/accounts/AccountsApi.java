@@ -68,7 +68,8 @@ public class AccountsApi {
         return accounts.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
                 message.getHeader("status", String.class), message.getHeader("tariff", String.class),
                 message.getHeader("sync", String.class), message.getHeader("q", String.class),
-                message.getHeader("limit", String.class), message.getHeader("cursor", String.class));
+                message.getHeader("limit", String.class), message.getHeader("cursor", String.class),
+                message.getHeader("online", String.class));
     }
 
     public void get(Exchange exchange) {

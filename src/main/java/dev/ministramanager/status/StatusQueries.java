@@ -45,6 +45,16 @@ public class StatusQueries {
         return view;
     }
 
+    /** {@code GET /accounts/{login}}: the account's answer gains Ministra's snapshot and its age (null if never read). */
+    @SuppressWarnings("unchecked")
+    public void withSnapshot(Exchange exchange) {
+        Map<String, Object> view = new LinkedHashMap<>(exchange.getMessage().getBody(Map.class));
+        long companyId = ((Number) view.get("companyId")).longValue();
+        accounts.byLogin(companyId, (String) view.get("login"))
+                .ifPresent(account -> view.put("ministra", snapshots.view(account.id(), clock.instant())));
+        exchange.getMessage().setBody(view);
+    }
+
     /**
      * {@code GET /status/accounts?online=true|false&company=&after=&limit=}: our accounts by last known online state,
      * in id order, paged by {@code after} (the last id of the previous page).

@@ -94,7 +94,8 @@ class AccountStatusTest {
         });
         assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE action = 'pull' AND company_id = ?"
                 + " AND outcome = 'ok'", company)).isEqualTo(2);
-        JsonNode shown = service.get("/status/accounts/alice?company=" + company, ADMIN).json();
+        JsonNode shown = service.get("/accounts/alice?company=" + company, ADMIN).json();
+        assertThat(shown.get("sync").get("state").asText()).isEqualTo("synced");
         assertThat(shown.get("ministra").get("online").asBoolean()).isTrue();
         assertThat(shown.get("ministra").get("ageSeconds").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(ministra.writeLog()).hasSize(2);
@@ -193,6 +194,11 @@ class AccountStatusTest {
         JsonNode onlineOnly = service.get("/status/accounts?online=true&company=" + company, ADMIN).json();
         assertThat(onlineOnly.get("items")).hasSize(1);
         assertThat(onlineOnly.get("items").get(0).get("login").asText()).isEqualTo("home-b");
+        JsonNode onlineAccounts = service.get("/accounts?online=true&company=" + company, ADMIN).json();
+        assertThat(onlineAccounts.get("items")).extracting(item -> item.get("login").asText())
+                .containsExactly("home-b");
+        assertThat(service.get("/accounts?online=false&company=" + company, ADMIN).json().get("items")).hasSize(8);
+        assertThat(service.get("/accounts?online=maybe&company=" + company, ADMIN).status()).isEqualTo(400);
         JsonNode offline = service.get("/status/accounts?online=false&limit=5&company=" + company, ADMIN).json();
         assertThat(offline.get("items")).hasSize(5);
         JsonNode nextPage = service.get("/status/accounts?online=false&limit=5&company=" + company + "&after="

@@ -67,7 +67,11 @@ final class StatusFixture {
                         + " (SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?))", companyId, login,
                 login.toLowerCase(Locale.ROOT), accountNumber, accountNumber.toLowerCase(Locale.ROOT), status, mac,
                 fullName, phone, companyId, tariff);
-        return number("SELECT id FROM account WHERE company_id = ? AND login = ?", companyId, login);
+        long id = number("SELECT id FROM account WHERE company_id = ? AND login = ?", companyId, login);
+        update("INSERT INTO account_push (account_id, company_id, state, requested_version, pushed_version,"
+                + " pushed_password_version, attempts, next_attempt_at) VALUES (?, ?, 'synced', 1, 1, 0, 0,"
+                + " CURRENT_TIMESTAMP)", id, companyId);
+        return id;
     }
 
     long ours(long companyId, String login, String accountNumber, String mac) {
