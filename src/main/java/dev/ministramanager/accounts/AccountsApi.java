@@ -172,16 +172,7 @@ public class AccountsApi {
             }
             return fromBody;
         }
-        if (fromQuery != null) {
-            return fromQuery;
-        }
-        if (visible.size() == 1 && visible.get(0) > 0) {
-            return visible.get(0);
-        }
-        if (visible.stream().noneMatch(id -> id > 0)) {
-            throw ProblemException.notFound("You see no company.");
-        }
-        throw ProblemException.invalidField("company", "You see several companies: name one with ?company=<id>.");
+        return ApiGate.requireCompany(exchange);
     }
 
     @SuppressWarnings("unchecked")

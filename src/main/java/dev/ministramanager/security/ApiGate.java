@@ -101,11 +101,14 @@ public class ApiGate implements Processor {
     /** The request's one company; 400 naming {@code company} when the caller sees several and named none. */
     public static long requireCompany(Exchange exchange) {
         Long companyId = exchange.getVariable(COMPANY_ID, Long.class);
-        if (companyId == null) {
-            throw ProblemException.invalidField("company", "You may see several companies: name one with"
-                    + " ?company=<id>.");
+        if (companyId != null) {
+            return companyId;
         }
-        return companyId;
+        if (NO_COMPANY.equals(exchange.getVariable(COMPANY_IDS, List.class))) {
+            throw ProblemException.notFound("You see no company.");
+        }
+        throw ProblemException.invalidField("company", "You may see several companies: name one with"
+                + " ?company=<id>.");
     }
 
     private ApiPrincipal authenticate(String authorization) {
