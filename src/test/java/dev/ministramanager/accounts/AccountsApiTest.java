@@ -228,7 +228,7 @@ class AccountsApiTest {
     @Test
     void provisionWaitsUntilMinistraHasTheAccount(MinistraSimulator ministra) {
         ApiAnswer provisioned = remember(service.post("/provision?wait=10&company=" + companyA, ADMIN, """
-                {"login":"quick","password":"%s","tariff":"premium","status":"inactive"}""".formatted(SECRET)));
+                {"login":"quick","password":"%s","tariff":"premium"}""".formatted(SECRET)));
         assertThat(provisioned.status()).as(provisioned.toString()).isEqualTo(201);
         assertThat(provisioned.json().get("status").asText()).isEqualTo("active");
         assertThat(provisioned.json().path("sync").path("state").asText()).isEqualTo("synced");
