@@ -41,7 +41,8 @@ public class Accounts {
     static final String SUBJECT = "account";
     static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.full_name, a.phone,"
             + " a.account_number, a.tariff_plan_id, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.customer_ref, a.version, a.created_at, a.updated_at, p.state AS p_state, p.attempts AS p_attempts,"
+            + " a.expires_at, a.customer_ref, a.version, a.created_at, a.updated_at, p.state AS p_state,"
+            + " p.attempts AS p_attempts,"
             + " p.next_attempt_at AS p_next_attempt_at, p.last_error AS p_last_error,"
             + " p.last_error_kind AS p_last_error_kind, p.dead_letter_id AS p_dead_letter_id,"
             + " p.last_pushed_at AS p_last_pushed_at, p.lease_until AS p_lease_until"
@@ -167,8 +168,8 @@ public class Accounts {
      */
     public Map<String, Object> setCustomerStatus(long companyId, String customerRef, String status, String actor) {
         List<Map<String, Object>> results = transaction.execute(tx -> {
-            List<String> logins = jdbc.queryForList("SELECT login FROM account WHERE company_id = ? AND customer_ref = ?"
-                    + " AND deleted_at IS NULL ORDER BY id FOR UPDATE", String.class, companyId, customerRef);
+            List<String> logins = jdbc.queryForList("SELECT login FROM account WHERE company_id = ?"
+                    + " AND customer_ref = ? AND deleted_at IS NULL ORDER BY id FOR UPDATE", String.class, companyId, customerRef);
             if (logins.isEmpty()) {
                 throw ProblemException.notFound("Customer '" + customerRef + "' has no accounts in company "
                         + companyId + ".");

@@ -8,8 +8,8 @@ import dev.ministramanager.http.ProblemException;
  * a quick provision gives an account when the request names none ({@code inactive}: "until paid").
  */
 public record CompanyChanges(String name, String ministraBaseUrl, String ministraUser, String ministraPassword,
-                             Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled, String defaultProvisionStatus)
-        implements Validated {
+                             Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled,
+                             String defaultProvisionStatus) implements Validated {
 
     @Override
     public void validate() {

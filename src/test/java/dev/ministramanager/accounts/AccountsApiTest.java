@@ -192,9 +192,10 @@ class AccountsApiTest {
 
     @Test
     void rolesAndCompanyScope() {
-        String viewer = createUser("acc-viewer", "viewer", "[" + companyA + "]");
-        String manager = createUser("acc-manager", "manager", "[" + companyA + "]");
-        String both = createUser("acc-both", "manager", "[" + companyA + "," + companyB + "]");
+        String viewer = AccountsFixture.createUser(service, "acc-viewer", "viewer", "[" + companyA + "]");
+        String manager = AccountsFixture.createUser(service, "acc-manager", "manager", "[" + companyA + "]");
+        String both = AccountsFixture.createUser(service, "acc-both", "manager",
+                "[" + companyA + "," + companyB + "]");
         assertThat(service.post("/accounts", manager, "{\"login\":\"scoped\"}").status()).isEqualTo(201);
         assertThat(service.post("/accounts?company=" + companyB, ADMIN, "{\"login\":\"b-secret\"}").status())
                 .isEqualTo(201);
@@ -307,13 +308,6 @@ class AccountsApiTest {
             }
         }
         assertThat(ministra.writeLog()).noneMatch(WriteLogEntry::isBroadcast);
-    }
-
-    private static String createUser(String username, String role, String companies) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
     }
 
     private static long count(String table) throws SQLException {

@@ -40,6 +40,14 @@ final class AccountsFixture {
         return properties;
     }
 
+    /** An API user of this role and these companies (a JSON array); answers its token. */
+    static String createUser(ServiceUnderTest service, String username, String role, String companies) {
+        ApiAnswer created = service.post("/users", ADMIN, """
+                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("token").asText();
+    }
+
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",

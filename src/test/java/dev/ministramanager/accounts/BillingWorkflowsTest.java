@@ -74,7 +74,8 @@ class BillingWorkflowsTest {
     @Test
     void customerWideDeactivateAndActivateReachEveryAccountOnce(MinistraSimulator ministra) {
         for (String login : List.of("cust-a1", "cust-a2", "cust-a3")) {
-            create(companyA, "{\"login\":\"" + login + "\",\"password\":\"pw-" + login + "\",\"customerRef\":\"C-100\"}");
+            create(companyA, "{\"login\":\"" + login + "\",\"password\":\"pw-" + login
+                    + "\",\"customerRef\":\"C-100\"}");
         }
         create(companyA, "{\"login\":\"other-cust\",\"password\":\"pw-o\",\"customerRef\":\"C-200\"}");
         create(companyB, "{\"login\":\"cust-b1\",\"password\":\"pw-b\",\"customerRef\":\"C-100\"}");
@@ -87,8 +88,8 @@ class BillingWorkflowsTest {
         assertThat(listed.get("items").findValuesAsText("login")).containsExactly("cust-a1", "cust-a2", "cust-a3");
         assertThat(listed.get("items").get(0).get("customerRef").asText()).isEqualTo("C-100");
 
-        String viewer = createUser("bill-viewer", "viewer", "[" + companyA + "]");
-        String managerB = createUser("bill-manager-b", "manager", "[" + companyB + "]");
+        String viewer = AccountsFixture.createUser(service, "bill-viewer", "viewer", "[" + companyA + "]");
+        String managerB = AccountsFixture.createUser(service, "bill-manager-b", "manager", "[" + companyB + "]");
         assertThat(service.post("/customers/C-100/deactivate?company=" + companyA, viewer, null).status())
                 .isEqualTo(403);
         assertThat(service.post("/customers/C-100/deactivate?company=" + companyA, managerB, null).status())
@@ -122,6 +123,8 @@ class BillingWorkflowsTest {
         // a manager of company B reaches only B's account of the same customer reference
         ApiAnswer onlyB = service.post("/customers/C-100/deactivate", managerB, null);
         assertThat(onlyB.json().get("accounts").findValuesAsText("login")).containsExactly("cust-b1");
+        AccountsFixture.awaitState(service, companyB, "cust-b1", "synced");
+        assertThat(AccountsFixture.ministraAccount(ministra, "cust-b1").orElseThrow()).containsEntry("status", 0);
         assertThat(service.post("/customers/C-999/activate?company=" + companyA, ADMIN, null).status())
                 .isEqualTo(404);
 
@@ -179,7 +182,7 @@ class BillingWorkflowsTest {
         String third = provisioned.json().get("generatedPassword").asText();
         assertThat(ministra.passwordHash("gen-quick")).isEqualTo(hash(ministra, "gen-quick", third));
 
-        String viewer = createUser("pw-viewer", "viewer", "[" + companyA + "]");
+        String viewer = AccountsFixture.createUser(service, "pw-viewer", "viewer", "[" + companyA + "]");
         assertThat(service.post("/accounts/gen-user/password?company=" + companyA, viewer, null).status())
                 .isEqualTo(403);
         assertThat(service.post("/accounts/gen-user/password?company=" + companyB, ADMIN, null).status())
@@ -217,6 +220,12 @@ class BillingWorkflowsTest {
         AccountsFixture.sleep(1000);
         assertThat(ministra.writeLog()).isEmpty();
         assertThat(ministra.accountsSnapshot()).isEmpty();
+        assertThat(count("SELECT COUNT(*) FROM account_push WHERE state = 'draft' AND (claim_token IS NOT NULL"
+                + " OR lease_owner IS NOT NULL)")).isZero();
+        assertThat(service.patch("/accounts/draft-2?company=" + companyA, ADMIN, "{\"customerRef\":\"C-301\"}")
+                .json().get("customerRef").asText()).isEqualTo("C-301");
+        assertThat(service.patch("/accounts/draft-1?company=" + companyA, ADMIN, "{\"customerRef\":\"\"}")
+                .json().get("customerRef").isNull()).isTrue();
         assertThat(service.get("/accounts?company=" + companyA + "&sync=draft", ADMIN).json().get("items")
                 .findValuesAsText("login")).containsExactly("draft-1", "draft-2", "draft-3");
 
@@ -334,13 +343,6 @@ class BillingWorkflowsTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String createUser(String username, String role, String companies) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
     }
 
     private static long count(String query) throws SQLException {
