@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,6 +75,15 @@ final class AccountsFixture {
             insert.setString(4, name);
             insert.setBoolean(5, userDefault);
             insert.executeUpdate();
+        }
+    }
+
+    /** The single number a query answers, e.g. a COUNT(*). */
+    static long count(TestDatabase database, String query) throws SQLException {
+        try (Connection connection = database.connect();
+             ResultSet rows = connection.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 

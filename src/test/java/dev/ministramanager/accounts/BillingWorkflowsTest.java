@@ -220,8 +220,8 @@ class BillingWorkflowsTest {
         AccountsFixture.sleep(1000);
         assertThat(ministra.writeLog()).isEmpty();
         assertThat(ministra.accountsSnapshot()).isEmpty();
-        assertThat(count("SELECT COUNT(*) FROM account_push WHERE state = 'draft' AND (claim_token IS NOT NULL"
-                + " OR lease_owner IS NOT NULL)")).isZero();
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push WHERE state = 'draft'"
+                + " AND (claim_token IS NOT NULL OR lease_owner IS NOT NULL)")).isZero();
         assertThat(service.patch("/accounts/draft-2?company=" + companyA, ADMIN, "{\"customerRef\":\"C-301\"}")
                 .json().get("customerRef").asText()).isEqualTo("C-301");
         assertThat(service.patch("/accounts/draft-1?company=" + companyA, ADMIN, "{\"customerRef\":\"\"}")
@@ -232,7 +232,8 @@ class BillingWorkflowsTest {
         ApiAnswer deleted = service.delete("/accounts/draft-3?company=" + companyA, ADMIN);
         assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
         assertThat(service.get("/accounts/draft-3?company=" + companyA, ADMIN).status()).isEqualTo(404);
-        assertThat(count("SELECT COUNT(*) FROM account WHERE login_key = 'draft-3'")).isZero();
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account WHERE login_key = 'draft-3'"))
+                .isZero();
 
         assertThat(service.post("/accounts/draft-1/push?company=" + companyA, ADMIN, null).status()).isEqualTo(202);
         AccountsFixture.awaitState(service, companyA, "draft-1", "synced");
@@ -295,7 +296,7 @@ class BillingWorkflowsTest {
             {"eve\\u0007", 4, "U+0007"},
             {"fr\\u00E9d", 3, "U+00E9"},
         };
-        long before = count("SELECT COUNT(*) FROM account");
+        long before = AccountsFixture.count(database, "SELECT COUNT(*) FROM account");
         for (Object[] login : refused) {
             for (String path : List.of("/accounts?company=" + companyA, "/provision?company=" + companyA)) {
                 ApiAnswer answer = service.post(path, ADMIN, "{\"login\":\"" + login[0] + "\",\"password\":\"x\"}");
@@ -308,7 +309,7 @@ class BillingWorkflowsTest {
                 assertThat(answer.json().get("detail").asText()).contains(expected);
             }
         }
-        assertThat(count("SELECT COUNT(*) FROM account")).isEqualTo(before);
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account")).isEqualTo(before);
         assertThat(create(companyA, "{\"login\":\"ok.Login-1@isp\",\"password\":\"x\"}").status()).isEqualTo(201);
         assertThat(service.post("/accounts?company=" + companyA, ADMIN,
                 "{\"login\":\"ok2\",\"customerRef\":\"C\\u200B1\"}").json().get("field").asText())
@@ -342,14 +343,6 @@ class BillingWorkflowsTest {
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static long count(String query) throws SQLException {
-        try (Connection connection = database.connect();
-             ResultSet rows = connection.createStatement().executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
         }
     }
 }
