@@ -169,7 +169,8 @@ public class Accounts {
     public Map<String, Object> setCustomerStatus(long companyId, String customerRef, String status, String actor) {
         List<Map<String, Object>> results = transaction.execute(tx -> {
             List<String> logins = jdbc.queryForList("SELECT login FROM account WHERE company_id = ?"
-                    + " AND customer_ref = ? AND deleted_at IS NULL ORDER BY id FOR UPDATE", String.class, companyId, customerRef);
+                    + " AND customer_ref = ? AND deleted_at IS NULL ORDER BY id FOR UPDATE", String.class, companyId,
+                    customerRef);
             if (logins.isEmpty()) {
                 throw ProblemException.notFound("Customer '" + customerRef + "' has no accounts in company "
                         + companyId + ".");

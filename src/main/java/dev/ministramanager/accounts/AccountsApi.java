@@ -35,12 +35,12 @@ public class AccountsApi {
 
     public AccountsApi(Accounts accounts, DeadLetters deadLetters, IdempotencyKeys idempotency, ObjectMapper json,
                        Duration provisionMaxWait, PasswordGenerator passwords) {
-        this.passwords = passwords;
         this.accounts = accounts;
         this.deadLetters = deadLetters;
         this.idempotency = idempotency;
         this.json = json;
         this.provisionMaxWait = provisionMaxWait;
+        this.passwords = passwords;
     }
 
     public void create(Exchange exchange) {
@@ -78,17 +78,13 @@ public class AccountsApi {
             account = accounts.get(companyId, request.login());
         }
         Map<String, Object> body = new LinkedHashMap<>(account.view());
-        ApiReply answer = new ApiReply(account.sync().state().equals("synced") ? 201 : 202, body,
-                created.location(), account.etag(), created.replayed());
-        if (created.replayed()) {
-            if (OneTimePassword.wasGenerated(created, json)) {
-                OneTimePassword.noteShownBefore(body);
-            }
-            answer.writeTo(exchange);
-        } else {
+        if (!created.replayed()) {
             password.revealIn(body);
-            answer.writeTo(exchange);
+        } else if (OneTimePassword.wasGenerated(created, json)) {
+            OneTimePassword.noteShownBefore(body);
         }
+        new ApiReply(account.sync().state().equals("synced") ? 201 : 202, body, created.location(), account.etag(),
+                created.replayed()).writeTo(exchange);
     }
 
     /** Rotates the subscriber password: the given one, or a generated one shown once in this answer. */
