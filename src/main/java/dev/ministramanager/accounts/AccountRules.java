@@ -3,6 +3,7 @@ package dev.ministramanager.accounts;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.ministramanager.http.ProblemException;
@@ -16,6 +17,9 @@ import dev.ministramanager.http.ProblemException;
 final class AccountRules {
 
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final Pattern IDENTIFIER_CHARACTER = Pattern.compile("[A-Za-z0-9._@-]");
+    static final String LOGIN_RULE = "1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-' (no spaces).";
+    static final int CUSTOMER_REF_MAX = 100;
     private static final Pattern MAC_SEPARATORS = Pattern.compile("[:\\-.]");
     private static final Pattern HEX12 = Pattern.compile("[0-9A-F]{12}");
     static final int TEXT_MAX = 64;
@@ -51,8 +55,74 @@ final class AccountRules {
             throw ProblemException.invalidField("login", "Field 'login' is required.");
         }
         if (!IDENTIFIER.matcher(login).matches()) {
-            throw ProblemException.invalidField("login", "Field 'login' must be 1 to 64 characters of A-Z, a-z, 0-9,"
-                    + " '.', '_', '@' and '-'.");
+            refuseLogin(login);
+        }
+    }
+
+    /**
+     * Says exactly what is wrong with a login, because billing systems paste logins with invisible characters that
+     * an operator cannot see; the login is never altered to fit.
+     */
+    private static void refuseLogin(String login) {
+        int[] codePoints = login.codePoints().toArray();
+        for (int i = 0; i < codePoints.length; i++) {
+            int c = codePoints[i];
+            if (isAllowed(c)) {
+                continue;
+            }
+            String what;
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                what = i == 0 ? "leading whitespace" : i == codePoints.length - 1 ? "trailing whitespace"
+                        : "whitespace";
+            } else if (Character.isISOControl(c)) {
+                what = "a control character";
+            } else if (isInvisible(c)) {
+                what = "an invisible character";
+            } else {
+                what = "a character outside the allowed alphabet";
+            }
+            String found = String.format(Locale.ROOT, "U+%04X", c);
+            throw new ProblemException(400, "Invalid request", "Field 'login' contains " + what + " (" + found
+                    + " at position " + (i + 1) + "); a login is " + LOGIN_RULE,
+                    Map.of("field", "login", "position", i + 1, "codePoint", found));
+        }
+        throw ProblemException.invalidField("login", "Field 'login' must be " + LOGIN_RULE);
+    }
+
+    private static boolean isAllowed(int c) {
+        return c < 0x80 && IDENTIFIER_CHARACTER.matcher(Character.toString(c)).matches();
+    }
+
+    /** Format characters (zero-width space, BOM, directional marks...) and the like that render as nothing. */
+    static boolean isInvisible(int c) {
+        int type = Character.getType(c);
+        return type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.PRIVATE_USE
+                || type == Character.SURROGATE || c == 0x115F || c == 0x1160 || c == 0x3164 || c == 0xFFA0;
+    }
+
+    /**
+     * The billing system's customer id: free text up to {@value #CUSTOMER_REF_MAX} characters, but without
+     * surrounding whitespace, control or invisible characters, because it is matched exactly.
+     */
+    static void checkCustomerRef(String customerRef) {
+        if (customerRef == null || customerRef.isEmpty()) {
+            return;
+        }
+        if (customerRef.length() > CUSTOMER_REF_MAX) {
+            throw ProblemException.invalidField("customerRef", "Field 'customerRef' must be at most "
+                    + CUSTOMER_REF_MAX + " characters.");
+        }
+        int[] codePoints = customerRef.codePoints().toArray();
+        for (int i = 0; i < codePoints.length; i++) {
+            int c = codePoints[i];
+            boolean edge = i == 0 || i == codePoints.length - 1;
+            if (Character.isISOControl(c) || isInvisible(c)
+                    || edge && (Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+                String found = String.format(Locale.ROOT, "U+%04X", c);
+                throw new ProblemException(400, "Invalid request", "Field 'customerRef' must not contain control or"
+                        + " invisible characters nor start or end with whitespace (" + found + " at position "
+                        + (i + 1) + ").", Map.of("field", "customerRef", "position", i + 1, "codePoint", found));
+            }
         }
     }
 

@@ -41,7 +41,8 @@ public class Accounts {
     static final String SUBJECT = "account";
     static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.full_name, a.phone,"
             + " a.account_number, a.tariff_plan_id, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.version, a.created_at, a.updated_at, p.state AS p_state, p.attempts AS p_attempts,"
+            + " a.expires_at, a.customer_ref, a.version, a.created_at, a.updated_at, p.state AS p_state,"
+            + " p.attempts AS p_attempts,"
             + " p.next_attempt_at AS p_next_attempt_at, p.last_error AS p_last_error,"
             + " p.last_error_kind AS p_last_error_kind, p.dead_letter_id AS p_dead_letter_id,"
             + " p.last_pushed_at AS p_last_pushed_at, p.lease_until AS p_lease_until"
@@ -68,8 +69,14 @@ public class Accounts {
         this.clock = clock;
     }
 
-    public ApiReply create(long companyId, NewAccount request, boolean forceActive, String actor) {
-        String status = forceActive ? "active" : Objects.requireNonNullElse(request.status(), "active");
+    /**
+     * Stores a new account and queues its push, or (a draft) stores it without a push.
+     *
+     * @param status    the status to create it with (the request's, or the provision default)
+     * @param password  the subscriber password: the request's, or one generated for it ({@code generated})
+     */
+    public ApiReply create(long companyId, NewAccount request, String status, String password, boolean generated,
+                           String actor) {
         String accountNumber = Objects.requireNonNullElse(request.accountNumber(), request.login());
         String mac = emptyToNull(request.stbMac()) == null ? null : AccountRules.canonicalMac(request.stbMac());
         OffsetDateTime expiresAt = emptyToNull(request.expiresAt()) == null ? null
@@ -82,14 +89,15 @@ public class Accounts {
                 jdbc.update(connection -> {
                     PreparedStatement insert = connection.prepareStatement("INSERT INTO account (company_id, login,"
                             + " login_key, password_enc, password_version, full_name, phone, account_number,"
-                            + " account_number_key, tariff_plan_id, status, stb_mac, comment, expires_at, version,"
-                            + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            + " account_number_key, tariff_plan_id, status, stb_mac, comment, expires_at,"
+                            + " customer_ref, version, created_at, updated_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                             new String[] {"id"});
                     insert.setLong(1, companyId);
                     insert.setString(2, request.login());
                     insert.setString(3, AccountRules.key(request.login()));
-                    insert.setString(4, request.password() == null ? null : cipher.encrypt(request.password()));
-                    insert.setLong(5, request.password() == null ? 0 : 1);
+                    insert.setString(4, cipher.encrypt(password));
+                    insert.setLong(5, 1);
                     insert.setString(6, emptyToNull(request.fullName()));
                     insert.setString(7, emptyToNull(request.phone()));
                     insert.setString(8, accountNumber);
@@ -99,18 +107,24 @@ public class Accounts {
                     insert.setString(12, mac);
                     insert.setString(13, emptyToNull(request.comment()));
                     insert.setObject(14, expiresAt);
-                    insert.setObject(15, now);
+                    insert.setString(15, emptyToNull(request.customerRef()));
                     insert.setObject(16, now);
+                    insert.setObject(17, now);
                     return insert;
                 }, key);
                 long id = key.getKey().longValue();
                 jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version, attempts,"
-                        + " next_attempt_at) VALUES (?, ?, 'pending', 1, 0, ?)", id, companyId, now);
+                        + " next_attempt_at) VALUES (?, ?, ?, 1, 0, ?)", id, companyId,
+                        request.isDraft() ? "draft" : "pending", now);
                 StoredAccount stored = load(companyId, request.login(), false);
                 Map<String, Object> details = new LinkedHashMap<>(stored.auditedFields());
                 details.values().removeIf(Objects::isNull);
-                if (request.password() != null) {
-                    details.put("password", AuditTrail.MASK);
+                details.put("password", AuditTrail.MASK);
+                if (generated) {
+                    details.put("passwordGenerated", true);
+                }
+                if (request.isDraft()) {
+                    details.put("draft", true);
                 }
                 audit.record(actor, companyId, SUBJECT, AccountRules.key(request.login()), "create", "ok", details);
                 return stored;
@@ -143,17 +157,104 @@ public class Accounts {
         StoredAccount changed = transaction.execute(tx -> {
             StoredAccount before = load(companyId, login, true);
             requireMatch(before, ifMatch);
-            return apply(before, new AccountChanges(null, null, null, null, null, status, null, null, null), actor,
-                    status.equals("active") ? "activate" : "deactivate");
+            return statusChange(before, status, actor, Map.of());
         });
         return reply(200, changed);
     }
 
+    /**
+     * Activates or deactivates every account of one billing customer, each exactly as its own activate or deactivate
+     * would (one change, one push, one audit entry per account; an account already so gets an "unchanged" entry).
+     */
+    public Map<String, Object> setCustomerStatus(long companyId, String customerRef, String status, String actor) {
+        List<Map<String, Object>> results = transaction.execute(tx -> {
+            List<String> logins = jdbc.queryForList("SELECT login FROM account WHERE company_id = ?"
+                    + " AND customer_ref = ? AND deleted_at IS NULL ORDER BY id FOR UPDATE", String.class, companyId,
+                    customerRef);
+            if (logins.isEmpty()) {
+                throw ProblemException.notFound("Customer '" + customerRef + "' has no accounts in company "
+                        + companyId + ".");
+            }
+            List<Map<String, Object>> outcomes = new ArrayList<>();
+            for (String login : logins) {
+                StoredAccount before = load(companyId, login, false);
+                StoredAccount after = statusChange(before, status, actor, Map.of("customerRef", customerRef));
+                boolean changed = after.version() != before.version() || before.isDraft() != after.isDraft();
+                if (!changed) {
+                    audit.record(actor, companyId, SUBJECT, AccountRules.key(login), action(status), "unchanged",
+                            Map.of("customerRef", customerRef, "status", status));
+                }
+                Map<String, Object> outcome = new LinkedHashMap<>();
+                outcome.put("login", after.login());
+                outcome.put("outcome", changed ? "changed" : "unchanged");
+                outcome.put("status", after.status());
+                outcome.put("version", after.version());
+                outcome.put("sync", after.sync().view());
+                outcomes.add(outcome);
+            }
+            return outcomes;
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("companyId", companyId);
+        answer.put("customerRef", customerRef);
+        answer.put("status", status);
+        answer.put("changed", results.stream().filter(r -> r.get("outcome").equals("changed")).count());
+        answer.put("unchanged", results.stream().filter(r -> r.get("outcome").equals("unchanged")).count());
+        answer.put("accounts", results);
+        return answer;
+    }
+
+    /** Sets a new subscriber password; the push sends it to Ministra (only a changed password is ever sent). */
+    public ApiReply setPassword(long companyId, String login, String password, boolean generated, String actor) {
+        StoredAccount changed = transaction.execute(tx -> apply(load(companyId, login, true),
+                AccountChanges.password(password), actor, "password",
+                generated ? Map.of("passwordGenerated", true) : Map.of()));
+        return reply(200, changed);
+    }
+
+    /** The status a quick provision gives an account whose request names none. */
+    public String defaultProvisionStatus(long companyId) {
+        return jdbc.queryForList("SELECT default_provision_status FROM company WHERE id = ?", String.class, companyId)
+                .stream().findFirst().orElse("active");
+    }
+
+    /** Activation also pushes a draft: activating is how a prepared account goes live. */
+    private StoredAccount statusChange(StoredAccount before, String status, String actor,
+                                       Map<String, Object> context) {
+        StoredAccount after = apply(before, AccountChanges.status(status), actor, action(status), context);
+        if (status.equals("active") && after.isDraft()) {
+            jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?"
+                    + " WHERE account_id = ? AND state = 'draft'", now(), after.id());
+            audit.record(actor, after.companyId(), SUBJECT, AccountRules.key(after.login()), "push-requested", "ok",
+                    Map.of("draft", true));
+            return loadById(after.id());
+        }
+        return after;
+    }
+
+    private static String action(String status) {
+        return status.equals("active") ? "activate" : "deactivate";
+    }
+
     /** Marks the account deleted (a tombstone the API no longer shows) and asks the push to remove it from Ministra. */
     public ApiReply delete(long companyId, String login, String ifMatch, String actor) {
+        Map<String, Object> draft = new LinkedHashMap<>();
         StoredAccount deleted = transaction.execute(tx -> {
             StoredAccount before = load(companyId, login, true);
             requireMatch(before, ifMatch);
+            if (before.isDraft()) {
+                // Ministra never had a draft: nothing to push, the row goes now
+                jdbc.update("DELETE FROM account WHERE id = ?", before.id());
+                Map<String, Object> details = new LinkedHashMap<>(before.auditedFields());
+                details.values().removeIf(Objects::isNull);
+                details.put("draft", true);
+                audit.record(actor, companyId, SUBJECT, AccountRules.key(login), "delete", "ok", details);
+                draft.put("companyId", companyId);
+                draft.put("login", before.login());
+                draft.put("deleted", true);
+                draft.put("draft", true);
+                return null;
+            }
             OffsetDateTime now = now();
             jdbc.update("UPDATE account SET deleted_at = ?, stb_mac = NULL, version = version + 1, updated_at = ?"
                     + " WHERE id = ?", now, now, before.id());
@@ -163,6 +264,9 @@ public class Accounts {
                     .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll));
             return loadById(before.id());
         });
+        if (deleted == null) {
+            return ApiReply.of(200, draft);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("companyId", companyId);
         body.put("login", deleted.login());
@@ -181,16 +285,22 @@ public class Accounts {
             }
             jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
                     + " dead_letter_id = NULL WHERE account_id = ?", now(), account.id());
-            audit.record(actor, companyId, SUBJECT, AccountRules.key(login), "push-requested", "ok",
-                    account.sync().deadLetterId() == null ? Map.of()
-                            : Map.of("deadLetterId", account.sync().deadLetterId()));
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (account.sync().deadLetterId() != null) {
+                details.put("deadLetterId", account.sync().deadLetterId());
+            }
+            if (account.isDraft()) {
+                details.put("draft", true);
+            }
+            audit.record(actor, companyId, SUBJECT, AccountRules.key(login), "push-requested", "ok", details);
             return loadById(account.id());
         });
         return reply(202, pushed);
     }
 
     public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
-                                    String search, String limit, String cursor, String online) {
+                                    String customerRef, String search, String limit, String cursor,
+                                    String online) {
         MapSqlParameterSource params = new MapSqlParameterSource();
         StringBuilder where = new StringBuilder(" WHERE a.deleted_at IS NULL AND a.company_id IN (:companies)");
         params.addValue("companies", companyId == null ? companyIds : List.of(companyId));
@@ -204,12 +314,16 @@ public class Accounts {
             params.addValue("tariff", tariff);
         }
         if (sync != null) {
-            if (!List.of("synced", "pending", "retrying", "dead", "discarded").contains(sync)) {
-                throw ProblemException.invalidField("sync", "Parameter 'sync' must be synced, pending, retrying, dead"
-                        + " or discarded.");
+            if (!List.of("draft", "synced", "pending", "retrying", "dead", "discarded").contains(sync)) {
+                throw ProblemException.invalidField("sync", "Parameter 'sync' must be draft, synced, pending,"
+                        + " retrying, dead or discarded.");
             }
             where.append(" AND p.state = :sync");
             params.addValue("sync", sync);
+        }
+        if (customerRef != null) {
+            where.append(" AND a.customer_ref = :customerRef");
+            params.addValue("customerRef", customerRef);
         }
         if (search != null && !search.isBlank()) {
             String escaped = search.trim().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
@@ -282,6 +396,12 @@ public class Accounts {
     }
 
     private StoredAccount apply(StoredAccount before, AccountChanges changes, String actor, String action) {
+        return apply(before, changes, actor, action, Map.of());
+    }
+
+    /** @param context what the audit entry tells besides the change (e.g. the customer of a customer-wide change) */
+    private StoredAccount apply(StoredAccount before, AccountChanges changes, String actor, String action,
+                                Map<String, Object> context) {
         Map<String, Object> set = new LinkedHashMap<>();
         Map<String, Object> changed = new LinkedHashMap<>();
         compare(set, changed, "full_name", "fullName", before.fullName(), clearable(changes.fullName()),
@@ -300,6 +420,8 @@ public class Accounts {
         String mac = emptyToNull(changes.stbMac()) == null ? null : AccountRules.canonicalMac(changes.stbMac());
         compare(set, changed, "stb_mac", "stbMac", before.stbMac(), mac, changes.stbMac());
         compare(set, changed, "comment", "comment", before.comment(), clearable(changes.comment()), changes.comment());
+        compare(set, changed, "customer_ref", "customerRef", before.customerRef(), clearable(changes.customerRef()),
+                changes.customerRef());
         if (changes.expiresAt() != null) {
             OffsetDateTime expiresAt = changes.expiresAt().isEmpty() ? null : AccountRules.expiry(changes.expiresAt());
             boolean same = expiresAt == null ? before.expiresAt() == null
@@ -331,6 +453,7 @@ public class Accounts {
         args.add(before.id());
         jdbc.update(sql.toString(), args.toArray());
         requestPush(before.id(), before.version() + 1, now);
+        changed.putAll(context);
         audit.record(actor, before.companyId(), SUBJECT, AccountRules.key(before.login()), action, "ok", changed);
         return loadById(before.id());
     }

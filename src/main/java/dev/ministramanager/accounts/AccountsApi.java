@@ -1,8 +1,10 @@
 package dev.ministramanager.accounts;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,47 +31,100 @@ public class AccountsApi {
     private final IdempotencyKeys idempotency;
     private final ObjectMapper json;
     private final Duration provisionMaxWait;
+    private final PasswordGenerator passwords;
 
     public AccountsApi(Accounts accounts, DeadLetters deadLetters, IdempotencyKeys idempotency, ObjectMapper json,
-                       Duration provisionMaxWait) {
+                       Duration provisionMaxWait, PasswordGenerator passwords) {
         this.accounts = accounts;
         this.deadLetters = deadLetters;
         this.idempotency = idempotency;
         this.json = json;
         this.provisionMaxWait = provisionMaxWait;
+        this.passwords = passwords;
     }
 
     public void create(Exchange exchange) {
         NewAccount request = exchange.getMessage().getBody(NewAccount.class);
         long companyId = company(exchange, request.companyId());
-        idempotent(exchange, companyId + "|" + describe(request),
-                () -> accounts.create(companyId, request, false, actor(exchange))).writeTo(exchange);
+        String status = Objects.requireNonNullElse(request.status(), "active");
+        OneTimePassword password = new OneTimePassword(request.password(), passwords);
+        ApiReply reply = idempotent(exchange, companyId + "|" + describe(request),
+                () -> password.note(accounts.create(companyId, request, status, password.value(),
+                        password.generated(), actor(exchange))));
+        password.reveal(reply).writeTo(exchange);
     }
 
-    /** Creates an active account; with {@code ?wait=<seconds>} answers once Ministra has it (201) or the wait ran out (202). */
+    /**
+     * Creates an account and pushes it, with the request's status or the company's {@code defaultProvisionStatus};
+     * with {@code ?wait=<seconds>} answers once Ministra has it (201) or the wait ran out (202).
+     */
     public void provision(Exchange exchange) throws InterruptedException {
         NewAccount request = exchange.getMessage().getBody(NewAccount.class);
+        if (request.isDraft()) {
+            throw ProblemException.invalidField("draft", "Provision pushes at once; create a draft with POST"
+                    + " /api/v1/accounts.");
+        }
         long companyId = company(exchange, request.companyId());
         Duration wait = waitOf(exchange.getMessage().getHeader("wait", String.class));
+        OneTimePassword password = new OneTimePassword(request.password(), passwords);
         ApiReply created = idempotent(exchange, companyId + "|" + describe(request),
-                () -> accounts.create(companyId, request, true, actor(exchange)));
+                () -> password.note(accounts.create(companyId, request, request.status() != null ? request.status()
+                        : accounts.defaultProvisionStatus(companyId), password.value(), password.generated(),
+                        actor(exchange))));
         long deadline = System.nanoTime() + wait.toNanos();
         StoredAccount account = accounts.get(companyId, request.login());
         while (!isSettled(account) && System.nanoTime() < deadline) {
             Thread.sleep(50);
             account = accounts.get(companyId, request.login());
         }
-        new ApiReply(account.sync().state().equals("synced") ? 201 : 202, account.view(), created.location(),
-                account.etag(), created.replayed()).writeTo(exchange);
+        Map<String, Object> body = new LinkedHashMap<>(account.view());
+        if (!created.replayed()) {
+            password.revealIn(body);
+        } else if (OneTimePassword.wasGenerated(created, json)) {
+            OneTimePassword.noteShownBefore(body);
+        }
+        new ApiReply(account.sync().state().equals("synced") ? 201 : 202, body, created.location(), account.etag(),
+                created.replayed()).writeTo(exchange);
+    }
+
+    /** Rotates the subscriber password: the given one, or a generated one shown once in this answer. */
+    public void password(Exchange exchange) {
+        PasswordChange request = exchange.getMessage().getBody(PasswordChange.class);
+        long companyId = company(exchange, null);
+        String login = login(exchange);
+        OneTimePassword password = new OneTimePassword(request == null ? null : request.password(), passwords);
+        ApiReply reply = idempotent(exchange, "password|" + companyId + "|" + login + "|"
+                        + (request == null ? "" : describe(request)),
+                () -> password.note(accounts.setPassword(companyId, login, password.value(), password.generated(),
+                        actor(exchange))));
+        password.reveal(reply).writeTo(exchange);
+    }
+
+    /** Activates or deactivates all accounts of a billing customer ({@code POST /customers/{customerRef}/...}). */
+    public void customerActivate(Exchange exchange) {
+        customerStatus(exchange, "active");
+    }
+
+    public void customerDeactivate(Exchange exchange) {
+        customerStatus(exchange, "inactive");
+    }
+
+    private void customerStatus(Exchange exchange, String status) {
+        long companyId = company(exchange, null);
+        String customerRef = exchange.getMessage().getHeader("customerRef", String.class);
+        AccountRules.checkCustomerRef(customerRef);
+        idempotent(exchange, "customer|" + status + "|" + companyId + "|" + customerRef,
+                () -> ApiReply.of(200, accounts.setCustomerStatus(companyId, customerRef, status, actor(exchange))))
+                .writeTo(exchange);
     }
 
     public Map<String, Object> list(Exchange exchange) {
         Message message = exchange.getMessage();
         return accounts.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
                 message.getHeader("status", String.class), message.getHeader("tariff", String.class),
-                message.getHeader("sync", String.class), message.getHeader("q", String.class),
-                message.getHeader("limit", String.class), message.getHeader("cursor", String.class),
-                message.getHeader("online", String.class));
+                message.getHeader("sync", String.class), message.getHeader("customerRef", String.class),
+                message.getHeader("q", String.class), message.getHeader("limit", String.class),
+                message.getHeader("cursor", String.class), message.getHeader("online", String.class));
     }
 
     public void get(Exchange exchange) {

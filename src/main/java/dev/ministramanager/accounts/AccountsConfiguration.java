@@ -57,7 +57,8 @@ public class AccountsConfiguration implements CamelConfiguration {
         registry.bind("accounts", accounts);
         registry.bind("deadLetters", deadLetters);
         registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
-                Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds"))));
+                Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")),
+                new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
                 sql("account-push-claim", dialect), metrics(registry)));

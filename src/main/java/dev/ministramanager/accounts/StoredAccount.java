@@ -9,8 +9,8 @@ import java.util.Map;
 /** One account row with its tariff's external id and its push state, as {@link Accounts#SELECT} reads it. */
 record StoredAccount(long id, long companyId, String login, boolean passwordSet, String fullName, String phone,
                      String accountNumber, Long tariffPlanId, String tariff, String status, String stbMac,
-                     String comment, OffsetDateTime expiresAt, long version, OffsetDateTime createdAt,
-                     OffsetDateTime updatedAt, SyncState sync) {
+                     String comment, OffsetDateTime expiresAt, String customerRef, long version,
+                     OffsetDateTime createdAt, OffsetDateTime updatedAt, SyncState sync) {
 
     static StoredAccount read(ResultSet rs, OffsetDateTime now) throws SQLException {
         long plan = rs.getLong("tariff_plan_id");
@@ -19,8 +19,12 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
                 rs.getString("password_enc") != null, rs.getString("full_name"), rs.getString("phone"),
                 rs.getString("account_number"), tariffPlanId, rs.getString("tariff"), rs.getString("status"),
                 rs.getString("stb_mac"), rs.getString("comment"), rs.getObject("expires_at", OffsetDateTime.class),
-                rs.getLong("version"), rs.getObject("created_at", OffsetDateTime.class),
+                rs.getString("customer_ref"), rs.getLong("version"), rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class), SyncState.read(rs, now));
+    }
+
+    boolean isDraft() {
+        return sync.state().equals("draft");
     }
 
     String etag() {
@@ -38,6 +42,7 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
         fields.put("stbMac", stbMac);
         fields.put("comment", comment);
         fields.put("expiresAt", expiresAt == null ? null : expiresAt.toInstant().toString());
+        fields.put("customerRef", customerRef);
         return fields;
     }
 
@@ -53,6 +58,7 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
         view.put("stbMac", stbMac);
         view.put("comment", comment);
         view.put("expiresAt", expiresAt);
+        view.put("customerRef", customerRef);
         view.put("passwordSet", passwordSet);
         view.put("version", version);
         view.put("createdAt", createdAt);

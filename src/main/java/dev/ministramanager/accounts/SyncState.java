@@ -7,9 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where an account stands with Ministra: {@code synced}, {@code pending}, {@code retrying} (attempts, next attempt,
- * last error), {@code dead} (the open dead letter) or {@code discarded} (an operator dropped a dead push; the next
- * change or a forced push pushes again). {@code inFlight} is true while a node holds the push's lease.
+ * Where an account stands with Ministra: {@code draft} (stored, not pushed until pushed or activated),
+ * {@code synced}, {@code pending}, {@code retrying} (attempts, next attempt, last error), {@code dead} (the open dead
+ * letter) or {@code discarded} (an operator dropped a dead push; the next change or a forced push pushes again).
+ * {@code inFlight} is true while a node holds the push's lease.
  */
 record SyncState(String state, int attempts, OffsetDateTime nextAttemptAt, String lastError, String lastErrorKind,
                  Long deadLetterId, OffsetDateTime lastPushedAt, boolean inFlight) {

@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Companies implements MinistraTargets {
 
     private static final String VIEW_COLUMNS = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
-            + " read_timeout_ms, enabled, version, created_at, updated_at";
+            + " read_timeout_ms, enabled, default_provision_status, version, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -94,6 +94,7 @@ public class Companies implements MinistraTargets {
                 set(companyId, "connect_timeout_ms", changes.connectTimeoutMs(), before, changed);
                 set(companyId, "read_timeout_ms", changes.readTimeoutMs(), before, changed);
                 set(companyId, "enabled", changes.enabled(), before, changed);
+                set(companyId, "default_provision_status", changes.defaultProvisionStatus(), before, changed);
                 if (changes.ministraPassword() != null) {
                     jdbc.update("UPDATE company SET ministra_password_enc = ? WHERE id = ?",
                             cipher.encrypt(changes.ministraPassword()), companyId);
@@ -142,6 +143,7 @@ public class Companies implements MinistraTargets {
         company.put("connectTimeoutMs", rs.getInt("connect_timeout_ms"));
         company.put("readTimeoutMs", rs.getInt("read_timeout_ms"));
         company.put("enabled", rs.getBoolean("enabled"));
+        company.put("defaultProvisionStatus", rs.getString("default_provision_status"));
         company.put("version", rs.getLong("version"));
         company.put("createdAt", rs.getObject("created_at", java.time.OffsetDateTime.class));
         company.put("updatedAt", rs.getObject("updated_at", java.time.OffsetDateTime.class));

@@ -1,10 +1,15 @@
 package dev.ministramanager.companies;
 
 import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.http.ProblemException;
 
-/** Body of {@code PATCH /companies/{id}}: only the members present change. */
+/**
+ * Body of {@code PATCH /companies/{id}}: only the members present change. {@code defaultProvisionStatus} is the status
+ * a quick provision gives an account when the request names none ({@code inactive}: "until paid").
+ */
 public record CompanyChanges(String name, String ministraBaseUrl, String ministraUser, String ministraPassword,
-                             Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled) implements Validated {
+                             Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled,
+                             String defaultProvisionStatus) implements Validated {
 
     @Override
     public void validate() {
@@ -22,5 +27,10 @@ public record CompanyChanges(String name, String ministraBaseUrl, String ministr
         }
         CompanyRules.checkTimeout("connectTimeoutMs", connectTimeoutMs);
         CompanyRules.checkTimeout("readTimeoutMs", readTimeoutMs);
+        if (defaultProvisionStatus != null && !defaultProvisionStatus.equals("active")
+                && !defaultProvisionStatus.equals("inactive")) {
+            throw ProblemException.invalidField("defaultProvisionStatus", "Field 'defaultProvisionStatus' must be"
+                    + " 'active' or 'inactive'.");
+        }
     }
 }

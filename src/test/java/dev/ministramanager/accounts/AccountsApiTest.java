@@ -74,7 +74,7 @@ class AccountsApiTest {
 
     @Test
     void everyValidationErrorNamesItsFieldAndStoresNothing() throws SQLException {
-        long before = count("account");
+        long before = AccountsFixture.count(database, "SELECT COUNT(*) FROM account");
         String base = "\"login\":\"valid\"";
         Object[][] cases = {
             {"{\"password\":\"x\"}", 400, "login"},
@@ -101,11 +101,11 @@ class AccountsApiTest {
             assertThat(answer.contentType()).isEqualTo("application/problem+json");
             assertThat(answer.json().get("field").asText()).as((String) invalid[0]).isEqualTo(invalid[2]);
         }
-        assertThat(count("account")).isEqualTo(before);
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account")).isEqualTo(before);
 
         assertThat(service.post("/accounts?company=" + companyA, ADMIN, """
                 {"login":"Unique","accountNumber":"N-1","stbMac":"001a79000099"}""").status()).isEqualTo(201);
-        long stored = count("account");
+        long stored = AccountsFixture.count(database, "SELECT COUNT(*) FROM account");
         Object[][] conflicts = {
             {"{\"login\":\"UNIQUE\"}", "login"},
             {"{\"login\":\"other1\",\"accountNumber\":\"n-1\"}", "accountNumber"},
@@ -120,7 +120,7 @@ class AccountsApiTest {
                 .get("field").asText()).isEqualTo("login");
         assertThat(service.patch("/accounts/unique?company=" + companyA, ADMIN, "{\"tariff\":\"gold\"}").status())
                 .isEqualTo(422);
-        assertThat(count("account")).isEqualTo(stored);
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account")).isEqualTo(stored);
         assertThat(service.get("/accounts/unique?company=" + companyA, ADMIN).json().get("version").asLong())
                 .isEqualTo(1);
         // the same login is fine in another company
@@ -192,9 +192,10 @@ class AccountsApiTest {
 
     @Test
     void rolesAndCompanyScope() {
-        String viewer = createUser("acc-viewer", "viewer", "[" + companyA + "]");
-        String manager = createUser("acc-manager", "manager", "[" + companyA + "]");
-        String both = createUser("acc-both", "manager", "[" + companyA + "," + companyB + "]");
+        String viewer = AccountsFixture.createUser(service, "acc-viewer", "viewer", "[" + companyA + "]");
+        String manager = AccountsFixture.createUser(service, "acc-manager", "manager", "[" + companyA + "]");
+        String both = AccountsFixture.createUser(service, "acc-both", "manager",
+                "[" + companyA + "," + companyB + "]");
         assertThat(service.post("/accounts", manager, "{\"login\":\"scoped\"}").status()).isEqualTo(201);
         assertThat(service.post("/accounts?company=" + companyB, ADMIN, "{\"login\":\"b-secret\"}").status())
                 .isEqualTo(201);
@@ -228,7 +229,7 @@ class AccountsApiTest {
     @Test
     void provisionWaitsUntilMinistraHasTheAccount(MinistraSimulator ministra) {
         ApiAnswer provisioned = remember(service.post("/provision?wait=10&company=" + companyA, ADMIN, """
-                {"login":"quick","password":"%s","tariff":"premium","status":"inactive"}""".formatted(SECRET)));
+                {"login":"quick","password":"%s","tariff":"premium"}""".formatted(SECRET)));
         assertThat(provisioned.status()).as(provisioned.toString()).isEqualTo(201);
         assertThat(provisioned.json().get("status").asText()).isEqualTo("active");
         assertThat(provisioned.json().path("sync").path("state").asText()).isEqualTo("synced");
@@ -307,20 +308,5 @@ class AccountsApiTest {
             }
         }
         assertThat(ministra.writeLog()).noneMatch(WriteLogEntry::isBroadcast);
-    }
-
-    private static String createUser(String username, String role, String companies) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
-    }
-
-    private static long count(String table) throws SQLException {
-        try (Connection connection = database.connect();
-             ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,6 +41,14 @@ final class AccountsFixture {
         return properties;
     }
 
+    /** An API user of this role and these companies (a JSON array); answers its token. */
+    static String createUser(ServiceUnderTest service, String username, String role, String companies) {
+        ApiAnswer created = service.post("/users", ADMIN, """
+                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        return created.json().get("token").asText();
+    }
+
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
@@ -66,6 +75,15 @@ final class AccountsFixture {
             insert.setString(4, name);
             insert.setBoolean(5, userDefault);
             insert.executeUpdate();
+        }
+    }
+
+    /** The single number a query answers, e.g. a COUNT(*). */
+    static long count(TestDatabase database, String query) throws SQLException {
+        try (Connection connection = database.connect();
+             ResultSet rows = connection.createStatement().executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 
