@@ -31,8 +31,16 @@ public final class Application {
     private Application() {
     }
 
-    public static void main(String[] args) throws Exception {
-        newMain().run(args);
+    public static void main(String[] args) {
+        int exitCode = 0;
+        try {
+            newMain().run(args);
+        } catch (Exception e) {
+            LOG.error("ministra-manager failed to start", e);
+            exitCode = 1;
+        }
+        // the embedded simulator's threads must not keep a stopped (or failed) service alive
+        System.exit(exitCode);
     }
 
     /** The service's Camel Main, configured but not started; tests start it with their own override properties. */
