@@ -96,35 +96,11 @@ public class StatusQueries {
     }
 
     /**
-     * {@code GET /status/summary}: online, offline and unknown (never read, or not in Ministra) per company and our
-     * tariff, over the companies the caller sees (or the one named).
+     * The company the request names, else every company the caller sees: the scope of {@code GET /status/summary}
+     * (routes/status-rest.camel.yaml, sql/status-summary.sql).
      */
-    public List<Map<String, Object>> summary(Exchange exchange) {
-        return named.query("SELECT a.company_id, p.external_id AS tariff,"
-                + " SUM(CASE WHEN s.online = TRUE THEN 1 ELSE 0 END) AS online_count,"
-                + " SUM(CASE WHEN s.online = FALSE THEN 1 ELSE 0 END) AS offline_count,"
-                + " SUM(CASE WHEN s.online IS NULL THEN 1 ELSE 0 END) AS unknown_count,"
-                + " MIN(s.read_at) AS oldest_read"
-                + " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id"
-                + " LEFT JOIN account_remote_state s ON s.account_id = a.id"
-                + " WHERE a.company_id IN (:companies) GROUP BY a.company_id, p.external_id"
-                + " ORDER BY a.company_id, p.external_id", new MapSqlParameterSource("companies",
-                        companies(exchange)), (rs, i) -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("companyId", rs.getLong("company_id"));
-                    row.put("tariff", rs.getString("tariff"));
-                    row.put("online", rs.getLong("online_count"));
-                    row.put("offline", rs.getLong("offline_count"));
-                    row.put("unknown", rs.getLong("unknown_count"));
-                    java.time.OffsetDateTime oldest = rs.getObject("oldest_read", java.time.OffsetDateTime.class);
-                    row.put("oldestReadAt", oldest == null ? null : oldest.toInstant().toString());
-                    return row;
-                });
-    }
-
-    /** The company the request names, else every company the caller sees. */
     @SuppressWarnings("unchecked")
-    private static List<Long> companies(Exchange exchange) {
+    public static List<Long> companies(Exchange exchange) {
         Long one = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
         return one != null ? List.of(one) : exchange.getVariable(ApiGate.COMPANY_IDS, List.class);
     }

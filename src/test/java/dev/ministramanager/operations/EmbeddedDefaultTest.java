@@ -25,6 +25,8 @@ class EmbeddedDefaultTest {
             assertThat(created.json().get("ministraBaseUrl").asText())
                     .isEqualTo("https://ministra.example.net/custom/api/");
             assertThat(service.get("/companies", ServiceUnderTest.ADMIN_TOKEN).json()).hasSize(1);
+            JsonNode summary = service.get("/status/summary", ServiceUnderTest.ADMIN_TOKEN).json();
+            assertThat(summary).isEmpty();
 
             ApiAnswer health = service.send(service.request(service.management("/observe/health"), null).GET());
             assertThat(health.status()).isEqualTo(200);
