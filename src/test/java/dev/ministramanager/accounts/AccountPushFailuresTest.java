@@ -17,6 +17,7 @@ import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,12 +42,7 @@ class AccountPushFailuresTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
     }
 
     @BeforeEach

@@ -19,6 +19,7 @@ import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,12 +57,7 @@ class AccountsApiTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
         if (logs != null) {
             logs.close();
         }

@@ -23,6 +23,7 @@ import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,12 +56,7 @@ class BillingWorkflowsTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
         if (logs != null) {
             logs.close();
         }

@@ -11,6 +11,7 @@ import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,7 @@ class CompanySecretsTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
         if (logs != null) {
             logs.close();
         }

@@ -12,6 +12,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,7 @@ class ConnectionTestTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
     }
 
     @Test

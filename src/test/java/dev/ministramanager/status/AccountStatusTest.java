@@ -15,6 +15,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,12 +48,7 @@ class AccountStatusTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
     }
 
     private static long company(MinistraSimulator ministra) {

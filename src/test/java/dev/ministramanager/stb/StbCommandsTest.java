@@ -25,6 +25,7 @@ import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,12 +60,7 @@ class StbCommandsTest {
 
     @AfterAll
     static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(service, database);
         assertThat(WHOLE_RUN).isNotEmpty().noneMatch(WriteLogEntry::isBroadcast);
         assertThat(WHOLE_RUN).filteredOn(entry -> "send_event".equals(entry.resource())
                         || "stb_msg".equals(entry.resource()))

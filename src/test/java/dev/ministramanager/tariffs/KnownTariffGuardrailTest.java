@@ -17,6 +17,7 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,7 @@ class KnownTariffGuardrailTest {
 
     @AfterAll
     static void stop() {
-        TariffFixtures.closeAll(service, database);
+        Resources.closeAll(service, database);
     }
 
     @Test

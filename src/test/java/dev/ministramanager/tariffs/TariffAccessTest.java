@@ -17,6 +17,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class TariffAccessTest {
 
     @AfterAll
     static void stop() {
-        TariffFixtures.closeAll(service, database);
+        Resources.closeAll(service, database);
     }
 
     @Test

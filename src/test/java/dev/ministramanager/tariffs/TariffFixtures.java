@@ -53,18 +53,6 @@ final class TariffFixtures {
     }
 
     /** Closes what a test class started, in the order given; what never started (null) is skipped. */
-    static void closeAll(AutoCloseable... resources) {
-        for (AutoCloseable resource : resources) {
-            if (resource != null) {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("Could not close " + resource, e);
-                }
-            }
-        }
-    }
-
     static ApiAnswer sync(ServiceUnderTest service, long companyId, String token) {
         return service.post("/companies/" + companyId + "/tariffs/sync", token, null);
     }

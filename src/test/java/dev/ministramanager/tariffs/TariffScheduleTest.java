@@ -15,6 +15,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class TariffScheduleTest {
 
     @AfterAll
     static void stop() {
-        TariffFixtures.closeAll(second, first, database, logs);
+        Resources.closeAll(second, first, database, logs);
     }
 
     @Test

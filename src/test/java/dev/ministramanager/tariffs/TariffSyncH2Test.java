@@ -16,6 +16,7 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class TariffSyncH2Test {
 
     @AfterAll
     static void stop() {
-        TariffFixtures.closeAll(service, database);
+        Resources.closeAll(service, database);
     }
 
     @Test

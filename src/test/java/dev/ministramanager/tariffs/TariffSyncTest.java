@@ -23,6 +23,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
+import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class TariffSyncTest {
 
     @AfterAll
     static void stop() {
-        TariffFixtures.closeAll(service, database);
+        Resources.closeAll(service, database);
     }
 
     private static long newCompany(MinistraSimulator ministra) {
