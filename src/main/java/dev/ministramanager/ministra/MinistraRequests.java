@@ -11,6 +11,7 @@ import java.util.StringJoiner;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Turns a {@link MinistraRequest} into the HTTP exchange the {@code ministra-call} route sends: all other headers
@@ -68,7 +69,8 @@ public class MinistraRequests {
                 + (stream ? "&disableStreamCache=true" : ""));
         exchange.setVariable(REQUEST, request);
         message.setHeader(Exchange.HTTP_URI, target.baseUrl() + path(request));
-        message.setHeader(Exchange.HTTP_METHOD, request.method());
+        // the enum the HTTP producer reads: as a String it would be converted on every call, at a noticeable cost
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(request.method()));
         message.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                 (target.user() + ":" + target.password()).getBytes(StandardCharsets.UTF_8)));
         if (request.method().equals("GET")) {
