@@ -115,15 +115,8 @@ public class ApiGate implements Processor {
         if (authorization == null || authorization.isBlank()) {
             throw new Unauthenticated("Credentials are required: HTTP Basic or a bearer API token.");
         }
-        Optional<ApiPrincipal> remembered = verified.lookup(authorization);
-        if (remembered.isPresent()) {
-            return remembered.get();
-        }
-        ApiPrincipal principal = verify(authorization)
-                .map(users::principalOf)
+        return verified.resolve(authorization, () -> verify(authorization).map(users::principalOf))
                 .orElseThrow(() -> new Unauthenticated("The credentials are not valid."));
-        verified.remember(authorization, principal);
-        return principal;
     }
 
     private Optional<StoredUser> verify(String authorization) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -29,6 +30,14 @@ public class ApiUsers {
     private final TransactionTemplate transaction;
     private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
     private final SecureRandom random = new SecureRandom();
+    /** Every company id, read at most once per {@link #COMPANY_IDS_FRESH_NANOS}: all-company users need it per request. */
+    private volatile CompanyIds companyIds;
+    private final AtomicLong companyChanges = new AtomicLong();
+
+    private static final long COMPANY_IDS_FRESH_NANOS = 1_000_000_000L;
+
+    private record CompanyIds(List<Long> ids, long readAtNanos, long changes) {
+    }
 
     public ApiUsers(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -80,8 +89,26 @@ public class ApiUsers {
         return new ApiPrincipal(user.id(), user.username(), user.role(), user.allCompanies(), Set.copyOf(companies));
     }
 
+    /**
+     * Every company's id, for users who see all companies. Read again after a second, or at once after a company was
+     * created on this node ({@link #companiesChanged}); another node's new company shows within that second.
+     */
     public List<Long> allCompanyIds() {
-        return jdbc.queryForList("SELECT id FROM company ORDER BY id", Long.class);
+        CompanyIds known = companyIds;
+        if (known != null && known.changes() == companyChanges.get()
+                && System.nanoTime() - known.readAtNanos() < COMPANY_IDS_FRESH_NANOS) {
+            return known.ids();
+        }
+        long changes = companyChanges.get();
+        long readAt = System.nanoTime();
+        List<Long> ids = List.copyOf(jdbc.queryForList("SELECT id FROM company ORDER BY id", Long.class));
+        companyIds = new CompanyIds(ids, readAt, changes);
+        return ids;
+    }
+
+    /** A company was created: the next request reads the company ids again. */
+    public void companiesChanged() {
+        companyChanges.incrementAndGet();
     }
 
     public long create(String username, Role role, String password, boolean allCompanies, List<Long> companyIds) {

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -22,19 +21,29 @@ public final class SecretCipher {
 
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /** A Cipher per thread, initialised anew for each use: looking one up costs more than the AES itself. */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    });
+    private final HmacSha256 digests;
 
     public SecretCipher(byte[] key) {
         if (key.length != 32) {
             throw new IllegalArgumentException("The secret key must be 32 bytes (256 bits), base64-encoded");
         }
         this.key = new SecretKeySpec(key, "AES");
+        this.digests = new HmacSha256(key);
     }
 
     public String encrypt(String plaintext) {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(
@@ -49,19 +58,13 @@ public final class SecretCipher {
      * compared later but, without the secret key, not guessed from the database.
      */
     public String keyedDigest(String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
+        return java.util.HexFormat.of().formatHex(digests.digest(text));
     }
 
     public String decrypt(String stored) {
         byte[] all = Base64.getDecoder().decode(stored);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = ciphers.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {

@@ -1,22 +1,23 @@
 package dev.ministramanager.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Remembers, for a short time, which Authorization header values were verified and for whom, so that BCrypt (tens of
- * milliseconds by design) runs once per credential and period rather than on every request. Keys are HMACs under a
- * random per-process key: the cache never holds a credential itself. Any change to users or tokens empties it; other
- * nodes see such a change after at most the time to live.
+ * milliseconds by design) runs once per credential and period rather than on every request. Concurrent requests
+ * with a credential not yet verified share one verification instead of each running BCrypt. Keys are HMACs under a
+ * random per-process key: the cache never holds a credential itself. Failed verifications are not remembered. Any
+ * change to users or tokens empties it; other nodes see such a change after at most the time to live.
  */
 final class VerifiedCredentials {
 
@@ -26,47 +27,84 @@ final class VerifiedCredentials {
     }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<ApiPrincipal>>> verifying =
+            new ConcurrentHashMap<>();
+    /** Counts {@link #forgetAll}: a verification that began before a change is not remembered after it. */
+    private final AtomicLong changes = new AtomicLong();
     private final Duration timeToLive;
     private final Clock clock;
-    private final SecretKeySpec hmacKey;
+    private final HmacSha256 hmac;
 
     VerifiedCredentials(Duration timeToLive, Clock clock) {
         this.timeToLive = timeToLive;
         this.clock = clock;
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.hmacKey = new SecretKeySpec(key, "HmacSHA256");
+        this.hmac = new HmacSha256(key);
     }
 
-    Optional<ApiPrincipal> lookup(String authorization) {
-        Entry entry = entries.get(fingerprint(authorization));
-        if (entry == null || entry.expiresAtMillis() < clock.millis()) {
-            return Optional.empty();
+    /**
+     * The principal this Authorization value was verified for: remembered, or found by {@code verify} (run once for
+     * all concurrent requests with the same value). Empty when the credentials are not valid.
+     */
+    Optional<ApiPrincipal> resolve(String authorization, Supplier<Optional<ApiPrincipal>> verify) {
+        String fingerprint = fingerprint(authorization);
+        Entry entry = entries.get(fingerprint);
+        if (entry != null && entry.expiresAtMillis() >= clock.millis()) {
+            return Optional.of(entry.principal());
         }
-        return Optional.of(entry.principal());
+        CompletableFuture<Optional<ApiPrincipal>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<ApiPrincipal>> running = verifying.putIfAbsent(fingerprint, mine);
+        if (running != null) {
+            return await(running);
+        }
+        long changesBefore = changes.get();
+        try {
+            Optional<ApiPrincipal> principal = verify.get();
+            principal.ifPresent(found -> remember(fingerprint, found, changesBefore));
+            mine.complete(principal);
+            return principal;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            verifying.remove(fingerprint, mine);
+        }
     }
 
-    void remember(String authorization, ApiPrincipal principal) {
-        if (timeToLive.isZero()) {
+    void forgetAll() {
+        changes.incrementAndGet();
+        entries.clear();
+    }
+
+    private void remember(String fingerprint, ApiPrincipal principal, long changesBefore) {
+        if (timeToLive.isZero() || changes.get() != changesBefore) {
             return;
         }
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(fingerprint(authorization), new Entry(principal, clock.millis() + timeToLive.toMillis()));
+        entries.put(fingerprint, new Entry(principal, clock.millis() + timeToLive.toMillis()));
+        if (changes.get() != changesBefore) {
+            entries.remove(fingerprint);
+        }
     }
 
-    void forgetAll() {
-        entries.clear();
+    private static Optional<ApiPrincipal> await(CompletableFuture<Optional<ApiPrincipal>> running) {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the credentials were being verified", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            throw new IllegalStateException("The credentials could not be verified", e.getCause());
+        }
     }
 
     private String fingerprint(String authorization) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(hmacKey);
-            return Base64.getEncoder().encodeToString(mac.doFinal(authorization.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return Base64.getEncoder().encodeToString(hmac.digest(authorization));
     }
 }
