@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -33,13 +35,24 @@ public class Companies implements MinistraTargets {
     private final TransactionTemplate transaction;
     private final SecretCipher cipher;
     private final AuditTrail audit;
+    private final Runnable created;
+    /** Ministra targets as stored (the password still encrypted), read again after a second or a change here. */
+    private final ConcurrentHashMap<Long, StoredTarget> targets = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
 
-    public Companies(DataSource dataSource, SecretCipher cipher, AuditTrail audit) {
+    private static final long TARGET_FRESH_NANOS = 1_000_000_000L;
+
+    private record StoredTarget(MinistraTarget target, String passwordEnc, long readAtNanos, long changes) {
+    }
+
+    /** @param created told after a company was created (the API gate's list of all companies) */
+    public Companies(DataSource dataSource, SecretCipher cipher, AuditTrail audit, Runnable created) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = cipher;
         this.audit = audit;
+        this.created = created;
     }
 
     public List<Map<String, Object>> list(List<Long> companyIds) {
@@ -70,12 +83,13 @@ public class Companies implements MinistraTargets {
                         orDefault(request.connectTimeoutMs(), CompanyRules.DEFAULT_CONNECT_TIMEOUT_MS),
                         orDefault(request.readTimeoutMs(), CompanyRules.DEFAULT_READ_TIMEOUT_MS),
                         request.enabled() == null || request.enabled());
-                long created = jdbc.queryForObject("SELECT id FROM company WHERE name = ?", Long.class,
+                long newId = jdbc.queryForObject("SELECT id FROM company WHERE name = ?", Long.class,
                         request.name().trim());
-                audit.record(actor, created, "company", String.valueOf(created), "create", "ok",
+                audit.record(actor, newId, "company", String.valueOf(newId), "create", "ok",
                         Map.of("name", request.name().trim(), "ministraPassword", AuditTrail.MASK));
-                return created;
+                return newId;
             });
+            created.run();
             return get(id);
         } catch (DuplicateKeyException e) {
             throw ProblemException.conflict("name", "A company named '" + request.name().trim() + "' exists.");
@@ -108,19 +122,37 @@ public class Companies implements MinistraTargets {
             });
         } catch (DuplicateKeyException e) {
             throw ProblemException.conflict("name", "A company named '" + changes.name().trim() + "' exists.");
+        } finally {
+            this.changes.incrementAndGet();
         }
         return get(companyId);
     }
 
-    /** Where and how to reach the company's Ministra; the password is decrypted only for the call. */
+    /**
+     * Where and how to reach the company's Ministra; the password is decrypted only for the call. The stored row is
+     * read at most once a second per company (every Ministra call needs it), and at once after a change on this node;
+     * another node's change shows within that second.
+     */
     @Override
     public MinistraTarget of(long companyId) {
-        return jdbc.query("SELECT id, ministra_base_url, ministra_user, ministra_password_enc, connect_timeout_ms,"
-                        + " read_timeout_ms, enabled FROM company WHERE id = ?",
-                (rs, i) -> new MinistraTarget(rs.getLong(1), rs.getString(2), rs.getString(3),
-                        cipher.decrypt(rs.getString(4)), rs.getInt(5), rs.getInt(6), rs.getBoolean(7)), companyId)
-                .stream().findFirst()
-                .orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
+        StoredTarget known = targets.get(companyId);
+        if (known == null || known.changes() != changes.get()
+                || System.nanoTime() - known.readAtNanos() >= TARGET_FRESH_NANOS) {
+            long changesBefore = changes.get();
+            long readAt = System.nanoTime();
+            known = jdbc.query("SELECT id, ministra_base_url, ministra_user, ministra_password_enc,"
+                                    + " connect_timeout_ms, read_timeout_ms, enabled FROM company WHERE id = ?",
+                            (rs, i) -> new StoredTarget(new MinistraTarget(rs.getLong(1), rs.getString(2),
+                                    rs.getString(3), null, rs.getInt(5), rs.getInt(6), rs.getBoolean(7)),
+                                    rs.getString(4), readAt, changesBefore), companyId)
+                    .stream().findFirst()
+                    .orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
+            targets.put(companyId, known);
+        }
+        MinistraTarget target = known.target();
+        return new MinistraTarget(target.companyId(), target.baseUrl(), target.user(),
+                cipher.decrypt(known.passwordEnc()), target.connectTimeoutMs(), target.readTimeoutMs(),
+                target.enabled());
     }
 
     private void set(long companyId, String column, Object value, Map<String, Object> before,

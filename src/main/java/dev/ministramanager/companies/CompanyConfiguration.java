@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraRequests;
 import dev.ministramanager.ministra.MinistraResponses;
+import dev.ministramanager.security.ApiUsers;
 import dev.ministramanager.security.SecretCipher;
 import dev.ministramanager.tariffs.ActiveTariffPlans;
 import org.apache.camel.CamelConfiguration;
@@ -22,7 +23,7 @@ public class CompanyConfiguration implements CamelConfiguration {
         ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
         AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
         Companies companies = new Companies(dataSource, registry.lookupByNameAndType("secretCipher",
-                SecretCipher.class), audit);
+                SecretCipher.class), audit, registry.lookupByNameAndType("apiUsers", ApiUsers.class)::companiesChanged);
         registry.bind("companies", companies);
         registry.bind("connectionTests", new ConnectionTests(companies, audit));
         registry.bind("ministraRequests", new MinistraRequests(companies, new ActiveTariffPlans(dataSource),
