@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -50,7 +51,7 @@ public class AccountPushes {
     public static final String CLAIM = "claim";
     static final String ACTOR = "ministra-push";
     private static final Logger LOG = LoggerFactory.getLogger(AccountPushes.class);
-    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -61,14 +62,22 @@ public class AccountPushes {
     private final Clock clock;
     private final PushSettings settings;
     private final String claimSql;
+    /**
+     * A successful push is recorded without waiting for the write-ahead log to reach the disk (PostgreSQL's
+     * {@code synchronous_commit = off} for that transaction only): the workers' pace is then Ministra's, not the
+     * disk's. Should the database crash within the moment before the flush, the record is lost and its lease runs
+     * out, so the account is pushed again, and the push finds Ministra already matching; nothing the API answered
+     * is ever committed this way.
+     */
+    private final boolean recordWithoutWaitingForDisk;
     private final String node = "node-" + UUID.randomUUID();
     /** Claimed pushes this node has not finished; bounded so that claims never outrun the workers. */
     private final Semaphore slots;
-    private final int claimBatch;
+    private final int batchWorthClaiming;
     private final MeterRegistry metrics;
 
     public AccountPushes(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
-                         PushSettings settings, String claimSql, MeterRegistry metrics) {
+                         PushSettings settings, SqlDialect dialect, String claimSql, MeterRegistry metrics) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -78,8 +87,9 @@ public class AccountPushes {
         this.clock = clock;
         this.settings = settings;
         this.claimSql = claimSql;
+        this.recordWithoutWaitingForDisk = dialect == SqlDialect.POSTGRESQL;
         this.slots = new Semaphore(2 * settings.workers());
-        this.claimBatch = settings.workers();
+        this.batchWorthClaiming = Math.max(1, settings.workers() / 2);
         this.metrics = metrics;
         Gauge.builder("mm.accounts.push.paused.companies", this, AccountPushes::pausedCompanies)
                 .description("Companies whose pushes are paused because their Ministra refused our credentials")
@@ -95,32 +105,46 @@ public class AccountPushes {
         if (!slots.tryAcquire(250, TimeUnit.MILLISECONDS)) {
             return List.of();
         }
-        // gather the slots that free up meanwhile: one claim statement (one commit) per pushed account would make
-        // the claim, not Ministra, the bottleneck; the queued claims keep the workers busy while we gather
-        int wanted = 1;
+        // take every free slot; when only a few are free, wait briefly for more: one claim statement (one commit)
+        // per pushed account would make the claim, not Ministra, the bottleneck, while the claims already queued
+        // (up to a second batch of workers) keep the workers busy meanwhile
+        int wanted = 1 + slots.drainPermits();
         long gatherUntil = System.nanoTime() + GATHER_NANOS;
-        while (wanted < claimBatch && slots.tryAcquire(Math.max(0, gatherUntil - System.nanoTime()),
+        while (wanted < batchWorthClaiming && slots.tryAcquire(Math.max(0, gatherUntil - System.nanoTime()),
                 TimeUnit.NANOSECONDS)) {
-            wanted++;
+            wanted += 1 + slots.drainPermits();
         }
         List<PushClaim> claims = List.of();
         try {
             OffsetDateTime now = now();
             String token = UUID.randomUUID().toString();
-            claims = named.query(claimSql, new MapSqlParameterSource()
+            List<Long> claimed = named.query(claimSql, new MapSqlParameterSource()
                             .addValue("token", token)
                             .addValue("owner", node)
                             .addValue("now", now)
                             .addValue("leaseUntil", now.plus(settings.lease()))
                             .addValue("limit", wanted),
-                    (rs, i) -> new PushClaim(rs.getLong(1), token));
+                    (rs, i) -> rs.getLong(1));
+            if (!claimed.isEmpty()) {
+                // what each claimed account must look like, read in one statement for the whole batch
+                claims = named.query(DesiredAccount.SELECT, new MapSqlParameterSource()
+                                .addValue("token", token)
+                                .addValue("ids", claimed),
+                        (rs, i) -> {
+                            DesiredAccount desired = DesiredAccount.read(rs);
+                            return new PushClaim(desired.id(), token, desired);
+                        });
+            }
             return claims;
         } finally {
             slots.release(wanted - claims.size());
         }
     }
 
-    /** Loads what the account must look like and starts the conversation; a lost claim does nothing. */
+    /**
+     * Starts the conversation with what the claim read; the worker's slot is freed when the push is recorded
+     * (the completion moves with the exchange to {@code seda:account-push-record}) or failed.
+     */
     public void begin(Exchange exchange) {
         PushClaim claim = exchange.getMessage().getBody(PushClaim.class);
         exchange.setVariable(CLAIM, claim);
@@ -130,13 +154,7 @@ public class AccountPushes {
                 slots.release();
             }
         });
-        List<DesiredAccount> desired = jdbc.query(DesiredAccount.SELECT, (rs, i) -> DesiredAccount.read(rs),
-                claim.accountId(), claim.token());
-        if (desired.isEmpty()) {
-            exchange.setVariable(PUSHING, false);
-            return;
-        }
-        PushConversation conversation = PushConversation.start(desired.get(0), cipher, settings.sendExpiry(),
+        PushConversation conversation = PushConversation.start(claim.desired(), cipher, settings.sendExpiry(),
                 settings.ministraZone());
         exchange.setVariable(CONVERSATION, conversation);
         next(exchange, conversation);
@@ -165,13 +183,13 @@ public class AccountPushes {
     /** Ministra matches the version read at the start; synced, or pending again if the account changed meanwhile. */
     public void succeeded(Exchange exchange) {
         PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
-        if (conversation == null) {
-            return;
-        }
         PushClaim claim = exchange.getVariable(CLAIM, PushClaim.class);
         DesiredAccount desired = conversation.desired();
         OffsetDateTime now = now();
         transaction.executeWithoutResult(tx -> {
+            if (recordWithoutWaitingForDisk) {
+                jdbc.execute("SET LOCAL synchronous_commit TO OFF");
+            }
             if (!holds(desired.id(), claim.token())) {
                 return;
             }

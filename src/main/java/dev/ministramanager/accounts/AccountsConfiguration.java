@@ -61,7 +61,7 @@ public class AccountsConfiguration implements CamelConfiguration {
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
-                sql("account-push-claim", dialect), metrics(registry)));
+                dialect, sql("account-push-claim", dialect), metrics(registry)));
     }
 
     private static MeterRegistry metrics(Registry registry) {

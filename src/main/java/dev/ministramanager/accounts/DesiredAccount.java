@@ -19,7 +19,7 @@ record DesiredAccount(long id, long companyId, String login, String passwordEnc,
             + " a.expires_at, a.version, a.deleted_at, p.pushed_version, p.pushed_password_version, p.attempts"
             + " FROM account a JOIN account_push p ON p.account_id = a.id"
             + " LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
-            + " WHERE a.id = ? AND p.claim_token = ?";
+            + " WHERE p.claim_token = :token AND a.id IN (:ids)";
 
     static DesiredAccount read(ResultSet rs) throws SQLException {
         long pushed = rs.getLong("pushed_version");
