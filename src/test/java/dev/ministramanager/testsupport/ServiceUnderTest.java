@@ -27,7 +27,9 @@ public final class ServiceUnderTest implements AutoCloseable {
     private final Main main;
     private final int httpPort;
     private final int managementPort;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            // as billing systems call REST APIs: HTTP/1.1 on pooled keep-alive connections (no h2c upgrade)
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServiceUnderTest(Main main, int httpPort, int managementPort) {
         this.main = main;
