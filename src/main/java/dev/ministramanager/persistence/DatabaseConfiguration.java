@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -31,6 +32,18 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 .load()
                 .migrate();
 
+        // closed when the context stops (services stop in reverse order, so after everything that uses the pool)
+        try {
+            camel.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    dataSource.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            dataSource.close();
+            throw new IllegalStateException("Cannot register the database pool's shutdown", e);
+        }
         camel.getRegistry().bind(DATA_SOURCE, dataSource);
         camel.getRegistry().bind("sqlDialect", SqlDialect.of(url));
         camel.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
