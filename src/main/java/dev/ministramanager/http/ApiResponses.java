@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -28,7 +29,10 @@ public class ApiResponses {
         this.json = json;
     }
 
-    /** Renders a route's result (a Map, List or record) as JSON, unless the route already wrote a body. */
+    /**
+     * Renders a route's result (a Map, List or record) as JSON, unless the route already wrote a body. Bytes go out
+     * as a Vert.x Buffer, which platform-http writes at once (a byte[] it would stream through an InputStream).
+     */
     public void renderResult(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
         Object body = message.getBody();
@@ -37,10 +41,14 @@ public class ApiResponses {
             return;
         }
         message.removeHeaders("*", RESPONSE_HEADERS);
-        if (body == null || body instanceof String || body instanceof byte[]) {
+        if (body == null || body instanceof String || body instanceof Buffer) {
             return;
         }
-        message.setBody(json.writeValueAsBytes(body));
+        if (body instanceof byte[] raw) {
+            message.setBody(Buffer.buffer(raw));
+            return;
+        }
+        message.setBody(Buffer.buffer(json.writeValueAsBytes(body)));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
@@ -72,7 +80,7 @@ public class ApiResponses {
         if (problem instanceof RetryLaterProblem retry) {
             message.setHeader("Retry-After", retry.retryAfterSeconds());
         }
-        message.setBody(json.writeValueAsBytes(problem.toDocument()));
+        message.setBody(Buffer.buffer(json.writeValueAsBytes(problem.toDocument())));
     }
 
     public byte[] problemBytes(ProblemException problem) throws JsonProcessingException {
