@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +49,7 @@ public class AccountsApi {
         long companyId = company(exchange, request.companyId());
         String status = Objects.requireNonNullElse(request.status(), "active");
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
-        ApiReply reply = idempotent(exchange, companyId + "|" + describe(request),
+        ApiReply reply = idempotent(exchange, () -> companyId + "|" + describe(request),
                 () -> password.note(accounts.create(companyId, request, status, password.value(),
                         password.generated(), actor(exchange))));
         password.reveal(reply).writeTo(exchange);
@@ -67,7 +68,7 @@ public class AccountsApi {
         long companyId = company(exchange, request.companyId());
         Duration wait = waitOf(exchange.getMessage().getHeader("wait", String.class));
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
-        ApiReply created = idempotent(exchange, companyId + "|" + describe(request),
+        ApiReply created = idempotent(exchange, () -> companyId + "|" + describe(request),
                 () -> password.note(accounts.create(companyId, request, request.status() != null ? request.status()
                         : accounts.defaultProvisionStatus(companyId), password.value(), password.generated(),
                         actor(exchange))));
@@ -93,7 +94,7 @@ public class AccountsApi {
         long companyId = company(exchange, null);
         String login = login(exchange);
         OneTimePassword password = new OneTimePassword(request == null ? null : request.password(), passwords);
-        ApiReply reply = idempotent(exchange, "password|" + companyId + "|" + login + "|"
+        ApiReply reply = idempotent(exchange, () -> "password|" + companyId + "|" + login + "|"
                         + (request == null ? "" : describe(request)),
                 () -> password.note(accounts.setPassword(companyId, login, password.value(), password.generated(),
                         actor(exchange))));
@@ -113,7 +114,7 @@ public class AccountsApi {
         long companyId = company(exchange, null);
         String customerRef = exchange.getMessage().getHeader("customerRef", String.class);
         AccountRules.checkCustomerRef(customerRef);
-        idempotent(exchange, "customer|" + status + "|" + companyId + "|" + customerRef,
+        idempotent(exchange, () -> "customer|" + status + "|" + companyId + "|" + customerRef,
                 () -> ApiReply.of(200, accounts.setCustomerStatus(companyId, customerRef, status, actor(exchange))))
                 .writeTo(exchange);
     }
@@ -154,7 +155,7 @@ public class AccountsApi {
     public void push(Exchange exchange) {
         long companyId = company(exchange, null);
         String login = login(exchange);
-        idempotent(exchange, "push|" + companyId + "|" + login,
+        idempotent(exchange, () -> "push|" + companyId + "|" + login,
                 () -> accounts.forcePush(companyId, login, actor(exchange))).writeTo(exchange);
     }
 
@@ -175,7 +176,7 @@ public class AccountsApi {
 
     public void replayDeadLetter(Exchange exchange) {
         long id = deadLetterId(exchange);
-        idempotent(exchange, "replay|" + id,
+        idempotent(exchange, () -> "replay|" + id,
                 () -> ApiReply.of(200, deadLetters.replay(companyIds(exchange), id, actor(exchange))))
                 .writeTo(exchange);
     }
@@ -183,14 +184,14 @@ public class AccountsApi {
     public void replayDeadLetters(Exchange exchange) {
         DeadLetterReplay filter = exchange.getMessage().getBody(DeadLetterReplay.class);
         Long companyId = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
-        idempotent(exchange, "replay-all|" + companyId + "|" + describe(filter),
+        idempotent(exchange, () -> "replay-all|" + companyId + "|" + describe(filter),
                 () -> ApiReply.of(200, deadLetters.replayAll(companyIds(exchange), companyId, filter,
                         actor(exchange)))).writeTo(exchange);
     }
 
     public void discardDeadLetter(Exchange exchange) {
         long id = deadLetterId(exchange);
-        idempotent(exchange, "discard|" + id,
+        idempotent(exchange, () -> "discard|" + id,
                 () -> ApiReply.of(200, deadLetters.discard(companyIds(exchange), id, actor(exchange))))
                 .writeTo(exchange);
     }
@@ -199,14 +200,15 @@ public class AccountsApi {
         long companyId = company(exchange, null);
         String login = login(exchange);
         String ifMatch = ifMatch(exchange);
-        idempotent(exchange, status + "|" + companyId + "|" + login + "|" + ifMatch,
+        idempotent(exchange, () -> status + "|" + companyId + "|" + login + "|" + ifMatch,
                 () -> accounts.setStatus(companyId, login, status, ifMatch, actor(exchange))).writeTo(exchange);
     }
 
-    private ApiReply idempotent(Exchange exchange, String request, java.util.function.Supplier<ApiReply> work) {
+    private ApiReply idempotent(Exchange exchange, Supplier<String> request, Supplier<ApiReply> work) {
         ApiPrincipal principal = exchange.getVariable(ApiGate.PRINCIPAL, ApiPrincipal.class);
         String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
-        return idempotency.run(principal.userId(), key, exchange.getFromRouteId() + "|" + request, work);
+        String route = exchange.getFromRouteId();
+        return idempotency.run(principal.userId(), key, () -> route + "|" + request.get(), work);
     }
 
     /**

@@ -51,9 +51,9 @@ public class IdempotencyKeys {
      * Runs {@code work} (which may open its own transaction: it joins this one) unless the key was seen before.
      *
      * @param request what identifies the request besides the key: route, path and body (it may hold secrets; only
-     *                a keyed digest of it is stored)
+     *                a keyed digest of it is stored); described only when there is a key
      */
-    public ApiReply run(long userId, String key, String request, Supplier<ApiReply> work) {
+    public ApiReply run(long userId, String key, Supplier<String> request, Supplier<ApiReply> work) {
         if (key == null) {
             return work.get();
         }
@@ -61,7 +61,7 @@ public class IdempotencyKeys {
             throw ProblemException.invalidField("Idempotency-Key", "The Idempotency-Key header must be 1 to 200"
                     + " visible ASCII characters.");
         }
-        String fingerprint = cipher.keyedDigest(request);
+        String fingerprint = cipher.keyedDigest(request.get());
         Instant now = clock.instant();
         jdbc.update("DELETE FROM idempotency_key WHERE user_id = ? AND idem_key = ? AND created_at < ?", userId, key,
                 Timestamp.from(now.minus(retention)));
