@@ -5,9 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -142,8 +147,9 @@ public class AccountPushes {
     }
 
     /**
-     * Starts the conversation with what the claim read; the worker's slot is freed when the push is recorded
-     * (the completion moves with the exchange to {@code seda:account-push-record}) or failed.
+     * Starts the conversation with what the claim read; the worker's slot is freed when the push has failed, or has
+     * succeeded and joined a batch to record (the completion moves with the exchange to
+     * {@code seda:account-push-record}).
      */
     public void begin(Exchange exchange) {
         PushClaim claim = exchange.getMessage().getBody(PushClaim.class);
@@ -180,38 +186,96 @@ public class AccountPushes {
         next(exchange, conversation);
     }
 
-    /** Ministra matches the version read at the start; synced, or pending again if the account changed meanwhile. */
-    public void succeeded(Exchange exchange) {
-        PushConversation conversation = exchange.getVariable(CONVERSATION, PushConversation.class);
-        PushClaim claim = exchange.getVariable(CLAIM, PushClaim.class);
-        DesiredAccount desired = conversation.desired();
+    /**
+     * Records pushes that succeeded, gathered by the record route: Ministra matches the version each claim read, so
+     * each account is synced, or pending again if it changed meanwhile. One transaction for the batch; an account
+     * removed in Ministra is deleted here in a transaction of its own. A claim no longer ours is left alone. Should
+     * recording fail, the claims' leases run out and the accounts are pushed again, finding Ministra matching.
+     */
+    public void recordSucceeded(List<Exchange> pushes) {
+        List<PushConversation> updated = new ArrayList<>();
+        Map<Long, String> tokens = new HashMap<>();
+        for (Exchange push : pushes) {
+            PushConversation conversation = push.getVariable(CONVERSATION, PushConversation.class);
+            PushClaim claim = push.getVariable(CLAIM, PushClaim.class);
+            try {
+                if (conversation.desired().deleted()) {
+                    recordDeleted(conversation, claim);
+                } else {
+                    updated.add(conversation);
+                    tokens.put(claim.accountId(), claim.token());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Push of account {} succeeded but was not recorded; it is pushed again after its lease: {}",
+                        claim.accountId(), e.toString());
+            }
+        }
+        if (updated.isEmpty()) {
+            return;
+        }
         OffsetDateTime now = now();
-        transaction.executeWithoutResult(tx -> {
-            if (recordWithoutWaitingForDisk) {
-                jdbc.execute("SET LOCAL synchronous_commit TO OFF");
-            }
+        try {
+            int recorded = transaction.execute(tx -> {
+                if (recordWithoutWaitingForDisk) {
+                    jdbc.execute("SET LOCAL synchronous_commit TO OFF");
+                }
+                Set<Long> held = new HashSet<>();
+                named.query("SELECT account_id, claim_token FROM account_push WHERE account_id IN (:ids)"
+                                + " ORDER BY account_id FOR UPDATE", Map.of("ids", tokens.keySet()),
+                        (RowCallbackHandler) rs -> {
+                            if (rs.getString(2) != null && rs.getString(2).equals(tokens.get(rs.getLong(1)))) {
+                                held.add(rs.getLong(1));
+                            }
+                        });
+                List<Object[]> rows = new ArrayList<>();
+                List<AuditTrail.Event> events = new ArrayList<>();
+                for (PushConversation conversation : updated) {
+                    DesiredAccount desired = conversation.desired();
+                    if (held.contains(desired.id())) {
+                        rows.add(new Object[] {desired.version(), desired.passwordVersion(), now, now,
+                                desired.version(), desired.id()});
+                        events.add(pushed(conversation));
+                    }
+                }
+                jdbc.batchUpdate("UPDATE account_push SET pushed_version = ?, pushed_password_version = ?,"
+                        + " last_pushed_at = ?, attempts = 0, failing_since = NULL, last_error = NULL,"
+                        + " last_error_kind = NULL, next_attempt_at = ?, claim_token = NULL, lease_owner = NULL,"
+                        + " lease_until = NULL,"
+                        + " state = CASE WHEN requested_version <= ? THEN 'synced' ELSE 'pending' END"
+                        + " WHERE account_id = ?", rows);
+                audit.recordAll(events);
+                return rows.size();
+            });
+            outcomes("synced", recorded);
+        } catch (RuntimeException e) {
+            LOG.warn("{} pushes succeeded but were not recorded; they are pushed again after their leases: {}",
+                    updated.size(), e.toString());
+        }
+    }
+
+    private void recordDeleted(PushConversation conversation, PushClaim claim) {
+        DesiredAccount desired = conversation.desired();
+        boolean recorded = Boolean.TRUE.equals(transaction.execute(tx -> {
             if (!holds(desired.id(), claim.token())) {
-                return;
+                return false;
             }
-            if (desired.deleted()) {
-                jdbc.update("DELETE FROM account WHERE id = ? AND version = ?", desired.id(), desired.version());
-            } else {
-                jdbc.update("UPDATE account_push SET pushed_version = ?, pushed_password_version = ?,"
-                                + " last_pushed_at = ?, attempts = 0, failing_since = NULL, last_error = NULL,"
-                                + " last_error_kind = NULL, next_attempt_at = ?, claim_token = NULL, lease_owner = NULL,"
-                                + " lease_until = NULL,"
-                                + " state = CASE WHEN requested_version <= ? THEN 'synced' ELSE 'pending' END"
-                                + " WHERE account_id = ?", desired.version(), desired.passwordVersion(), now, now,
-                        desired.version(), desired.id());
-            }
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("operation", conversation.operation());
-            details.put("version", desired.version());
-            details.put("written", conversation.written().isEmpty() ? List.of() : conversation.written());
-            audit.record(ACTOR, desired.companyId(), Accounts.SUBJECT, AccountRules.key(desired.login()), "push",
-                    "ok", details);
-        });
-        outcome("synced");
+            jdbc.update("DELETE FROM account WHERE id = ? AND version = ?", desired.id(), desired.version());
+            audit.recordAll(List.of(pushed(conversation)));
+            return true;
+        }));
+        if (recorded) {
+            outcomes("synced", 1);
+        }
+    }
+
+    private static AuditTrail.Event pushed(PushConversation conversation) {
+        DesiredAccount desired = conversation.desired();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("operation", conversation.operation());
+        details.put("version", desired.version());
+        details.put("written", conversation.written().isEmpty() ? List.of() : conversation.written());
+        return new AuditTrail.Event(ACTOR, desired.companyId(), Accounts.SUBJECT, AccountRules.key(desired.login()),
+                "push", "ok", details);
     }
 
     /**
@@ -339,8 +403,12 @@ public class AccountPushes {
     }
 
     private void outcome(String outcome) {
+        outcomes(outcome, 1);
+    }
+
+    private void outcomes(String outcome, int count) {
         Counter.builder("mm.accounts.pushes").description("Finished push attempts by outcome")
-                .tag("outcome", outcome).register(metrics).increment();
+                .tag("outcome", outcome).register(metrics).increment(count);
     }
 
     private static void next(Exchange exchange, PushConversation conversation) {

@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.processor.aggregate.GroupedExchangeAggregationStrategy;
 import org.apache.camel.spi.Registry;
 
 /** Accounts, their push pipeline, dead letters and the REST adapter, bound for the routes of {@code routes/}. */
@@ -60,6 +61,7 @@ public class AccountsConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")),
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
+        registry.bind("pushBatch", new GroupedExchangeAggregationStrategy());
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
                 dialect, sql("account-push-claim", dialect), metrics(registry)));
     }

@@ -1,5 +1,6 @@
 package dev.ministramanager.audit;
 
+import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -31,12 +32,32 @@ public class AuditTrail {
         return login.toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** One entry of the trail. */
+    public record Event(String actor, Long companyId, String subject, String subjectId, String action,
+                        String outcome, Map<String, ?> details) {
+    }
+
+    private static final String INSERT = "INSERT INTO audit_event (actor, company_id, subject, subject_id, action,"
+            + " outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
     public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,
                        Map<String, ?> details) {
+        jdbc.update(INSERT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
+    }
+
+    /** Several entries in one batch (in the caller's transaction, if any). */
+    public void recordAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate(INSERT, events.stream().map(event -> new Object[] {event.actor(), event.companyId(),
+                event.subject(), event.subjectId(), event.action(), event.outcome(), detailsJson(event.details())})
+                .toList());
+    }
+
+    private String detailsJson(Map<String, ?> details) {
         try {
-            jdbc.update("INSERT INTO audit_event (actor, company_id, subject, subject_id, action, outcome, details)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?)", actor, companyId, subject, subjectId, action, outcome,
-                    details == null ? null : json.writeValueAsString(details));
+            return details == null ? null : json.writeValueAsString(details);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Audit details must be JSON-serialisable", e);
         }
