@@ -76,7 +76,10 @@ public class AccountPushes {
      */
     private final boolean recordWithoutWaitingForDisk;
     private final String node = "node-" + UUID.randomUUID();
-    /** Claimed pushes this node has not finished; bounded so that claims never outrun the workers. */
+    /**
+     * Claimed pushes this node has not finished: the workers' and twice as many queued, so that a worker never waits
+     * for the next claim, and claims never outrun the workers.
+     */
     private final Semaphore slots;
     private final int batchWorthClaiming;
     private final MeterRegistry metrics;
@@ -93,7 +96,7 @@ public class AccountPushes {
         this.settings = settings;
         this.claimSql = claimSql;
         this.recordWithoutWaitingForDisk = dialect == SqlDialect.POSTGRESQL;
-        this.slots = new Semaphore(2 * settings.workers());
+        this.slots = new Semaphore(3 * settings.workers());
         this.batchWorthClaiming = Math.max(1, settings.workers() / 2);
         this.metrics = metrics;
         Gauge.builder("mm.accounts.push.paused.companies", this, AccountPushes::pausedCompanies)
