@@ -26,7 +26,9 @@ public class CompanyConfiguration implements CamelConfiguration {
                 SecretCipher.class), audit, registry.lookupByNameAndType("apiUsers", ApiUsers.class)::companiesChanged);
         registry.bind("companies", companies);
         registry.bind("connectionTests", new ConnectionTests(companies, audit));
-        registry.bind("ministraRequests", new MinistraRequests(companies, new ActiveTariffPlans(dataSource),
+        ActiveTariffPlans activeTariffPlans = new ActiveTariffPlans(dataSource);
+        registry.bind("activeTariffPlans", activeTariffPlans);
+        registry.bind("ministraRequests", new MinistraRequests(companies, activeTariffPlans,
                 Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.ministra.connections-per-company}}"))));
         registry.bind("ministraResponses", new MinistraResponses(json));
     }

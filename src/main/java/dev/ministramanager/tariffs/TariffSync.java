@@ -53,9 +53,10 @@ public class TariffSync {
     private final AuditTrail audit;
     private final TariffSyncMetrics metrics;
     private final TariffPlans plans;
+    private final ActiveTariffPlans knownPlans;
 
     TariffSync(DataSource dataSource, TariffCatalogue catalogue, ProducerTemplate ministra, RetryPolicy retry,
-               AuditTrail audit, TariffSyncMetrics metrics, TariffPlans plans) {
+               AuditTrail audit, TariffSyncMetrics metrics, TariffPlans plans, ActiveTariffPlans knownPlans) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.catalogue = catalogue;
         this.ministra = ministra;
@@ -63,6 +64,7 @@ public class TariffSync {
         this.audit = audit;
         this.metrics = metrics;
         this.plans = plans;
+        this.knownPlans = knownPlans;
     }
 
     /** The companies the scheduled sync covers. */
@@ -135,6 +137,7 @@ public class TariffSync {
 
     public void apply(SyncRun run, MinistraResult answer) {
         TariffCatalogue.Changes changes = catalogue.apply(run.companyId(), TariffListing.read(answer));
+        knownPlans.forgetAll();
         run.succeeded(changes.counts());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("created", changes.created());

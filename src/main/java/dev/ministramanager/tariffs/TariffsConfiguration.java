@@ -40,7 +40,8 @@ public class TariffsConfiguration implements CamelConfiguration {
         TariffSyncMetrics metrics = new TariffSyncMetrics(camel, dataSource);
         registry.bind("tariffPlans", plans);
         registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare),
-                camel.createProducerTemplate(), retry, audit, metrics, plans));
+                camel.createProducerTemplate(), retry, audit, metrics, plans,
+                registry.lookupByNameAndType("activeTariffPlans", ActiveTariffPlans.class)));
 
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
