@@ -83,7 +83,6 @@ public class Accounts {
                 : AccountRules.expiry(request.expiresAt());
         try {
             StoredAccount created = transaction.execute(tx -> {
-                Long planId = request.tariff() == null ? null : activePlan(companyId, request.tariff());
                 OffsetDateTime now = now();
                 KeyHolder key = new GeneratedKeyHolder();
                 jdbc.update(connection -> {
@@ -91,7 +90,8 @@ public class Accounts {
                             + " login_key, password_enc, password_version, full_name, phone, account_number,"
                             + " account_number_key, tariff_plan_id, status, stb_mac, comment, expires_at,"
                             + " customer_ref, version, created_at, updated_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM tariff_plan WHERE company_id = ?"
+                            + " AND external_id = ? AND archived_at IS NULL), ?, ?, ?, ?, ?, 1, ?, ?)",
                             new String[] {"id"});
                     insert.setLong(1, companyId);
                     insert.setString(2, request.login());
@@ -102,14 +102,16 @@ public class Accounts {
                     insert.setString(7, emptyToNull(request.phone()));
                     insert.setString(8, accountNumber);
                     insert.setString(9, AccountRules.key(accountNumber));
-                    insert.setObject(10, planId);
-                    insert.setString(11, status);
-                    insert.setString(12, mac);
-                    insert.setString(13, emptyToNull(request.comment()));
-                    insert.setObject(14, expiresAt);
-                    insert.setString(15, emptyToNull(request.customerRef()));
-                    insert.setObject(16, now);
+                    // the plan is looked up in the insert itself; an unknown one is refused below, before commit
+                    insert.setLong(10, companyId);
+                    insert.setString(11, request.tariff());
+                    insert.setString(12, status);
+                    insert.setString(13, mac);
+                    insert.setString(14, emptyToNull(request.comment()));
+                    insert.setObject(15, expiresAt);
+                    insert.setString(16, emptyToNull(request.customerRef()));
                     insert.setObject(17, now);
+                    insert.setObject(18, now);
                     return insert;
                 }, key);
                 long id = key.getKey().longValue();
@@ -117,6 +119,9 @@ public class Accounts {
                         + " next_attempt_at) VALUES (?, ?, ?, 1, 0, ?)", id, companyId,
                         request.isDraft() ? "draft" : "pending", now);
                 StoredAccount stored = load(companyId, request.login(), false);
+                if (request.tariff() != null && stored.tariffPlanId() == null) {
+                    throw unknownPlan(companyId, request.tariff());
+                }
                 Map<String, Object> details = new LinkedHashMap<>(stored.auditedFields());
                 details.values().removeIf(Objects::isNull);
                 details.put("password", AuditTrail.MASK);
@@ -489,8 +494,12 @@ public class Accounts {
     private long activePlan(long companyId, String tariff) {
         return jdbc.queryForList("SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?"
                         + " AND archived_at IS NULL", Long.class, companyId, tariff).stream().findFirst()
-                .orElseThrow(() -> ProblemException.unprocessable("tariff", "Tariff '" + tariff + "' is not an active"
-                        + " tariff plan of company " + companyId + "."));
+                .orElseThrow(() -> unknownPlan(companyId, tariff));
+    }
+
+    private static ProblemException unknownPlan(long companyId, String tariff) {
+        return ProblemException.unprocessable("tariff", "Tariff '" + tariff + "' is not an active tariff plan of"
+                + " company " + companyId + ".");
     }
 
     private static void requireMatch(StoredAccount account, String ifMatch) {
