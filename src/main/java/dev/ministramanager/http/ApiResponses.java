@@ -31,7 +31,8 @@ public class ApiResponses {
 
     /**
      * Renders a route's result (a Map, List or record) as JSON, unless the route already wrote a body. Bytes go out
-     * as a Vert.x Buffer, which platform-http writes at once (a byte[] it would stream through an InputStream).
+     * as a Vert.x Buffer, which platform-http writes at once (a byte[] it would stream through an InputStream); only
+     * this last step makes one, as Camel's stream caching would turn a Buffer met on the way into a stream.
      */
     public void renderResult(Exchange exchange) throws JsonProcessingException {
         Message message = exchange.getMessage();
@@ -56,7 +57,9 @@ public class ApiResponses {
     public void renderProblem(Exchange exchange) throws JsonProcessingException {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ProblemException problem = problemOf(cause);
-        writeProblem(exchange.getMessage(), problem != null ? problem : internalError(exchange, cause));
+        Message message = exchange.getMessage();
+        writeProblem(message, problem != null ? problem : internalError(exchange, cause));
+        message.setBody(Buffer.buffer(message.getBody(byte[].class)));
     }
 
     /** The problem the API answers for a failure, or null when it is unexpected (a bug: answered 500, logged). */
@@ -80,7 +83,7 @@ public class ApiResponses {
         if (problem instanceof RetryLaterProblem retry) {
             message.setHeader("Retry-After", retry.retryAfterSeconds());
         }
-        message.setBody(Buffer.buffer(json.writeValueAsBytes(problem.toDocument())));
+        message.setBody(json.writeValueAsBytes(problem.toDocument()));
     }
 
     public byte[] problemBytes(ProblemException problem) throws JsonProcessingException {
