@@ -14,9 +14,11 @@ import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.status.StatusConfiguration;
 import dev.ministramanager.stb.StbConfiguration;
 import dev.ministramanager.tariffs.TariffsConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PackageScanResourceResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +60,16 @@ public final class Application {
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.configure().addConfiguration(AccountsConfiguration.class);
-        
-        
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeInitialize(BaseMainSupport main) {
+                // before Camel Main looks for the route files (it does so twice)
+                CamelContext camel = main.getCamelContext();
+                JarDirectoryResourceResolver resolver = new JarDirectoryResourceResolver();
+                resolver.setCamelContext(camel);
+                camel.getCamelContextExtension().addContextPlugin(PackageScanResourceResolver.class, resolver);
+            }
+
             @Override
             public void afterStart(BaseMainSupport main) {
                 long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
