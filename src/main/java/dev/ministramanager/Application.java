@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Boots ministra-manager: Camel Main with the YAML routes of {@code routes/} and the properties of {@code config/}.
- * The configuration classes run in the order listed: the database first, so that every later step finds its schema.
+ * The configuration classes run in the order listed: the database first, so that every later step finds its data
+ * source. Slow start-up work (opening and migrating the database, the embedded simulator) runs on threads of its own
+ * while Camel loads the routes; no route starts before it is done (see {@code StartupWork}).
  */
 public final class Application {
 
