@@ -45,6 +45,8 @@ class EmbeddedDefaultTest {
 
             ApiAnswer openApi = service.get("/openapi.json", null);
             assertThat(openApi.status()).isEqualTo(200);
+            // built on request, with a server URL relative to the document rather than the bind address
+            assertThat(openApi.json().get("servers").get(0).get("url").asText()).isEqualTo("/api/v1");
             JsonNode paths = openApi.json().get("paths");
             assertThat(paths.has("/companies")).isTrue();
             assertThat(paths.get("/companies").get("post").get("security").get(0).get("bearer").get(0).asText())
