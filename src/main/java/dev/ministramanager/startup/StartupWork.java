@@ -38,10 +38,10 @@ public final class StartupWork {
         return result;
     }
 
-    /** The result of start-up work, waiting for it; its failure is rethrown with its own message. */
-    public static <T> T await(CompletableFuture<T> work, String what) {
+    /** Waits for start-up work; its failure is rethrown with its own message. */
+    private static void await(CompletableFuture<?> work, String what) {
         try {
-            return work.join();
+            work.join();
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             throw new IllegalStateException("Start-up step '" + what + "' failed: " + cause.getMessage(), cause);
