@@ -14,15 +14,19 @@ import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.status.StatusConfiguration;
 import dev.ministramanager.stb.StbConfiguration;
 import dev.ministramanager.tariffs.TariffsConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PackageScanResourceResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Boots ministra-manager: Camel Main with the YAML routes of {@code routes/} and the properties of {@code config/}.
- * The configuration classes run in the order listed: the database first, so that every later step finds its schema.
+ * The configuration classes run in the order listed: the database first, so that every later step finds its data
+ * source. Slow start-up work (opening and migrating the database, the embedded simulator) runs on threads of its own
+ * while Camel loads the routes; no route starts before it is done (see {@code StartupWork}).
  */
 public final class Application {
 
@@ -58,9 +62,16 @@ public final class Application {
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.configure().addConfiguration(AccountsConfiguration.class);
-        
-        
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeInitialize(BaseMainSupport main) {
+                // before Camel Main looks for the route files (it does so twice)
+                CamelContext camel = main.getCamelContext();
+                JarDirectoryResourceResolver resolver = new JarDirectoryResourceResolver();
+                resolver.setCamelContext(camel);
+                camel.getCamelContextExtension().addContextPlugin(PackageScanResourceResolver.class, resolver);
+            }
+
             @Override
             public void afterStart(BaseMainSupport main) {
                 long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();

@@ -2,6 +2,7 @@ package dev.ministramanager.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -9,7 +10,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * Builds the one pooled DataSource, migrates the schema with Flyway and binds the pool as {@code dataSource}, which
- * camel-sql and every bean use. Runs before any route starts, so no consumer ever polls a missing table.
+ * camel-sql and every bean use. Opening and migrating run beside the loading of the routes (start-up work); the pool
+ * hands out no connection before the schema is migrated, and no route starts before that either.
  */
 public class DatabaseConfiguration implements CamelConfiguration {
 
@@ -18,19 +20,28 @@ public class DatabaseConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) {
         String url = camel.resolvePropertyPlaceholders("{{mm.db.url}}");
+        SqlDialect dialect = SqlDialect.of(url);
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("ministra-manager");
         pool.setJdbcUrl(url);
         pool.setUsername(camel.resolvePropertyPlaceholders("{{mm.db.user}}"));
         pool.setPassword(camel.resolvePropertyPlaceholders("{{mm.db.password:}}"));
         pool.setMaximumPoolSize(Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.db.pool-size}}")));
-        HikariDataSource dataSource = new HikariDataSource(pool);
 
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + SqlDialect.of(url).folder())
-                .load()
-                .migrate();
+        MigratedDataSource dataSource = new MigratedDataSource(StartupWork.begin(camel, "database", () -> {
+            HikariDataSource opened = new HikariDataSource(pool);
+            try {
+                Flyway.configure()
+                        .dataSource(opened)
+                        .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.folder())
+                        .load()
+                        .migrate();
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            return opened;
+        }));
 
         // closed when the context stops (services stop in reverse order, so after everything that uses the pool)
         try {
@@ -45,7 +56,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
             throw new IllegalStateException("Cannot register the database pool's shutdown", e);
         }
         camel.getRegistry().bind(DATA_SOURCE, dataSource);
-        camel.getRegistry().bind("sqlDialect", SqlDialect.of(url));
+        camel.getRegistry().bind("sqlDialect", dialect);
         camel.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
     }
 }

@@ -3,20 +3,18 @@ package dev.ministramanager.persistence;
 import java.sql.Connection;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness: the database answers within two seconds. Not a liveness check: restarting the service does not bring a
- * database back.
+ * Readiness: the database is open and migrated, and answers within two seconds. Not a liveness check: restarting
+ * the service does not bring a database back.
  */
 public class DatabaseHealthCheck extends AbstractHealthCheck {
 
-    private final DataSource dataSource;
+    private final MigratedDataSource dataSource;
 
-    public DatabaseHealthCheck(DataSource dataSource) {
+    DatabaseHealthCheck(MigratedDataSource dataSource) {
         super("ministra-manager", "database");
         this.dataSource = dataSource;
     }
@@ -28,6 +26,10 @@ public class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (!dataSource.isMigrated()) {
+            builder.down().message("The database is not open and migrated yet");
+            return;
+        }
         try (Connection connection = dataSource.getConnection()) {
             if (connection.isValid(2)) {
                 builder.up();

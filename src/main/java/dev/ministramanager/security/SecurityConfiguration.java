@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.JsonRequests;
+import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
@@ -50,22 +51,28 @@ public class SecurityConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate,
                 camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class), dataSource));
 
-        ensureFirstAdmin(camel, users);
+        String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
+        if (!configured.isEmpty() && configured.length() < 16) {
+            throw new IllegalStateException("mm.bootstrap.admin-token must be at least 16 characters");
+        }
+        boolean generate = Boolean.parseBoolean(
+                camel.resolvePropertyPlaceholders("{{mm.bootstrap.generate-admin-token}}"));
+        // needs the database, so it runs once that is migrated, beside the loading of the routes
+        StartupWork.begin(camel, "first-admin", () -> {
+            ensureFirstAdmin(users, configured, generate);
+            return null;
+        });
     }
 
-    private static void ensureFirstAdmin(CamelContext camel, ApiUsers users) {
-        String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
+    private static void ensureFirstAdmin(ApiUsers users, String configured, boolean generate) {
         if (!configured.isEmpty()) {
-            if (configured.length() < 16) {
-                throw new IllegalStateException("mm.bootstrap.admin-token must be at least 16 characters");
-            }
             users.installBootstrapToken(configured);
             return;
         }
         if (users.anyEnabledAdmin()) {
             return;
         }
-        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.bootstrap.generate-admin-token}}"))) {
+        if (!generate) {
             LOG.warn("There is no admin user: set MM_BOOTSTRAP_ADMIN_TOKEN to create one");
             return;
         }

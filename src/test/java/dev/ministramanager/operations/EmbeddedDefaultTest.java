@@ -10,6 +10,7 @@ import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The smoke set on H2 (the embedded default's database), and the operations endpoints. */
 class EmbeddedDefaultTest {
@@ -44,6 +45,8 @@ class EmbeddedDefaultTest {
 
             ApiAnswer openApi = service.get("/openapi.json", null);
             assertThat(openApi.status()).isEqualTo(200);
+            // built on request, with a server URL relative to the document rather than the bind address
+            assertThat(openApi.json().get("servers").get(0).get("url").asText()).isEqualTo("/api/v1");
             JsonNode paths = openApi.json().get("paths");
             assertThat(paths.has("/companies")).isTrue();
             assertThat(paths.get("/companies").get("post").get("security").get(0).get("bearer").get(0).asText())
@@ -57,6 +60,17 @@ class EmbeddedDefaultTest {
             assertThatThrownBy(() -> ServiceUnderTest.start(database,
                     Map.of("camel.main.profile", "production", "mm.secret-key", "")))
                     .hasStackTraceContaining("mm.secret-key (MM_SECRET_KEY) is required");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aDatabaseThatCannotBeOpenedStopsTheStartUp() {
+        // the database opens beside the loading of the routes; its failure must still fail the start, not hang it
+        try (TestDatabase database = TestDatabase.h2()) {
+            assertThatThrownBy(() -> ServiceUnderTest.start(database,
+                    Map.of("mm.db.url", "jdbc:postgresql://127.0.0.1:1/nothing-listens-here")))
+                    .hasStackTraceContaining("Connection to 127.0.0.1:1 refused");
         }
     }
 }
