@@ -385,6 +385,9 @@ public class AccountPushes {
                 jdbc.update("UPDATE push_pause SET paused_until = ? WHERE company_id = ?", until, companyId);
             }
         }
+        // the company's other due pushes wait for the pause too: left due, every claim would read past them all
+        jdbc.update("UPDATE account_push SET next_attempt_at = ? WHERE company_id = ? AND state IN ('pending',"
+                + " 'retrying') AND next_attempt_at < ?", until, companyId, until);
         audit.record(ACTOR, companyId, "company", String.valueOf(companyId), "push-paused", "authentication_failed",
                 Map.of("pausedUntil", until.toString()));
         LOG.warn("Company {}: Ministra refused the API credentials; its pushes pause until {}", companyId, until);

@@ -187,7 +187,16 @@ class AccountPushFailuresTest {
     }
 
     @Test
-    void ministraRefusingOurCredentialsPausesTheCompanyInsteadOfBurningRetries(MinistraSimulator ministra) {
+    void ministraRefusingOurCredentialsPausesTheCompanyInsteadOfBurningRetries(MinistraSimulator ministra)
+            throws Exception {
+        // heidi's retry falls due within the pause that grace's 401 is about to start: it must wait for the pause
+        assertThat(service.post("/accounts?company=" + company, ADMIN, """
+                {"login":"heidi","tariff":"basic","draft":true}""").status()).isEqualTo(201);
+        try (Connection connection = database.connect()) {
+            connection.createStatement().executeUpdate("UPDATE account_push SET state = 'retrying', next_attempt_at ="
+                    + " CURRENT_TIMESTAMP + INTERVAL '1500 milliseconds' WHERE account_id = (SELECT id FROM account"
+                    + " WHERE login = 'heidi' AND company_id = " + company + ")");
+        }
         long fault = ministra.faults().add(Fault.unauthorized());
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
                 {"login":"grace","tariff":"basic"}""").status()).isEqualTo(201);
@@ -201,9 +210,24 @@ class AccountPushFailuresTest {
                 .contains("mm_accounts_push_authentication_failures_total");
         AccountsFixture.sleep(1000);
         assertThat(ministra.writeLog()).hasSize(1);
+        assertThat(duePushesBeforeThePauseEnds()).as("pushes of the paused company due before it ends").isZero();
 
         ministra.faults().remove(fault);
         AccountsFixture.awaitState(service, company, "grace", "synced");
+        AccountsFixture.awaitState(service, company, "heidi", "synced");
         assertThat(AccountsFixture.ministraAccount(ministra, "grace")).isPresent();
+    }
+
+    /** Pending or retrying pushes of the company due before its pause ends (the claim would read past each). */
+    private static long duePushesBeforeThePauseEnds() {
+        try (Connection connection = database.connect();
+             ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM account_push p"
+                     + " JOIN push_pause z ON z.company_id = p.company_id WHERE p.company_id = " + company
+                     + " AND p.state IN ('pending', 'retrying') AND p.next_attempt_at < z.paused_until")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
