@@ -1,11 +1,10 @@
 package dev.ministramanager.companies;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -13,6 +12,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraTarget;
 import dev.ministramanager.ministra.MinistraTargets;
+import dev.ministramanager.persistence.RecentReads;
 import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,13 +36,10 @@ public class Companies implements MinistraTargets {
     private final SecretCipher cipher;
     private final AuditTrail audit;
     private final Runnable created;
-    /** Ministra targets as stored (the password still encrypted), read again after a second or a change here. */
-    private final ConcurrentHashMap<Long, StoredTarget> targets = new ConcurrentHashMap<>();
-    private final AtomicLong changes = new AtomicLong();
+    /** Ministra targets as stored (the password still encrypted until the call). */
+    private final RecentReads<Long, StoredTarget> targets = new RecentReads<>(Duration.ofSeconds(1));
 
-    private static final long TARGET_FRESH_NANOS = 1_000_000_000L;
-
-    private record StoredTarget(MinistraTarget target, String passwordEnc, long readAtNanos, long changes) {
+    private record StoredTarget(MinistraTarget target, String passwordEnc) {
     }
 
     /** @param created told after a company was created (the API gate's list of all companies) */
@@ -123,7 +120,7 @@ public class Companies implements MinistraTargets {
         } catch (DuplicateKeyException e) {
             throw ProblemException.conflict("name", "A company named '" + changes.name().trim() + "' exists.");
         } finally {
-            this.changes.incrementAndGet();
+            targets.forgetAll();
         }
         return get(companyId);
     }
@@ -135,20 +132,13 @@ public class Companies implements MinistraTargets {
      */
     @Override
     public MinistraTarget of(long companyId) {
-        StoredTarget known = targets.get(companyId);
-        if (known == null || known.changes() != changes.get()
-                || System.nanoTime() - known.readAtNanos() >= TARGET_FRESH_NANOS) {
-            long changesBefore = changes.get();
-            long readAt = System.nanoTime();
-            known = jdbc.query("SELECT id, ministra_base_url, ministra_user, ministra_password_enc,"
-                                    + " connect_timeout_ms, read_timeout_ms, enabled FROM company WHERE id = ?",
-                            (rs, i) -> new StoredTarget(new MinistraTarget(rs.getLong(1), rs.getString(2),
-                                    rs.getString(3), null, rs.getInt(5), rs.getInt(6), rs.getBoolean(7)),
-                                    rs.getString(4), readAt, changesBefore), companyId)
-                    .stream().findFirst()
-                    .orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found."));
-            targets.put(companyId, known);
-        }
+        StoredTarget known = targets.get(companyId, id -> jdbc.query("SELECT id, ministra_base_url, ministra_user,"
+                                + " ministra_password_enc, connect_timeout_ms, read_timeout_ms, enabled FROM company"
+                                + " WHERE id = ?",
+                        (rs, i) -> new StoredTarget(new MinistraTarget(rs.getLong(1), rs.getString(2), rs.getString(3),
+                                null, rs.getInt(5), rs.getInt(6), rs.getBoolean(7)), rs.getString(4)), id)
+                .stream().findFirst()
+                .orElseThrow(() -> ProblemException.notFound("Company " + companyId + " not found.")));
         MinistraTarget target = known.target();
         return new MinistraTarget(target.companyId(), target.baseUrl(), target.user(),
                 cipher.decrypt(known.passwordEnc()), target.connectTimeoutMs(), target.readTimeoutMs(),

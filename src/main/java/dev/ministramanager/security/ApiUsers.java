@@ -1,16 +1,17 @@
 package dev.ministramanager.security;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.RecentReads;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -30,14 +31,8 @@ public class ApiUsers {
     private final TransactionTemplate transaction;
     private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
     private final SecureRandom random = new SecureRandom();
-    /** Every company id, read at most once per {@link #COMPANY_IDS_FRESH_NANOS}: all-company users need it per request. */
-    private volatile CompanyIds companyIds;
-    private final AtomicLong companyChanges = new AtomicLong();
-
-    private static final long COMPANY_IDS_FRESH_NANOS = 1_000_000_000L;
-
-    private record CompanyIds(List<Long> ids, long readAtNanos, long changes) {
-    }
+    /** Every company id (under one key): all-company users need it on every request. */
+    private final RecentReads<String, List<Long>> companyIds = new RecentReads<>(Duration.ofSeconds(1));
 
     public ApiUsers(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -94,21 +89,13 @@ public class ApiUsers {
      * created on this node ({@link #companiesChanged}); another node's new company shows within that second.
      */
     public List<Long> allCompanyIds() {
-        CompanyIds known = companyIds;
-        if (known != null && known.changes() == companyChanges.get()
-                && System.nanoTime() - known.readAtNanos() < COMPANY_IDS_FRESH_NANOS) {
-            return known.ids();
-        }
-        long changes = companyChanges.get();
-        long readAt = System.nanoTime();
-        List<Long> ids = List.copyOf(jdbc.queryForList("SELECT id FROM company ORDER BY id", Long.class));
-        companyIds = new CompanyIds(ids, readAt, changes);
-        return ids;
+        return companyIds.get("all", all -> List.copyOf(jdbc.queryForList("SELECT id FROM company ORDER BY id",
+                Long.class)));
     }
 
     /** A company was created: the next request reads the company ids again. */
     public void companiesChanged() {
-        companyChanges.incrementAndGet();
+        companyIds.forgetAll();
     }
 
     public long create(String username, Role role, String password, boolean allCompanies, List<Long> companyIds) {

@@ -1,11 +1,11 @@
 package dev.ministramanager.tariffs;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 
 import javax.sql.DataSource;
 
 import dev.ministramanager.ministra.KnownTariffs;
+import dev.ministramanager.persistence.RecentReads;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -16,13 +16,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class ActiveTariffPlans implements KnownTariffs {
 
-    private static final long REMEMBER_NANOS = 1_000_000_000L;
-
     private record Plan(long companyId, String externalId) {
     }
 
     private final JdbcTemplate jdbc;
-    private final Map<Plan, Long> foundAtNanos = new ConcurrentHashMap<>();
+    /** Plans found active (a plan not found is not remembered). */
+    private final RecentReads<Plan, Boolean> found = new RecentReads<>(Duration.ofSeconds(1));
 
     public ActiveTariffPlans(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -30,25 +29,16 @@ public class ActiveTariffPlans implements KnownTariffs {
 
     @Override
     public boolean isActivePlan(long companyId, String externalId) {
-        Plan plan = new Plan(companyId, externalId);
-        Long foundAt = foundAtNanos.get(plan);
-        if (foundAt != null && System.nanoTime() - foundAt < REMEMBER_NANOS) {
-            return true;
-        }
-        long lookedUpAt = System.nanoTime();
-        Integer found = jdbc.queryForObject("SELECT COUNT(*) FROM tariff_plan WHERE company_id = ? AND external_id = ?"
-                + " AND archived_at IS NULL", Integer.class, companyId, externalId);
-        boolean active = found != null && found > 0;
-        if (active) {
-            foundAtNanos.put(plan, lookedUpAt);
-        } else {
-            foundAtNanos.remove(plan);
-        }
-        return active;
+        return found.get(new Plan(companyId, externalId), plan -> {
+            Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM tariff_plan WHERE company_id = ?"
+                    + " AND external_id = ? AND archived_at IS NULL", Integer.class, plan.companyId(),
+                    plan.externalId());
+            return count != null && count > 0 ? Boolean.TRUE : null;
+        }) != null;
     }
 
     /** A sync changed the catalogue: look every plan up again. */
     void forgetAll() {
-        foundAtNanos.clear();
+        found.forgetAll();
     }
 }
