@@ -138,10 +138,7 @@ public class AccountPushes {
                 claims = named.query(DesiredAccount.SELECT, new MapSqlParameterSource()
                                 .addValue("token", token)
                                 .addValue("ids", claimed),
-                        (rs, i) -> {
-                            DesiredAccount desired = DesiredAccount.read(rs);
-                            return new PushClaim(desired.id(), token, desired);
-                        });
+                        (rs, i) -> new PushClaim(token, DesiredAccount.read(rs)));
             }
             return claims;
         } finally {

@@ -5,5 +5,9 @@ package dev.ministramanager.accounts;
  * is the account as read right after the claim (a change made later is pushed by the next push: the account is
  * pending again when its version moved on).
  */
-public record PushClaim(long accountId, String token, DesiredAccount desired) {
+public record PushClaim(String token, DesiredAccount desired) {
+
+    long accountId() {
+        return desired.id();
+    }
 }
