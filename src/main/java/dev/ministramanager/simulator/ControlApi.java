@@ -14,7 +14,8 @@ import java.util.Locale;
  * endpoints are listed in {@link #INDEX}, which {@code GET /_sim} also serves. Fault kinds for {@code POST
  * /_sim/faults}: latency (delay_ms, jitter_ms), capacity (limit), outage (lasting_ms required), connection_reset,
  * http_error (status), empty_body, php_warning, output_key, truncated_body, slow_response (delay_ms), unauthorized;
- * each may add resource, method, probability, times and lasting_ms.
+ * each may add resource, method, probability, times and lasting_ms (an outage only lasting_ms: a closed port
+ * counts nothing).
  */
 final class ControlApi {
 

@@ -144,10 +144,14 @@ public final class Fault {
         return new Fault(kind, delay, jitter, limit, httpStatus, resource, method, share, times, lasting);
     }
 
-    /** Only the next {@code count} matching requests; then the rule is gone. */
+    /** Only the next {@code count} matching requests; then the rule is gone. Not for an outage (see below). */
     public Fault times(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("times must be at least 1: " + count);
+        }
+        if (kind == Kind.OUTAGE) {
+            // with the port closed no request arrives to be counted: the rule would never end
+            throw new IllegalArgumentException("an outage ends by lasting_ms, not by times");
         }
         return new Fault(kind, delay, jitter, limit, httpStatus, resource, method, probability, count, lasting);
     }

@@ -103,13 +103,25 @@ public final class Faults {
         return active;
     }
 
-    /** Drops expired outage rules; true when no outage is left. */
-    boolean endExpiredOutages() {
-        synchronized (this) {
-            expire();
-            empty = rules.isEmpty();
-            return !outageActive();
+    /**
+     * Drops expired rules; answers how long the remaining outage rules still last (zero when none is left, null
+     * when one lasts until removed).
+     */
+    synchronized Duration endExpiredOutages() {
+        expire();
+        empty = rules.isEmpty();
+        Instant now = clock.instant();
+        Duration longest = Duration.ZERO;
+        for (Rule rule : rules) {
+            if (rule.fault.kind() == Fault.Kind.OUTAGE) {
+                if (rule.until == null) {
+                    return null;
+                }
+                Duration left = Duration.between(now, rule.until);
+                longest = left.compareTo(longest) > 0 ? left : longest;
+            }
         }
+        return longest;
     }
 
     /** Picks (and uses up) the rules that apply to one API request. */

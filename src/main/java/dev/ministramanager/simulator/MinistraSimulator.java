@@ -296,20 +296,35 @@ public final class MinistraSimulator implements AutoCloseable {
     }
 
     private void outageChanged(boolean active, Duration window) {
-        Future<Void> transition;
-        synchronized (deployments) {
-            listening = listening.transform(previous -> active ? stopListening() : relisten());
-            transition = listening;
-        }
+        Future<Void> transition = transition(active);
         if (active && window != null) {
-            vertx.setTimer(Math.max(1, window.toMillis()), id -> {
-                if (faults.endExpiredOutages()) {
-                    outageChanged(false, null);
-                }
-            });
+            // timed by the scheduler thread, not a Vert.x timer: an outage added through the control API runs on
+            // a server verticle's context, and undeploying that verticle (closing the port) cancels its timers,
+            // so the port never opened again
+            delays.schedule(this::endOutageIfExpired, Math.max(1, window.toMillis()), TimeUnit.MILLISECONDS);
         }
         if (!Context.isOnEventLoopThread()) {
             await(transition);
+        }
+    }
+
+    private void endOutageIfExpired() {
+        Duration left = faults.endExpiredOutages();
+        if (left == null) {
+            return;
+        }
+        if (left.isZero()) {
+            transition(false).onFailure(e -> LOG.warn("Ministra simulator could not listen again after an outage", e));
+        } else {
+            // the wall clock and the scheduler's may differ by a tick; an overlapping longer outage ends later
+            delays.schedule(this::endOutageIfExpired, Math.max(1, left.toMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Future<Void> transition(boolean closed) {
+        synchronized (deployments) {
+            listening = listening.transform(previous -> closed ? stopListening() : relisten());
+            return listening;
         }
     }
 
