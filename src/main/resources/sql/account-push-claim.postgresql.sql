@@ -7,6 +7,7 @@ UPDATE account_push p
           AND q.next_attempt_at <= :now
           AND (q.lease_until IS NULL OR q.lease_until < :now)
           AND NOT EXISTS (SELECT 1 FROM push_pause z WHERE z.company_id = q.company_id AND z.paused_until > :now)
+          AND NOT EXISTS (SELECT 1 FROM ministra_circuit m WHERE m.company_id = q.company_id AND m.reachable = FALSE)
         ORDER BY q.next_attempt_at, q.account_id
         LIMIT :limit
           FOR UPDATE SKIP LOCKED)

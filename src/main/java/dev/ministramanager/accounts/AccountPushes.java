@@ -46,8 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The steps of the push routes ({@code routes/accounts-push.camel.yaml}): claim due pushes atomically (so several
  * nodes share the work without two pushing one account at once), run each push's {@link PushConversation}, and record
  * how it ended: synced, retrying later (transient failure, exponential backoff with jitter, durable in the database
- * so a restart resumes it), dead-lettered (permanent failure or attempts exhausted) or paused (Ministra refused our
- * credentials: the company's pushes wait instead of burning retries).
+ * so a restart resumes it), dead-lettered (permanent failure or attempts exhausted), paused (Ministra refused our
+ * credentials: the company's pushes wait instead of burning retries) or waiting (the company's Ministra is down, its
+ * {@link MinistraCircuits circuit} open: no attempt is spent).
  */
 public class AccountPushes {
 
@@ -57,6 +58,8 @@ public class AccountPushes {
     static final String ACTOR = "ministra-push";
     private static final Logger LOG = LoggerFactory.getLogger(AccountPushes.class);
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Longer than a node remembers a company's Ministra settings (one second) plus a call. */
+    private static final Duration CREDENTIALS_SETTLING = Duration.ofSeconds(3);
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -83,9 +86,11 @@ public class AccountPushes {
     private final Semaphore slots;
     private final int batchWorthClaiming;
     private final MeterRegistry metrics;
+    private final MinistraCircuits circuits;
 
     public AccountPushes(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
-                         PushSettings settings, SqlDialect dialect, String claimSql, MeterRegistry metrics) {
+                         PushSettings settings, SqlDialect dialect, String claimSql, MeterRegistry metrics,
+                         MinistraCircuits circuits) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -99,6 +104,7 @@ public class AccountPushes {
         this.slots = new Semaphore(3 * settings.workers());
         this.batchWorthClaiming = Math.max(1, settings.workers() / 2);
         this.metrics = metrics;
+        this.circuits = circuits;
         Gauge.builder("mm.accounts.push.paused.companies", this, AccountPushes::pausedCompanies)
                 .description("Companies whose pushes are paused because their Ministra refused our credentials")
                 .register(metrics);
@@ -195,9 +201,11 @@ public class AccountPushes {
     public void recordSucceeded(List<Exchange> pushes) {
         List<PushConversation> updated = new ArrayList<>();
         Map<Long, String> tokens = new HashMap<>();
+        Set<Long> answeringCompanies = new HashSet<>();
         for (Exchange push : pushes) {
             PushConversation conversation = push.getVariable(CONVERSATION, PushConversation.class);
             PushClaim claim = push.getVariable(CLAIM, PushClaim.class);
+            answeringCompanies.add(claim.desired().companyId());
             try {
                 if (conversation.desired().deleted()) {
                     recordDeleted(conversation, claim);
@@ -210,6 +218,7 @@ public class AccountPushes {
                         claim.accountId(), e.toString());
             }
         }
+        circuits.succeeded(answeringCompanies);
         if (updated.isEmpty()) {
             return;
         }
@@ -290,6 +299,11 @@ public class AccountPushes {
         String kind = failure == null ? "internal" : failure.kind().id();
         String detail = truncate(cause == null ? "unknown failure" : String.valueOf(cause.getMessage()), 2000);
         OffsetDateTime now = now();
+        boolean countsAgainstMinistra = failure != null && failure.kind().isTransient();
+        if (countsAgainstMinistra) {
+            circuits.ensureRow(claim.desired().companyId());
+        }
+        OffsetDateTime[] parkUntil = new OffsetDateTime[1];
         String result = transaction.execute(tx -> {
             List<Map<String, Object>> rows = jdbc.queryForList("SELECT company_id, attempts FROM account_push"
                     + " WHERE account_id = ? AND claim_token = ? FOR UPDATE", claim.accountId(), claim.token());
@@ -300,11 +314,29 @@ public class AccountPushes {
             int attempts = ((Number) rows.get(0).get("attempts")).intValue() + 1;
             if (failure != null && failure.kind() == MinistraFailure.Kind.AUTHENTICATION_FAILED) {
                 OffsetDateTime until = now.plus(settings.authPause());
-                pause(companyId, now, until, detail);
+                if (credentialsJustChanged(companyId)) {
+                    // sent with the credentials a node remembered before the change (for up to a second): try the
+                    // new ones instead of pausing the company they may well fix
+                    until = now.plus(CREDENTIALS_SETTLING);
+                } else {
+                    pause(companyId, now, until, detail);
+                }
                 jdbc.update("UPDATE account_push SET state = 'retrying', next_attempt_at = ?, last_error = ?,"
                         + " last_error_kind = ?, claim_token = NULL, lease_owner = NULL, lease_until = NULL"
                         + " WHERE account_id = ?", until, detail, kind, claim.accountId());
                 return "paused";
+            }
+            if (countsAgainstMinistra) {
+                MinistraCircuits.Verdict verdict = circuits.transientFailure(companyId, failure, detail, now);
+                if (verdict.open()) {
+                    // Ministra is down for the whole company: the push waits for it without spending an attempt
+                    jdbc.update("UPDATE account_push SET next_attempt_at = ?, failing_since = COALESCE(failing_since,"
+                            + " ?), last_error = ?, last_error_kind = ?, claim_token = NULL, lease_owner = NULL,"
+                            + " lease_until = NULL WHERE account_id = ?", verdict.nextProbeAt(), now, detail, kind,
+                            claim.accountId());
+                    parkUntil[0] = verdict.opened() ? verdict.nextProbeAt() : null;
+                    return "waiting";
+                }
             }
             boolean retry = (failure == null || failure.kind().isTransient()) && attempts < settings.maxAttempts();
             if (retry) {
@@ -323,6 +355,9 @@ public class AccountPushes {
                     attempts, deadLetter, now, detail, kind, claim.accountId());
             return "dead";
         });
+        if (parkUntil[0] != null) {
+            circuits.parkWaitingPushes(claim.desired().companyId(), parkUntil[0]);
+        }
         outcome(result);
         if (result.equals("paused")) {
             Counter.builder("mm.accounts.push.authentication.failures")
@@ -388,6 +423,12 @@ public class AccountPushes {
         audit.record(ACTOR, companyId, "company", String.valueOf(companyId), "push-paused", "authentication_failed",
                 Map.of("pausedUntil", until.toString()));
         LOG.warn("Company {}: Ministra refused the API credentials; its pushes pause until {}", companyId, until);
+    }
+
+    /** Whether the company was changed so recently that a node may still have called with its old credentials. */
+    private boolean credentialsJustChanged(long companyId) {
+        return !jdbc.queryForList("SELECT id FROM company WHERE id = ? AND updated_at > CURRENT_TIMESTAMP - INTERVAL"
+                + " '3' SECOND", Long.class, companyId).isEmpty();
     }
 
     private boolean holds(long accountId, String token) {

@@ -62,8 +62,13 @@ public class AccountsConfiguration implements CamelConfiguration {
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("pushBatch", new GroupedExchangeAggregationStrategy());
+        MeterRegistry metrics = metrics(registry);
+        MinistraCircuits circuits = new MinistraCircuits(dataSource, audit, clock,
+                integer(camel, "mm.accounts.push.circuit-failure-threshold"),
+                Duration.ofMillis(integer(camel, "mm.accounts.push.circuit-probe-interval-ms")), metrics);
+        registry.bind("ministraCircuits", circuits);
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
-                dialect, sql("account-push-claim", dialect), metrics(registry)));
+                dialect, sql("account-push-claim", dialect), metrics, circuits));
     }
 
     private static MeterRegistry metrics(Registry registry) {

@@ -27,8 +27,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class Companies implements MinistraTargets {
 
-    private static final String VIEW_COLUMNS = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
-            + " read_timeout_ms, enabled, default_provision_status, version, created_at, updated_at";
+    /** The company and its Ministra's circuit (no circuit row: never failed, reachable). */
+    private static final String VIEW_FROM = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
+            + " read_timeout_ms, enabled, default_provision_status, version, created_at, updated_at,"
+            + " m.reachable, m.failing_since, m.next_probe_at, m.last_failure_kind, m.last_failure_at, m.recovered_at"
+            + " FROM company LEFT JOIN ministra_circuit m ON m.company_id = company.id";
+    /** Changes after which Ministra may answer differently: a 401 pause ends, an open circuit is probed now. */
+    private static final java.util.Set<String> MINISTRA_ACCESS = java.util.Set.of("ministraBaseUrl", "ministraUser",
+            "ministraPassword");
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -53,7 +59,7 @@ public class Companies implements MinistraTargets {
     }
 
     public List<Map<String, Object>> list(List<Long> companyIds) {
-        return named.query("SELECT " + VIEW_COLUMNS + " FROM company WHERE id IN (:ids) ORDER BY id",
+        return named.query("SELECT " + VIEW_FROM + " WHERE id IN (:ids) ORDER BY id",
                 new MapSqlParameterSource("ids", companyIds), (rs, i) -> view(rs));
     }
 
@@ -66,7 +72,7 @@ public class Companies implements MinistraTargets {
     }
 
     public Optional<Map<String, Object>> find(long companyId) {
-        return jdbc.query("SELECT " + VIEW_COLUMNS + " FROM company WHERE id = ?", (rs, i) -> view(rs), companyId)
+        return jdbc.query("SELECT " + VIEW_FROM + " WHERE id = ?", (rs, i) -> view(rs), companyId)
                 .stream().findFirst();
     }
 
@@ -122,7 +128,28 @@ public class Companies implements MinistraTargets {
         } finally {
             targets.forgetAll();
         }
+        if (changed.keySet().stream().anyMatch(MINISTRA_ACCESS::contains)) {
+            ministraAccessChanged(companyId, actor);
+        }
         return get(companyId);
+    }
+
+    /**
+     * New Ministra credentials or address: a company paused by a 401 resumes now (the pause is in the database, so on
+     * every node), its paused pushes due at once; an open circuit is probed now. Statements of their own, after the
+     * change's commit: they take push rows that workers lock too.
+     */
+    private void ministraAccessChanged(long companyId, String actor) {
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        if (jdbc.update("DELETE FROM push_pause WHERE company_id = ?", companyId) > 0) {
+            int due = jdbc.update("UPDATE account_push SET next_attempt_at = ? WHERE company_id = ?"
+                    + " AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until < ?)"
+                    + " AND next_attempt_at > ?", now, companyId, now, now);
+            audit.record(actor, companyId, "company", String.valueOf(companyId), "push-resumed", "ok",
+                    Map.of("reason", "Ministra credentials changed", "duePushes", due));
+        }
+        jdbc.update("UPDATE ministra_circuit SET next_probe_at = ? WHERE company_id = ? AND reachable = FALSE", now,
+                companyId);
     }
 
     /**
@@ -169,6 +196,15 @@ public class Companies implements MinistraTargets {
         company.put("version", rs.getLong("version"));
         company.put("createdAt", rs.getObject("created_at", java.time.OffsetDateTime.class));
         company.put("updatedAt", rs.getObject("updated_at", java.time.OffsetDateTime.class));
+        Map<String, Object> ministra = new LinkedHashMap<>();
+        boolean reachable = rs.getBoolean("reachable") || rs.wasNull();
+        ministra.put("reachable", reachable);
+        ministra.put("failingSince", rs.getObject("failing_since", java.time.OffsetDateTime.class));
+        ministra.put("nextProbeAt", reachable ? null : rs.getObject("next_probe_at", java.time.OffsetDateTime.class));
+        ministra.put("lastFailureKind", rs.getString("last_failure_kind"));
+        ministra.put("lastFailureAt", rs.getObject("last_failure_at", java.time.OffsetDateTime.class));
+        ministra.put("recoveredAt", rs.getObject("recovered_at", java.time.OffsetDateTime.class));
+        company.put("ministra", ministra);
         return company;
     }
 

@@ -36,6 +36,7 @@ final class AccountsFixture {
         properties.put("mm.accounts.push.max-attempts", "5");
         properties.put("mm.accounts.push.auth-pause-seconds", "2");
         properties.put("mm.accounts.push.lease-seconds", "10");
+        properties.put("mm.accounts.push.circuit-probe-interval-ms", "200");
         properties.put("mm.db.pool-size", "10");
         properties.putAll(more);
         return properties;

@@ -1,0 +1,157 @@
+package dev.ministramanager.accounts;
+
+import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.simulator.Fault;
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Recovery after a Ministra outage, on PostgreSQL and H2: the company's circuit opens, its pushes wait without
+ * spending attempts (no dead letter however long the outage), the account and the company say so, and when Ministra
+ * answers again all waiting pushes converge at once, each account created exactly once.
+ */
+@ExtendWith(SimulatorExtension.class)
+class MinistraRecoveryTest {
+
+    private static final int ACCOUNTS = 2_000;
+    private static final Duration CONVERGENCE_GOAL = Duration.ofSeconds(30);
+
+    @BeforeEach
+    void clean(MinistraSimulator ministra) {
+        ministra.reset();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "h2"})
+    void twoThousandWaitingPushesConvergeWithinSecondsAfterAnOutage(String databaseKind, MinistraSimulator ministra)
+            throws Exception {
+        try (TestDatabase database = database(databaseKind);
+             ServiceUnderTest service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of(
+                     // without the circuit, three attempts at 100 to 400 ms would dead-letter every push in a second
+                     "mm.accounts.push.max-attempts", "3",
+                     "mm.accounts.push.rate-per-second", "500",
+                     "mm.accounts.push.circuit-probe-interval-ms", "500")))) {
+            long company = AccountsFixture.createCompany(service, ministra, "Recovery ISP");
+            AccountsFixture.seedPlans(database, company);
+            ministra.faults().add(Fault.outage(Duration.ofMinutes(10)));
+
+            createAccounts(service, company);
+            AccountsFixture.awaitCondition(() -> !ministraOf(service, company).path("reachable").asBoolean(),
+                    "the company's circuit open");
+            AccountsFixture.awaitCondition(() -> waitingPushes(database, company) == ACCOUNTS,
+                    "every push waiting, none in flight");
+
+            JsonNode ministraState = ministraOf(service, company);
+            assertThat(ministraState.path("failingSince").isNull()).isFalse();
+            assertThat(ministraState.path("nextProbeAt").isNull()).isFalse();
+            assertThat(ministraState.path("lastFailureKind").asText()).isEqualTo("unreachable");
+            assertThat(metrics(service)).contains("mm_ministra_reachable{company=\"" + company + "\"} 0.0");
+            JsonNode waiting = service.get("/accounts/r1?company=" + company, ADMIN).json().path("sync");
+            assertThat(waiting.path("explanation").asText())
+                    .startsWith("waiting for Ministra of company Recovery ISP (" + company + "), failing since ");
+            assertThat(waiting.path("waitingForMinistra").path("nextProbeAt").isNull()).isFalse();
+            assertThat(waiting.has("nextAttemptAt")).isFalse();
+
+            // an outage many times longer than three attempts' backoff: nothing is spent while the circuit is open
+            AccountsFixture.sleep(3_000);
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
+            assertThat(AccountsFixture.count(database, "SELECT MAX(attempts) FROM account_push")).isLessThan(3);
+            assertThat(ministra.accountsSnapshot()).isEmpty();
+
+            long ended = System.nanoTime();
+            ministra.faults().clear();
+            long deadline = ended + CONVERGENCE_GOAL.toNanos();
+            while (syncedPushes(database, company) < ACCOUNTS && System.nanoTime() < deadline) {
+                AccountsFixture.sleep(100);
+            }
+            Duration converged = Duration.ofNanos(System.nanoTime() - ended);
+            System.out.printf("%s: %d pushes converged %d ms after the outage ended%n", databaseKind, ACCOUNTS,
+                    converged.toMillis());
+            assertThat(syncedPushes(database, company)).as("synced within %s", CONVERGENCE_GOAL).isEqualTo(ACCOUNTS);
+
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
+            assertThat(ministra.accountsSnapshot()).hasSize(ACCOUNTS);
+            Map<String, Long> createsPerLogin = ministra.writeLog().stream()
+                    .filter(entry -> entry.isFor("POST", "accounts")).filter(WriteLogEntry::reachedApplication)
+                    .collect(Collectors.groupingBy(entry -> entry.field("login"), Collectors.counting()));
+            assertThat(createsPerLogin).hasSize(ACCOUNTS);
+            assertThat(createsPerLogin.values()).as("each account created once").containsOnly(1L);
+            assertThat(ministra.writeLog()).allMatch(WriteLogEntry::succeeded);
+
+            JsonNode recovered = ministraOf(service, company);
+            assertThat(recovered.path("reachable").asBoolean()).isTrue();
+            assertThat(recovered.path("failingSince").isNull()).isTrue();
+            assertThat(recovered.path("recoveredAt").isNull()).isFalse();
+            AccountsFixture.awaitCondition(() -> metrics(service).contains(
+                    "mm_ministra_reachable{company=\"" + company + "\"} 1.0"), "the gauge back at 1");
+        }
+    }
+
+    private static TestDatabase database(String kind) {
+        return kind.equals("h2") ? TestDatabase.h2() : TestDatabase.postgres();
+    }
+
+    private static void createAccounts(ServiceUnderTest service, long company) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> created = new ArrayList<>();
+            for (int i = 1; i <= ACCOUNTS; i++) {
+                String body = "{\"login\":\"r" + i + "\",\"tariff\":\"basic\"}";
+                created.add(clients.submit(() -> service.post("/accounts?company=" + company, ADMIN, body).status()));
+            }
+            for (Future<Integer> status : created) {
+                assertThat(status.get()).isEqualTo(201);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    static JsonNode ministraOf(ServiceUnderTest service, long company) {
+        ApiAnswer answer = service.get("/companies/" + company, ADMIN);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        return answer.json().path("ministra");
+    }
+
+    static String metrics(ServiceUnderTest service) {
+        return service.send(service.request(service.management("/observe/metrics"), null).GET()).body();
+    }
+
+    private static long waitingPushes(TestDatabase database, long company) {
+        return query(database, "SELECT COUNT(*) FROM account_push WHERE company_id = " + company
+                + " AND state IN ('pending', 'retrying') AND lease_until IS NULL");
+    }
+
+    private static long syncedPushes(TestDatabase database, long company) {
+        return query(database, "SELECT COUNT(*) FROM account_push WHERE company_id = " + company
+                + " AND state = 'synced'");
+    }
+
+    private static long query(TestDatabase database, String sql) {
+        try {
+            return AccountsFixture.count(database, sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
