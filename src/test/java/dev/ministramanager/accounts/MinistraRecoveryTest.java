@@ -107,6 +107,54 @@ class MinistraRecoveryTest {
         }
     }
 
+    /**
+     * The pause after a 401 is in the database: changed credentials end it at once on every node. On PostgreSQL the
+     * change is made on a node that runs no pushes and the pushing node resumes; H2 (embedded, one node) on one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"postgresql", "h2"})
+    void aCompanyPausedByA401ResumesAsSoonAsItsCredentialsChange(String databaseKind, MinistraSimulator ministra)
+            throws Exception {
+        boolean twoNodes = databaseKind.equals("postgresql");
+        Map<String, String> longPause = Map.of("mm.accounts.push.auth-pause-seconds", "600");
+        try (TestDatabase database = database(databaseKind);
+             ServiceUnderTest pushing = ServiceUnderTest.start(database, AccountsFixture.fastPushes(longPause));
+             ServiceUnderTest operator = twoNodes ? ServiceUnderTest.start(database, AccountsFixture.fastPushes(
+                     Map.of("mm.accounts.push.enabled", "false"))) : null) {
+            ServiceUnderTest changing = twoNodes ? operator : pushing;
+            ApiAnswer created = changing.post("/companies", ADMIN, """
+                    {"name":"Rotated ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
+                     "ministraPassword":"rotated-away","readTimeoutMs":5000}""".formatted(ministra.apiBaseUrl()));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+            long company = created.json().get("id").asLong();
+            AccountsFixture.seedPlans(database, company);
+
+            assertThat(changing.post("/accounts?company=" + company, ADMIN, """
+                    {"login":"paula","tariff":"basic"}""").status()).isEqualTo(201);
+            // (a 401 within seconds of the company's creation or change retries first: it may be the old credentials)
+            AccountsFixture.awaitCondition(() -> query(database, "SELECT COUNT(*) FROM push_pause WHERE company_id = "
+                    + company) == 1, "the company paused by the 401");
+            assertThat(pushing.get("/accounts/paula?company=" + company, ADMIN).json().path("sync")
+                    .path("lastErrorKind").asText()).isEqualTo("authentication_failed");
+            assertThat(AccountsFixture.ministraAccount(ministra, "paula")).isEmpty();
+
+            long changed = System.nanoTime();
+            ApiAnswer patched = changing.patch("/companies/" + company, ADMIN,
+                    "{\"ministraPassword\":\"ministra-secret\"}");
+            assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+            AccountsFixture.awaitState(pushing, company, "paula", "synced");
+            Duration resumed = Duration.ofNanos(System.nanoTime() - changed);
+
+            assertThat(resumed).as("resumed long before the 600 s pause ends").isLessThan(Duration.ofSeconds(15));
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM push_pause")).isZero();
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM audit_event WHERE action = 'push-resumed'"
+                    + " AND company_id = " + company)).isOne();
+            assertThat(AccountsFixture.ministraAccount(ministra, "paula")).isPresent();
+            assertThat(ministra.writeLog().stream().filter(entry -> entry.isFor("POST", "accounts"))
+                    .filter(WriteLogEntry::succeeded)).hasSize(1);
+        }
+    }
+
     private static TestDatabase database(String kind) {
         return kind.equals("h2") ? TestDatabase.h2() : TestDatabase.postgres();
     }
