@@ -1,5 +1,6 @@
 package dev.ministramanager.embedded;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The embedded default's Ministra: when {@code mm.simulator.enabled} (the default; off in production) the built-in
  * simulator starts on {@code mm.sim.port}, a few demo set-top boxes come online and keep alive, and, when there is
  * no company yet, a "Demo ISP" company is created pointing at it, so that a newcomer can provision an account and
- * see it in "Ministra" at once. All of that is start-up work: it runs beside the loading of the routes, and the
+ * see it in "Ministra" at once. The simulator keeps its state in {@code mm.sim.state-dir} (under {@code ./data},
+ * beside the H2 database), so that after a restart it still has what our database says it has. All of that is start-up work: it runs beside the loading of the routes, and the
  * routes start once it is done.
  */
 public class EmbeddedMinistraConfiguration implements CamelConfiguration {
@@ -42,10 +44,12 @@ public class EmbeddedMinistraConfiguration implements CamelConfiguration {
         SimulatorSettings defaults = SimulatorSettings.defaults();
         String user = camel.resolvePropertyPlaceholders("{{mm.sim.api-user:}}");
         String password = camel.resolvePropertyPlaceholders("{{mm.sim.api-password:}}");
+        String stateDir = camel.resolvePropertyPlaceholders("{{mm.sim.state-dir:}}").strip();
         SimulatorSettings settings = defaults
                 .withPort(Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.sim.port}}")))
                 .withCredentials(user.isBlank() ? defaults.apiUser() : user,
-                        password.isBlank() ? defaults.apiPassword() : password);
+                        password.isBlank() ? defaults.apiPassword() : password)
+                .withStateDir(stateDir.isEmpty() ? null : Path.of(stateDir));
         Companies companies = camel.getRegistry().lookupByNameAndType("companies", Companies.class);
 
         CompletableFuture<EmbeddedMinistra> embedded = StartupWork.begin(camel, "embedded-simulator",

@@ -103,6 +103,30 @@ record Catalogue(List<ServicePackage> packages, List<TariffPlan> plans) {
         return new Catalogue(List.copyOf(byId.values()), List.copyOf(plans));
     }
 
+    /** The shape {@link #fromJson} reads. */
+    JsonObject toJson() {
+        JsonArray packageList = new JsonArray();
+        for (ServicePackage p : packages) {
+            packageList.add(new JsonObject().put("id", p.id()).put("external_id", p.externalId())
+                    .put("name", p.name()).put("description", p.description()).put("type", p.type())
+                    .put("all_services", p.allServices()).put("service_type", p.serviceType())
+                    .put("rent_duration", p.rentDuration()).put("price", p.price()));
+        }
+        JsonArray planList = new JsonArray();
+        for (TariffPlan plan : plans) {
+            JsonArray members = new JsonArray();
+            plan.packages().forEach(m -> members.add(new JsonObject().put("id", m.servicePackage().id())
+                    .put("optional", m.optional() ? "1" : "0")));
+            JsonObject item = new JsonObject().put("id", plan.id()).put("external_id", plan.externalId())
+                    .put("name", plan.name()).put("user_default", plan.userDefault()).put("packages", members);
+            if (plan.daysToExpires() != null) {
+                item.put("days_to_expires", plan.daysToExpires());
+            }
+            planList.add(item);
+        }
+        return new JsonObject().put("packages", packageList).put("plans", planList);
+    }
+
     private static String text(JsonObject object, String key, String fallback) {
         Object value = object.getValue(key);
         if (value == null) {

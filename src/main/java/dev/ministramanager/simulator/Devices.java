@@ -16,9 +16,12 @@ public final class Devices {
     }
 
     private final MinistraState state;
+    /** Told after every change, so that a kept state is written. */
+    private final Runnable changed;
 
-    Devices(MinistraState state) {
+    Devices(MinistraState state, Runnable changed) {
         this.state = state;
+        this.changed = changed;
     }
 
     /**
@@ -43,6 +46,7 @@ public final class Devices {
             row.version = nullToEmpty(version);
             row.ip = nullToEmpty(ip);
             touch(row);
+            changed.run();
             return snapshot(row);
         }
     }
@@ -55,6 +59,7 @@ public final class Devices {
                 return Optional.empty();
             }
             touch(row);
+            changed.run();
             return Optional.of(snapshot(row));
         }
     }
@@ -87,6 +92,7 @@ public final class Devices {
             }
             List<DeviceEvent> pending = state.pendingEvents(row);
             state.markDelivered(pending);
+            changed.run();
             return pending;
         }
     }

@@ -57,6 +57,8 @@ public final class MinistraSimulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final Devices devices;
     private final ControlApi control;
+    /** Where the state is kept across restarts; null = in memory only. */
+    private final StateFile stateFile;
     private final List<WriteLogEntry> writeLog = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, java.util.concurrent.atomic.LongAdder> requestTally =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -77,8 +79,9 @@ public final class MinistraSimulator implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops())
                 .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
         this.state = new MinistraState(seedCatalogue(), settings);
+        this.stateFile = settings.stateDir() == null ? null : StateFile.open(settings.stateDir(), state);
         this.api = new RestApi(state, settings.apiUser(), settings.apiPassword());
-        this.devices = new Devices(state);
+        this.devices = new Devices(state, this::stateChanged);
         this.control = new ControlApi(this);
         faults.outageListener(this::outageChanged);
     }
@@ -91,6 +94,9 @@ public final class MinistraSimulator implements AutoCloseable {
             await(simulator.listen());
         } catch (RuntimeException e) {
             simulator.vertx.close();
+            if (simulator.stateFile != null) {
+                simulator.stateFile.close();
+            }
             throw e;
         }
         LOG.info("Ministra simulator listening on {}", simulator.apiBaseUrl());
@@ -127,6 +133,7 @@ public final class MinistraSimulator implements AutoCloseable {
         }
         writeLog.clear();
         requestTally.clear();
+        stateChanged();
     }
 
     /**
@@ -139,6 +146,7 @@ public final class MinistraSimulator implements AutoCloseable {
         synchronized (state) {
             state.catalogue(catalogue);
         }
+        stateChanged();
     }
 
     /**
@@ -178,6 +186,7 @@ public final class MinistraSimulator implements AutoCloseable {
         synchronized (state) {
             state.internalBilling(enabled);
         }
+        stateChanged();
     }
 
     /** {@code allow_multiple_stb_update}: whether {@code PUT /stb} without identifier updates every row. */
@@ -185,6 +194,7 @@ public final class MinistraSimulator implements AutoCloseable {
         synchronized (state) {
             state.allowMultipleStbUpdate(allowed);
         }
+        stateChanged();
     }
 
     public void watchdogTimeout(Duration timeout) {
@@ -194,6 +204,7 @@ public final class MinistraSimulator implements AutoCloseable {
         synchronized (state) {
             state.watchdogTimeout(timeout);
         }
+        stateChanged();
     }
 
     /**
@@ -212,6 +223,7 @@ public final class MinistraSimulator implements AutoCloseable {
                 row.tariffPlanId = basic;
             }
         }
+        stateChanged();
     }
 
     /** State dump: every row as the accounts resource shows it, plus the internal id and the pending events. */
@@ -244,6 +256,10 @@ public final class MinistraSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stateFile != null) {
+            // the last changes reach the disk and their answers go out before the server stops
+            stateFile.close();
+        }
         delays.shutdownNow();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -251,6 +267,12 @@ public final class MinistraSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("Ministra simulator did not stop cleanly", e);
+        }
+    }
+
+    private void stateChanged() {
+        if (stateFile != null) {
+            stateFile.changed();
         }
     }
 
@@ -470,7 +492,17 @@ public final class MinistraSimulator implements AutoCloseable {
         }
         ApiOutcome outcome = api.handle(request.method().name(), route, request.getHeader("Authorization"), body);
         log(request, body, outcome.resource(), outcome.identifiers(), outcome.result(), outcome.error(), faultName);
-        ApiResponse response = outcome.response();
+        if (stateFile != null && MUTATING.contains(request.method())) {
+            // answered once the write is on the disk, as a database commits before PHP answers
+            Context context = vertx.getOrCreateContext();
+            stateFile.afterWritten(() -> context.runOnContext(v -> answer(request, outcome.response(), fault,
+                    release)));
+        } else {
+            answer(request, outcome.response(), fault, release);
+        }
+    }
+
+    private void answer(HttpServerRequest request, ApiResponse response, Fault fault, Runnable release) {
         if (fault == null) {
             send(request, response);
             release.run();

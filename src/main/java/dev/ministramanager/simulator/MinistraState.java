@@ -115,6 +115,41 @@ final class MinistraState {
         return account;
     }
 
+    /** A row read back from the state file, with its own id (see {@link StateFile}). */
+    void restore(Account account, String login, String accountNumber, String mac) {
+        account.login = login;
+        account.accountNumber = accountNumber;
+        account.mac = mac;
+        rows.put(account.id, account);
+        index(byLogin, account.login, account);
+        index(byAccountNumber, account.accountNumber, account);
+        index(byMac, account.mac, account);
+    }
+
+    void restore(DeviceEvent event, boolean delivered) {
+        eventsByAccount.computeIfAbsent(event.accountId(), k -> new ArrayList<>()).add(event);
+        if (delivered) {
+            deliveredEvents.add(event.id());
+        }
+    }
+
+    void restoreCounters(long accountId, long eventId) {
+        nextAccountId = accountId;
+        nextEventId = eventId;
+    }
+
+    long nextAccountId() {
+        return nextAccountId;
+    }
+
+    long nextEventId() {
+        return nextEventId;
+    }
+
+    boolean isDelivered(DeviceEvent event) {
+        return deliveredEvents.contains(event.id());
+    }
+
     void delete(Account account) {
         rows.remove(account.id);
         unindex(byLogin, account.login, account);

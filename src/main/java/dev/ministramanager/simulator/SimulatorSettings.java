@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param catalogueFile          JSON catalogue of plans and packages (see {@code Catalogue.fromJson}); null = the
  *                               seed catalogue of the wire transcript
  * @param eventLoops             HTTP server instances, one per event loop
+ * @param stateDir               directory where the simulated database is kept across restarts (see
+ *                               {@code StateFile}); null = in memory only, every start is fresh
  */
 public record SimulatorSettings(String host, int port, String apiUser, String apiPassword, Duration watchdogTimeout,
                                 boolean internalBilling, boolean allowMultipleStbUpdate, Path catalogueFile,
-                                int eventLoops) {
+                                int eventLoops, Path stateDir) {
 
     public static final int DEFAULT_PORT = 8081;
 
@@ -48,7 +50,7 @@ public record SimulatorSettings(String host, int port, String apiUser, String ap
     public static SimulatorSettings defaults() {
         return new SimulatorSettings("127.0.0.1", DEFAULT_PORT, env("MM_SIM_API_USER", "ministra"),
                 env("MM_SIM_API_PASSWORD", "ministra-secret"), Duration.ofSeconds(120), false, false, null,
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+                Math.max(2, Runtime.getRuntime().availableProcessors()), null);
     }
 
     private static String env(String name, String fallback) {
@@ -58,41 +60,46 @@ public record SimulatorSettings(String host, int port, String apiUser, String ap
 
     public SimulatorSettings withHost(String newHost) {
         return new SimulatorSettings(newHost, port, apiUser, apiPassword, watchdogTimeout, internalBilling,
-                allowMultipleStbUpdate, catalogueFile, eventLoops);
+                allowMultipleStbUpdate, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withPort(int newPort) {
         return new SimulatorSettings(host, newPort, apiUser, apiPassword, watchdogTimeout, internalBilling,
-                allowMultipleStbUpdate, catalogueFile, eventLoops);
+                allowMultipleStbUpdate, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withCredentials(String user, String password) {
         return new SimulatorSettings(host, port, user, password, watchdogTimeout, internalBilling,
-                allowMultipleStbUpdate, catalogueFile, eventLoops);
+                allowMultipleStbUpdate, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withWatchdogTimeout(Duration timeout) {
         return new SimulatorSettings(host, port, apiUser, apiPassword, timeout, internalBilling,
-                allowMultipleStbUpdate, catalogueFile, eventLoops);
+                allowMultipleStbUpdate, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withInternalBilling(boolean enabled) {
         return new SimulatorSettings(host, port, apiUser, apiPassword, watchdogTimeout, enabled,
-                allowMultipleStbUpdate, catalogueFile, eventLoops);
+                allowMultipleStbUpdate, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withAllowMultipleStbUpdate(boolean allowed) {
         return new SimulatorSettings(host, port, apiUser, apiPassword, watchdogTimeout, internalBilling,
-                allowed, catalogueFile, eventLoops);
+                allowed, catalogueFile, eventLoops, stateDir);
     }
 
     public SimulatorSettings withCatalogueFile(Path file) {
         return new SimulatorSettings(host, port, apiUser, apiPassword, watchdogTimeout, internalBilling,
-                allowMultipleStbUpdate, file, eventLoops);
+                allowMultipleStbUpdate, file, eventLoops, stateDir);
     }
 
     public SimulatorSettings withEventLoops(int count) {
         return new SimulatorSettings(host, port, apiUser, apiPassword, watchdogTimeout, internalBilling,
-                allowMultipleStbUpdate, catalogueFile, count);
+                allowMultipleStbUpdate, catalogueFile, count, stateDir);
+    }
+
+    public SimulatorSettings withStateDir(Path directory) {
+        return new SimulatorSettings(host, port, apiUser, apiPassword, watchdogTimeout, internalBilling,
+                allowMultipleStbUpdate, catalogueFile, eventLoops, directory);
     }
 }

@@ -3,6 +3,7 @@ package dev.ministramanager.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,16 +11,17 @@ import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** README's first command: the service starts the simulator, brings demo boxes online and a Demo ISP points at it. */
 class EmbeddedSimulatorTest {
 
     @Test
-    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt() throws InterruptedException {
+    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt(@TempDir Path data) throws InterruptedException {
         int simulatorPort = ServiceUnderTest.freePort();
         try (TestDatabase database = TestDatabase.h2();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.simulator.enabled", "true",
-                     "mm.sim.port", String.valueOf(simulatorPort)))) {
+                     "mm.sim.port", String.valueOf(simulatorPort), "mm.sim.state-dir", data.toString()))) {
             JsonNode companies = service.get("/companies", ServiceUnderTest.ADMIN_TOKEN).json();
             assertThat(companies).hasSize(1);
             assertThat(companies.get(0).get("name").asText()).isEqualTo("Demo ISP");
