@@ -313,18 +313,17 @@ public class AccountPushes {
             long companyId = ((Number) rows.get(0).get("company_id")).longValue();
             int attempts = ((Number) rows.get(0).get("attempts")).intValue() + 1;
             if (failure != null && failure.kind() == MinistraFailure.Kind.AUTHENTICATION_FAILED) {
-                OffsetDateTime until = now.plus(settings.authPause());
-                if (credentialsJustChanged(companyId)) {
-                    // sent with the credentials a node remembered before the change (for up to a second): try the
-                    // new ones instead of pausing the company they may well fix
-                    until = now.plus(CREDENTIALS_SETTLING);
-                } else {
+                // sent with the credentials a node remembered before a change (for up to a second): the new ones
+                // are tried shortly instead of pausing the company they may well fix
+                boolean settling = credentialsJustChanged(companyId);
+                OffsetDateTime until = now.plus(settling ? CREDENTIALS_SETTLING : settings.authPause());
+                if (!settling) {
                     pause(companyId, now, until, detail);
                 }
                 jdbc.update("UPDATE account_push SET state = 'retrying', next_attempt_at = ?, last_error = ?,"
                         + " last_error_kind = ?, claim_token = NULL, lease_owner = NULL, lease_until = NULL"
                         + " WHERE account_id = ?", until, detail, kind, claim.accountId());
-                return "paused";
+                return settling ? "retrying" : "paused";
             }
             if (countsAgainstMinistra) {
                 MinistraCircuits.Verdict verdict = circuits.transientFailure(companyId, failure, detail, now);

@@ -108,6 +108,51 @@ class MinistraRecoveryTest {
     }
 
     /**
+     * Two nodes share one circuit: both hold back, one probe per interval between them, both push once it closes;
+     * the failure here is a 503 for every request (the other test's is a refused connection).
+     */
+    @org.junit.jupiter.api.Test
+    void twoNodesShareTheCircuitAndItsProbe(MinistraSimulator ministra) throws Exception {
+        Map<String, String> settings = Map.of("mm.accounts.push.max-attempts", "3",
+                "mm.accounts.push.circuit-probe-interval-ms", "500", "mm.accounts.push.workers", "4");
+        try (TestDatabase database = TestDatabase.postgres();
+             ServiceUnderTest first = ServiceUnderTest.start(database, AccountsFixture.fastPushes(settings));
+             ServiceUnderTest second = ServiceUnderTest.start(database, AccountsFixture.fastPushes(settings))) {
+            long company = AccountsFixture.createCompany(first, ministra, "Shared Circuit ISP");
+            AccountsFixture.seedPlans(database, company);
+            // Ministra's web server up but PHP failing: every request answered 503 (and counted, unlike refused ones)
+            ministra.faults().add(Fault.httpError(503));
+            int accounts = 200;
+            for (int i = 1; i <= accounts; i++) {
+                ServiceUnderTest node = i % 2 == 0 ? first : second;
+                assertThat(node.post("/accounts?company=" + company, ADMIN,
+                        "{\"login\":\"s" + i + "\",\"tariff\":\"basic\"}").status()).isEqualTo(201);
+            }
+            AccountsFixture.awaitCondition(() -> !ministraOf(second, company).path("reachable").asBoolean(),
+                    "the circuit open, as both nodes see it");
+
+            long probesBefore = ministra.requestCount("GET", "tariffs");
+            AccountsFixture.sleep(3_000);
+            long probes = ministra.requestCount("GET", "tariffs") - probesBefore;
+            // one probe every 500 ms between the two nodes: about 6 in 3 s (each node probing would make about 12)
+            assertThat(probes).as("probes in 3 s").isBetween(4L, 8L);
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
+
+            ministra.faults().clear();
+            AccountsFixture.awaitCondition(() -> query(database, "SELECT COUNT(*) FROM account_push WHERE company_id = "
+                    + company + " AND state = 'synced'") == accounts, "every push synced");
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
+            Map<String, Long> createsPerLogin = ministra.writeLog().stream()
+                    .filter(entry -> entry.isFor("POST", "accounts")).filter(WriteLogEntry::reachedApplication)
+                    .collect(Collectors.groupingBy(entry -> entry.field("login"), Collectors.counting()));
+            assertThat(createsPerLogin).hasSize(accounts);
+            assertThat(createsPerLogin.values()).containsOnly(1L);
+            assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM audit_event WHERE action ="
+                    + " 'ministra-reachable' AND company_id = " + company)).as("closed once").isOne();
+        }
+    }
+
+    /**
      * The pause after a 401 is in the database: changed credentials end it at once on every node. On PostgreSQL the
      * change is made on a node that runs no pushes and the pushing node resumes; H2 (embedded, one node) on one.
      */
