@@ -65,7 +65,9 @@ class MinistraRecoveryTest {
             assertThat(ministraState.path("failingSince").isNull()).isFalse();
             assertThat(ministraState.path("nextProbeAt").isNull()).isFalse();
             assertThat(ministraState.path("lastFailureKind").asText()).isEqualTo("unreachable");
-            assertThat(metrics(service)).contains("mm_ministra_reachable{company=\"" + company + "\"} 0.0");
+            // the gauge reads the shared state once a second
+            AccountsFixture.awaitCondition(() -> metrics(service).contains(
+                    "mm_ministra_reachable{company=\"" + company + "\"} 0.0"), "the gauge at 0");
             JsonNode waiting = service.get("/accounts/r1?company=" + company, ADMIN).json().path("sync");
             assertThat(waiting.path("explanation").asText())
                     .startsWith("waiting for Ministra of company Recovery ISP (" + company + "), failing since ");
