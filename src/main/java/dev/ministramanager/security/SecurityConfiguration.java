@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -18,6 +19,7 @@ import dev.ministramanager.http.JsonRequests;
 import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,14 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    /** The names of secret settings: their last part ends in password, token, secret or secret-key. */
+    private static final Pattern SECRET_SETTING = Pattern.compile("(?:^|\\.|-)(?:password|token|secret|secret-key)$");
+    /** Flags about secrets, not secrets (generate-admin-token). */
+    private static final Pattern SECRET_FLAG = Pattern.compile("\\.generate-[a-z-]+$");
+
     @Override
     public void configure(CamelContext camel) {
+        refuseUnmaskedSecretSettings(camel);
         camel.getRegistry().bind("secretCipher", new SecretCipher(secretKey(camel)));
 
         DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
@@ -62,6 +70,21 @@ public class SecurityConfiguration implements CamelConfiguration {
             ensureFirstAdmin(users, configured, generate);
             return null;
         });
+    }
+
+    /**
+     * Camel Main logs every property it was given at start-up, masking only the names it knows as sensitive; a new
+     * secret setting whose name Camel does not know would be printed in clear at every start. So any {@code mm.}
+     * setting named like a secret must be masked (camel.main.additional-sensitive-keywords), or the service stops.
+     */
+    private static void refuseUnmaskedSecretSettings(CamelContext camel) {
+        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
+            if (key.startsWith("mm.") && SECRET_SETTING.matcher(key).find() && !SECRET_FLAG.matcher(key).find()
+                    && !CamelContextHelper.containsSensitive(camel, key)) {
+                throw new IllegalStateException("Secret setting " + key + " would be logged in clear: add its last"
+                        + " name part to camel.main.additional-sensitive-keywords");
+            }
+        }
     }
 
     private static void ensureFirstAdmin(ApiUsers users, String configured, boolean generate) {
