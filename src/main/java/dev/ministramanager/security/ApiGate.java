@@ -1,5 +1,6 @@
 package dev.ministramanager.security;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 import dev.ministramanager.http.ApiResponses.ChallengingProblem;
 import dev.ministramanager.http.JsonRequests;
 import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.http.TextRules;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import dev.ministramanager.security.RestContracts.Contract;
 import org.apache.camel.Exchange;
@@ -41,6 +43,8 @@ public class ApiGate implements Processor {
 
     private static final Pattern ISSUED_TOKEN = Pattern.compile("mm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern COMPANY_QUERY = Pattern.compile("(?:^|&)company=([^&]*)");
+    /** A company id exactly as written: no sign, no spaces, no trailing characters (a NUL once passed trim()). */
+    private static final Pattern COMPANY_ID_TEXT = Pattern.compile("[0-9]{1,18}");
     /** Never empty, so that {@code IN (...)} stays valid SQL; no company has this id. */
     private static final List<Long> NO_COMPANY = List.of(-1L);
 
@@ -77,6 +81,7 @@ public class ApiGate implements Processor {
             throw new ProblemException(403, "Forbidden", "This operation needs the role '" + contract.role().id()
                     + "'; user '" + principal.username() + "' has '" + principal.role().id() + "'.", Map.of());
         }
+        checkRequestText(message);
         exchange.setVariable(PRINCIPAL, principal);
         exchange.setVariable(ACTOR, principal.username());
         exchange.setVariable(COMPANY_IDS, visibleCompanies(principal));
@@ -84,11 +89,16 @@ public class ApiGate implements Processor {
         String pathCompany = contract.companyInPath() ? message.getHeader(COMPANY_ID, String.class) : null;
         message.removeHeader(COMPANY_ID);
         message.removeHeader("company");
-        Optional<String> requestedCompany = Optional.ofNullable(pathCompany)
-                .or(() -> queryCompany(message.getHeader(Exchange.HTTP_QUERY, String.class)));
+        Optional<String> queryCompany = queryCompany(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        if (pathCompany != null && queryCompany.isPresent() && !queryCompany.get().equals(pathCompany)) {
+            // a request names its company once; two that differ (or a malformed one) are a client's mistake
+            throw ProblemException.invalidField("company", "The company parameter names another company than the"
+                    + " path.");
+        }
+        Optional<String> requestedCompany = Optional.ofNullable(pathCompany).or(() -> queryCompany);
         List<Long> visible = exchange.getVariable(COMPANY_IDS, List.class);
         if (requestedCompany.isPresent()) {
-            exchange.setVariable(COMPANY_ID, visibleCompany(principal, requestedCompany.get(), pathCompany != null));
+            exchange.setVariable(COMPANY_ID, visibleCompany(visible, requestedCompany.get(), pathCompany != null));
         } else if (visible.size() == 1 && !visible.equals(NO_COMPANY)) {
             exchange.setVariable(COMPANY_ID, visible.get(0));
         }
@@ -151,17 +161,50 @@ public class ApiGate implements Processor {
         return ids.isEmpty() ? NO_COMPANY : ids;
     }
 
-    private static Long visibleCompany(ApiPrincipal principal, String raw, boolean fromPath) {
+    /**
+     * Query parameters and the path, decoded, follow {@link TextRules} (a NUL in a filter value reached PostgreSQL as
+     * a 500); a malformed percent-encoding is a 400 too.
+     */
+    private static void checkRequestText(Message message) {
+        String path = message.getHeader(Exchange.HTTP_PATH, String.class);
+        if (path != null) {
+            TextRules.checkSingleLine("path", decode("path", path.replace("+", "%2B")));
+        }
+        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        if (query == null || query.isEmpty()) {
+            return;
+        }
+        for (String parameter : query.split("&")) {
+            String[] nameAndValue = parameter.split("=", 2);
+            String name = decode("query", nameAndValue[0]);
+            TextRules.checkSingleLine("query", name);
+            TextRules.checkSingleLine(name, nameAndValue.length == 2 ? decode(name, nameAndValue[1]) : "");
+        }
+    }
+
+    private static String decode(String field, String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw ProblemException.invalidField(field, "'" + field + "' has a malformed percent-encoding.");
+        }
+    }
+
+    /** The named company when it exists and the caller may see it; 404 otherwise, the same for both. */
+    private static Long visibleCompany(List<Long> visible, String raw, boolean fromPath) {
         long id;
         try {
-            id = Long.parseLong(raw.trim());
+            if (!COMPANY_ID_TEXT.matcher(raw).matches()) {
+                throw new NumberFormatException(raw);
+            }
+            id = Long.parseLong(raw);
         } catch (NumberFormatException e) {
             if (fromPath) {
                 throw ProblemException.notFound("Company '" + raw + "' not found.");
             }
             throw ProblemException.invalidField("company", "The company parameter must be a company id.");
         }
-        if (!principal.sees(id)) {
+        if (!visible.contains(id)) {
             throw ProblemException.notFound("Company " + id + " not found.");
         }
         return id;
@@ -172,7 +215,7 @@ public class ApiGate implements Processor {
             return Optional.empty();
         }
         Matcher matcher = COMPANY_QUERY.matcher(query);
-        return matcher.find() ? Optional.of(java.net.URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8))
+        return matcher.find() ? Optional.of(decode("company", matcher.group(1)))
                 : Optional.empty();
     }
 
