@@ -20,7 +20,7 @@ public record CompanyChanges(String name, String ministraBaseUrl, String ministr
             CompanyRules.requireBaseUrl(ministraBaseUrl);
         }
         if (ministraUser != null) {
-            CompanyRules.requireText("ministraUser", ministraUser, 200);
+            CompanyRules.requireUser(ministraUser);
         }
         if (ministraPassword != null) {
             CompanyRules.requireText("ministraPassword", ministraPassword, 500);

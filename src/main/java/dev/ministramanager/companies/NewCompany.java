@@ -10,7 +10,7 @@ public record NewCompany(String name, String ministraBaseUrl, String ministraUse
     public void validate() {
         CompanyRules.requireName(name);
         CompanyRules.requireBaseUrl(ministraBaseUrl);
-        CompanyRules.requireText("ministraUser", ministraUser, 200);
+        CompanyRules.requireUser(ministraUser);
         CompanyRules.requireText("ministraPassword", ministraPassword, 500);
         CompanyRules.checkTimeout("connectTimeoutMs", connectTimeoutMs);
         CompanyRules.checkTimeout("readTimeoutMs", readTimeoutMs);
