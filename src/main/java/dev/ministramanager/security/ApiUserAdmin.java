@@ -11,6 +11,7 @@ import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.security.ApiUsers.IssuedToken;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -62,6 +63,8 @@ public class ApiUserAdmin {
         try {
             id = users.create(request.username(), Role.of(request.role()), request.password(),
                     Boolean.TRUE.equals(request.allCompanies()), companies);
+        } catch (DuplicateKeyException concurrentCreate) {
+            throw ProblemException.conflict("username", "API user '" + request.username() + "' exists.");
         } catch (DataIntegrityViolationException e) {
             throw ProblemException.unprocessable("companies", "Field 'companies' names a company that does not"
                     + " exist.");
