@@ -108,6 +108,14 @@ public class ApiGate implements Processor {
         }
     }
 
+    /** 403 unless the caller sees all companies: for operations that are about no one company (creating one). */
+    public void requireAllCompanies(ApiPrincipal principal) {
+        if (!principal.allCompanies()) {
+            throw new ProblemException(403, "Forbidden", "Only a user of all companies may do this; user '"
+                    + principal.username() + "' has some companies only.", Map.of());
+        }
+    }
+
     /** The request's one company; 400 naming {@code company} when the caller sees several and named none. */
     public static long requireCompany(Exchange exchange) {
         Long companyId = exchange.getVariable(COMPANY_ID, Long.class);
