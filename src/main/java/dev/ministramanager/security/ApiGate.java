@@ -48,14 +48,19 @@ public class ApiGate implements Processor {
     /** Never empty, so that {@code IN (...)} stays valid SQL; no company has this id. */
     private static final List<Long> NO_COMPANY = List.of(-1L);
 
+    /** Where platform-http puts the client's socket address. */
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
+
     private final ApiUsers users;
     private final VerifiedCredentials verified;
+    private final FailedAuthentications failures;
     private final JsonRequests jsonRequests;
     private volatile RestContracts contracts;
 
-    public ApiGate(ApiUsers users, VerifiedCredentials verified, JsonRequests jsonRequests) {
+    ApiGate(ApiUsers users, VerifiedCredentials verified, FailedAuthentications failures, JsonRequests jsonRequests) {
         this.users = users;
         this.verified = verified;
+        this.failures = failures;
         this.jsonRequests = jsonRequests;
     }
 
@@ -76,7 +81,7 @@ public class ApiGate implements Processor {
         String authorization = message.getHeader("Authorization", String.class);
         message.removeHeader("Authorization");
 
-        ApiPrincipal principal = authenticate(authorization);
+        ApiPrincipal principal = authenticate(authorization, sourceAddress(message));
         if (!principal.role().includes(contract.role())) {
             throw new ProblemException(403, "Forbidden", "This operation needs the role '" + contract.role().id()
                     + "'; user '" + principal.username() + "' has '" + principal.role().id() + "'.", Map.of());
@@ -129,12 +134,50 @@ public class ApiGate implements Processor {
                 + " ?company=<id>.");
     }
 
-    private ApiPrincipal authenticate(String authorization) {
+    /**
+     * The one verification of credentials, for every way in (the REST gate, and any sign-in built on it): a locked
+     * user name or source address is 429 before anything is verified; a failure is counted against both; wrong
+     * password, unknown user, disabled user and unknown token cost the same (one BCrypt, see {@link ApiUsers}), so
+     * the answer time does not tell which.
+     *
+     * @param sourceAddress the client's IP address as the socket shows it (a proxy's X-Forwarded-For is not trusted)
+     */
+    public ApiPrincipal authenticate(String authorization, String sourceAddress) {
         if (authorization == null || authorization.isBlank()) {
             throw new Unauthenticated("Credentials are required: HTTP Basic or a bearer API token.");
         }
-        return verified.resolve(authorization, () -> verify(authorization).map(users::principalOf))
-                .orElseThrow(() -> new Unauthenticated("The credentials are not valid."));
+        String username = basicUsername(authorization);
+        failures.refuseIfLocked(username, sourceAddress);
+        Optional<ApiPrincipal> principal = verified.resolve(authorization,
+                () -> verify(authorization).map(users::principalOf));
+        if (principal.isEmpty()) {
+            failures.failed(username, sourceAddress);
+            throw new Unauthenticated("The credentials are not valid.");
+        }
+        failures.succeeded(username);
+        return principal.get();
+    }
+
+    private static String sourceAddress(Message message) {
+        Object address = message.getHeader(REMOTE_ADDRESS);
+        message.removeHeader(REMOTE_ADDRESS);
+        return address instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress()
+                : address == null ? null : address.toString();
+    }
+
+    /** The user name of HTTP Basic credentials, or null (a bearer token, or not decodable). */
+    private static String basicUsername(String authorization) {
+        String[] schemeAndValue = authorization.trim().split("\\s+", 2);
+        if (schemeAndValue.length != 2 || !schemeAndValue[0].equalsIgnoreCase("Basic")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(schemeAndValue[1]), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private Optional<StoredUser> verify(String authorization) {

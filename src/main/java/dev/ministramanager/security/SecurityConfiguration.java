@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.JsonRequests;
 import dev.ministramanager.startup.StartupWork;
@@ -45,7 +46,15 @@ public class SecurityConfiguration implements CamelConfiguration {
         ApiUsers users = new ApiUsers(dataSource);
         Duration rememberFor = Duration.ofSeconds(Long.parseLong(
                 camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
-        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()),
+        AuditTrail audit = camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class);
+        FailedAuthentications failures = new FailedAuthentications(
+                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-limit}}").trim()),
+                Integer.parseInt(camel.resolvePropertyPlaceholders(
+                        "{{mm.security.failed-auth-limit-per-address}}").trim()),
+                Duration.ofSeconds(Long.parseLong(
+                        camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-window-seconds}}").trim())),
+                Ticker.systemTicker(), audit);
+        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()), failures,
                 camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class));
         camel.getRegistry().bind("apiUsers", users);
         camel.getRegistry().bind("apiGate", gate);
@@ -56,8 +65,7 @@ public class SecurityConfiguration implements CamelConfiguration {
             throw new IllegalStateException("Cannot register the REST contract reader", e);
         }
 
-        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate,
-                camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class), dataSource));
+        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate, audit, dataSource));
 
         String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
         if (!configured.isEmpty() && configured.length() < 16) {
