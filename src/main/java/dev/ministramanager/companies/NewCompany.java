@@ -2,9 +2,13 @@ package dev.ministramanager.companies;
 
 import dev.ministramanager.http.JsonRequests.Validated;
 
-/** Body of {@code POST /companies}. The Ministra password is write-only: it is encrypted and never returned. */
+/**
+ * Body of {@code POST /companies}. The Ministra password is write-only: it is encrypted and never returned.
+ * {@code sharedMinistra: true} says that using a Ministra URL another company uses is intended.
+ */
 public record NewCompany(String name, String ministraBaseUrl, String ministraUser, String ministraPassword,
-                         Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled) implements Validated {
+                         Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled, Boolean sharedMinistra)
+        implements Validated {
 
     @Override
     public void validate() {
