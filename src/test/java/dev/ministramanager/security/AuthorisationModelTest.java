@@ -107,6 +107,44 @@ class AuthorisationModelTest {
         }
     }
 
+    /** Concurrent creates of one user name: one 201, every other a 409 naming username (never a 422 or 500). */
+    @org.junit.jupiter.api.Test
+    void aRaceForOneUserNameHasOneWinnerAndConflicts() throws Exception {
+        try (TestDatabase database = TestDatabase.postgres();
+             ServiceUnderTest service = ServiceUnderTest.start(database, Map.of())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<ApiAnswer>> answers = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return service.post("/users", ADMIN, "{\"username\":\"racer\",\"role\":\"viewer\"}");
+                    }));
+                }
+                start.countDown();
+                int created = 0;
+                for (java.util.concurrent.Future<ApiAnswer> future : answers) {
+                    ApiAnswer answer = future.get();
+                    if (answer.status() == 201) {
+                        created++;
+                    } else {
+                        assertConflictOnUsername(answer);
+                    }
+                }
+                assertThat(created).isEqualTo(1);
+                assertThat(count(database, "SELECT COUNT(*) FROM api_user WHERE username = 'racer'")).isEqualTo(1);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void assertConflictOnUsername(ApiAnswer answer) {
+        assertStatus(answer, 409);
+        assertThat(answer.json().path("field").asText()).isEqualTo("username");
+    }
+
     private static long company(ServiceUnderTest service, String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9/%s","ministraUser":"api","ministraPassword":"pw"}
