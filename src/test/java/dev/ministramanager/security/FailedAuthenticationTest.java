@@ -52,6 +52,8 @@ class FailedAuthenticationTest {
                 unknownToken.add(timed(api, "127.0.3." + i, "Bearer mm_0123456789abcdef_" + "x".repeat(43), 401));
             }
             long bcryptMillis = median(wrongPassword);
+            System.out.printf("failed authentication, median of 5 (ms): wrong password %d, unknown user %d, unknown"
+                    + " token %d%n", bcryptMillis, median(unknownUser), median(unknownToken));
             assertThat(bcryptMillis).as("a wrong password costs a BCrypt").isGreaterThanOrEqualTo(10);
             assertThat(median(unknownUser)).as("unknown user %s vs wrong password %s", unknownUser, wrongPassword)
                     .isGreaterThan(bcryptMillis * 4 / 10);
