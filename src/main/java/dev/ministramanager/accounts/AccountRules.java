@@ -20,8 +20,17 @@ final class AccountRules {
     private static final Pattern IDENTIFIER_CHARACTER = Pattern.compile("[A-Za-z0-9._@-]");
     static final String LOGIN_RULE = "1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '@' and '-' (no spaces).";
     static final int CUSTOMER_REF_MAX = 100;
-    private static final Pattern MAC_SEPARATORS = Pattern.compile("[:\\-.]");
-    private static final Pattern HEX12 = Pattern.compile("[0-9A-F]{12}");
+    /**
+     * The MAC notations in use, each as a whole: six pairs separated by colons or by dashes (one kind), three
+     * dot-separated groups of four (Cisco), or twelve bare hex digits. Anything else ({@code 0:01A:7.90-0AA:2:1})
+     * is refused rather than squeezed into twelve digits.
+     */
+    private static final Pattern MAC = Pattern.compile("(?i)[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\\1[0-9a-f]{2}){4}"
+            + "|[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}|[0-9a-f]{12}");
+    private static final Pattern NOT_HEX = Pattern.compile("[^0-9A-Fa-f]");
+    /** Expiry dates Ministra and both databases store as given (PostgreSQL refuses, H2 keeps year -1 as 2 BC). */
+    private static final OffsetDateTime EARLIEST_EXPIRY = OffsetDateTime.parse("1970-01-01T00:00:00Z");
+    private static final OffsetDateTime LATEST_EXPIRY = OffsetDateTime.parse("9999-12-31T23:59:59Z");
     static final int TEXT_MAX = 64;
     static final int COMMENT_MAX = 2000;
     static final int PASSWORD_MAX = 128;
@@ -56,6 +65,18 @@ final class AccountRules {
         }
         if (!IDENTIFIER.matcher(login).matches()) {
             refuseLogin(login);
+        }
+        refuseDotSegment("login", login);
+    }
+
+    /**
+     * '.' and '..' pass the alphabet but a URL path normalises them away: such an account could never be addressed
+     * again ({@code GET /accounts/..}) and would be pushed as {@code users/..}.
+     */
+    static void refuseDotSegment(String field, String identifier) {
+        if (identifier.equals(".") || identifier.equals("..")) {
+            throw ProblemException.invalidField(field, "Field '" + field + "' must not be '.' or '..' (a URL path"
+                    + " cannot address it).");
         }
     }
 
@@ -108,6 +129,7 @@ final class AccountRules {
         if (customerRef == null || customerRef.isEmpty()) {
             return;
         }
+        refuseDotSegment("customerRef", customerRef);
         if (customerRef.length() > CUSTOMER_REF_MAX) {
             throw ProblemException.invalidField("customerRef", "Field 'customerRef' must be at most "
                     + CUSTOMER_REF_MAX + " characters.");
@@ -130,6 +152,9 @@ final class AccountRules {
         if (accountNumber != null && !IDENTIFIER.matcher(accountNumber).matches()) {
             throw ProblemException.invalidField("accountNumber", "Field 'accountNumber' must be 1 to 64 characters"
                     + " of A-Z, a-z, 0-9, '.', '_', '@' and '-'.");
+        }
+        if (accountNumber != null) {
+            refuseDotSegment("accountNumber", accountNumber);
         }
     }
 
@@ -168,11 +193,12 @@ final class AccountRules {
      * dashes, dots or no separators; anything that is not 12 hex digits is refused (Ministra itself would store it).
      */
     static String canonicalMac(String mac) {
-        String digits = MAC_SEPARATORS.matcher(mac.trim()).replaceAll("").toUpperCase(Locale.ROOT);
-        if (!HEX12.matcher(digits).matches()) {
-            throw ProblemException.invalidField("stbMac", "Field 'stbMac' must be a MAC address of 12 hex digits,"
-                    + " e.g. 00:1A:79:AB:CD:EF.");
+        if (!MAC.matcher(mac).matches()) {
+            throw ProblemException.invalidField("stbMac", "Field 'stbMac' must be a MAC address: six hex pairs"
+                    + " separated by ':' or '-' (00:1A:79:AB:CD:EF), three groups of four separated by '.', or 12"
+                    + " hex digits.");
         }
+        String digits = NOT_HEX.matcher(mac).replaceAll("").toUpperCase(Locale.ROOT);
         StringBuilder canonical = new StringBuilder(17);
         for (int i = 0; i < 12; i += 2) {
             if (i > 0) {
@@ -185,12 +211,18 @@ final class AccountRules {
 
     /** An instant with an explicit offset or zone ({@code 2027-01-31T23:59:59+02:00}); a local time is refused. */
     static OffsetDateTime expiry(String value) {
+        OffsetDateTime expiry;
         try {
-            return OffsetDateTime.parse(value);
+            expiry = OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {
             throw ProblemException.invalidField("expiresAt", "Field 'expiresAt' must be an ISO-8601 timestamp with an"
                     + " offset, e.g. 2027-01-31T23:59:59+02:00.");
         }
+        if (expiry.isBefore(EARLIEST_EXPIRY) || expiry.isAfter(LATEST_EXPIRY)) {
+            throw ProblemException.invalidField("expiresAt", "Field 'expiresAt' must be between 1970-01-01 and"
+                    + " 9999-12-31.");
+        }
+        return expiry;
     }
 
     static String key(String identifier) {

@@ -507,8 +507,13 @@ public class Accounts {
     }
 
     private static void requireMatch(StoredAccount account, String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+        if (ifMatch == null || ifMatch.trim().equals("*")) {
             return;
+        }
+        if (ifMatch.isBlank()) {
+            // an empty If-Match is a client that meant to send a version and lost it: never "no precondition"
+            throw ProblemException.invalidField("If-Match", "The If-Match header is empty: send the account's ETag,"
+                    + " or leave the header out.");
         }
         for (String tag : ifMatch.split(",")) {
             String value = tag.trim();

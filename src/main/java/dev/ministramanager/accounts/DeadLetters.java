@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.ministra.MinistraFailure;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -26,6 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * pushed; discarding gives the push up (a deleted account is then removed locally).
  */
 public class DeadLetters {
+
+    /** Every cause a dead letter records: Ministra failure kinds, and internal (a failure that is not one). */
+    static final List<String> CAUSES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(MinistraFailure.Kind.values()).map(MinistraFailure.Kind::id),
+            java.util.stream.Stream.of("internal")).toList();
 
     private static final String COLUMNS = "id, company_id, account_id, login, operation, cause, ministra_error,"
             + " detail, attempts, first_failed_at, dead_at, payload, status, resolved_at, resolved_by";
@@ -170,6 +176,9 @@ public class DeadLetters {
     }
 
     private void filter(StringBuilder where, MapSqlParameterSource params, String cause, Integer olderThanMinutes) {
+        if (cause != null && !CAUSES.contains(cause)) {
+            throw ProblemException.invalidField("cause", "'cause' must be one of " + CAUSES + ".");
+        }
         if (cause != null) {
             where.append(" AND cause = :cause");
             params.addValue("cause", cause);

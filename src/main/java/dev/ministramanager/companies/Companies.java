@@ -77,6 +77,8 @@ public class Companies implements MinistraTargets {
     }
 
     public Map<String, Object> create(NewCompany request, String actor) {
+        refuseSharedMinistra(CompanyRules.normalizeBaseUrl(request.ministraBaseUrl()), -1,
+                request.sharedMinistra());
         try {
             long id = transaction.execute(status -> {
                 jdbc.update("INSERT INTO company (name, ministra_base_url, ministra_user, ministra_password_enc,"
@@ -101,6 +103,10 @@ public class Companies implements MinistraTargets {
 
     public Map<String, Object> update(long companyId, CompanyChanges changes, String actor) {
         Map<String, Object> before = get(companyId);
+        if (changes.ministraBaseUrl() != null) {
+            refuseSharedMinistra(CompanyRules.normalizeBaseUrl(changes.ministraBaseUrl()), companyId,
+                    changes.sharedMinistra());
+        }
         Map<String, Object> changed = new LinkedHashMap<>();
         try {
             transaction.executeWithoutResult(status -> {
@@ -150,6 +156,23 @@ public class Companies implements MinistraTargets {
         }
         jdbc.update("UPDATE ministra_circuit SET next_probe_at = ? WHERE company_id = ? AND reachable = FALSE", now,
                 companyId);
+    }
+
+    /**
+     * Two companies on one Ministra push into the same subscriber table and can overwrite each other's accounts:
+     * 409 unless the request says it is intended. Another company is not named (the caller may not see it).
+     */
+    private void refuseSharedMinistra(String baseUrl, long companyId, Boolean intended) {
+        if (Boolean.TRUE.equals(intended)) {
+            return;
+        }
+        Integer others = jdbc.queryForObject("SELECT COUNT(*) FROM company WHERE LOWER(ministra_base_url) = LOWER(?)"
+                + " AND id <> ?", Integer.class, baseUrl, companyId);
+        if (others != null && others > 0) {
+            throw ProblemException.conflict("ministraBaseUrl", "Another company already uses this ministraBaseUrl; two"
+                    + " companies on one Ministra can overwrite each other's subscribers. Send \"sharedMinistra\":"
+                    + " true if this is intended.");
+        }
     }
 
     /**

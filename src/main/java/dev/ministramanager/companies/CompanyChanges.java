@@ -6,10 +6,11 @@ import dev.ministramanager.http.ProblemException;
 /**
  * Body of {@code PATCH /companies/{id}}: only the members present change. {@code defaultProvisionStatus} is the status
  * a quick provision gives an account when the request names none ({@code inactive}: "until paid").
+ * {@code sharedMinistra: true} says that moving to a Ministra URL another company uses is intended.
  */
 public record CompanyChanges(String name, String ministraBaseUrl, String ministraUser, String ministraPassword,
                              Integer connectTimeoutMs, Integer readTimeoutMs, Boolean enabled,
-                             String defaultProvisionStatus) implements Validated {
+                             String defaultProvisionStatus, Boolean sharedMinistra) implements Validated {
 
     @Override
     public void validate() {
@@ -20,7 +21,7 @@ public record CompanyChanges(String name, String ministraBaseUrl, String ministr
             CompanyRules.requireBaseUrl(ministraBaseUrl);
         }
         if (ministraUser != null) {
-            CompanyRules.requireText("ministraUser", ministraUser, 200);
+            CompanyRules.requireUser(ministraUser);
         }
         if (ministraPassword != null) {
             CompanyRules.requireText("ministraPassword", ministraPassword, 500);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.http.TextRules;
 
 /** Field rules of a company, shared by create and change. */
 final class CompanyRules {
@@ -17,6 +18,20 @@ final class CompanyRules {
 
     static void requireName(String name) {
         requireText("name", name, 200);
+        TextRules.checkSingleLine("name", name);
+    }
+
+    /**
+     * Ministra's API user goes into HTTP Basic as {@code user:password}: a colon would move the split, and CR/LF
+     * would break the header.
+     */
+    static void requireUser(String user) {
+        requireText("ministraUser", user, 200);
+        TextRules.checkSingleLine("ministraUser", user);
+        if (user.indexOf(':') >= 0) {
+            throw ProblemException.invalidField("ministraUser", "Field 'ministraUser' must not contain ':' (it"
+                    + " separates user and password in HTTP Basic).");
+        }
     }
 
     static void requireText(String field, String value, int maxLength) {
@@ -35,12 +50,13 @@ final class CompanyRules {
             URI uri = new URI(url.trim());
             boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
             if (!http || uri.getHost() == null || uri.getQuery() != null || uri.getFragment() != null
-                    || uri.getUserInfo() != null) {
+                    || uri.getUserInfo() != null || uri.getPort() > 65535 || uri.getPort() == 0
+                    || uri.getPort() < -1) {
                 throw new URISyntaxException(url, "not an http(s) base URL");
             }
         } catch (URISyntaxException e) {
             throw ProblemException.invalidField("ministraBaseUrl", "Field 'ministraBaseUrl' must be an http or https"
-                    + " URL without credentials, query or fragment, e.g. http://ministra.example.net"
+                    + " URL (port 1 to 65535) without credentials, query or fragment, e.g. http://ministra.example.net"
                     + DEFAULT_API_PATH);
         }
     }

@@ -120,7 +120,7 @@ public class EmbeddedMinistraConfiguration implements CamelConfiguration {
                 return Optional.empty();
             }
             long demo = (Long) companies.create(new NewCompany(DEMO_COMPANY, simulator.apiBaseUrl(),
-                    settings.apiUser(), settings.apiPassword(), null, null, true), "embedded-default").get("id");
+                    settings.apiUser(), settings.apiPassword(), null, null, true, null), "embedded-default").get("id");
             LOG.info("Created company '{}' on the embedded simulator", DEMO_COMPANY);
             return Optional.of(demo);
         }

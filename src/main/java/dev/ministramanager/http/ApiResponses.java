@@ -1,5 +1,6 @@
 package dev.ministramanager.http;
 
+import java.sql.SQLException;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -69,6 +70,35 @@ public class ApiResponses {
         }
         if (cause instanceof ProblemSource source) {
             return source.toProblem();
+        }
+        return databaseRefusal(cause);
+    }
+
+    /**
+     * The one place where the database refusing a request's data becomes a 4xx rather than a 500, by SQLSTATE, the
+     * same on PostgreSQL and H2: class 22 (a value the database cannot hold: NUL, an out-of-range number or date) is
+     * the client's 400; 23505 (a unique value taken, e.g. by a concurrent request) is 409; another integrity
+     * violation (a referenced record deleted meanwhile) is 409 too. Validation refuses such input first; this is
+     * the net under it, so that a case it misses is still no 500.
+     */
+    private static ProblemException databaseRefusal(Throwable cause) {
+        for (Throwable at = cause; at != null; at = at.getCause()) {
+            if (at instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("22")) {
+                    return new ProblemException(400, "Invalid request", "A value in the request cannot be stored"
+                            + " (out of range, or a character the database refuses).", Map.of());
+                }
+                if (state.equals("23505")) {
+                    return new ProblemException(409, "Conflict", "The request conflicts with a record stored"
+                            + " meanwhile (a unique value is taken).", Map.of());
+                }
+                if (state.startsWith("23")) {
+                    return new ProblemException(409, "Conflict", "The request refers to a record that does not"
+                            + " exist (any more), or conflicts with stored data.", Map.of());
+                }
+                return null;
+            }
         }
         return null;
     }

@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelConfiguration;
@@ -17,7 +18,8 @@ import org.apache.camel.spi.CamelEvent;
 
 /**
  * JSON in and out of the REST API, and problem+json for what the HTTP server answers before any route runs:
- * unknown paths (404), wrong methods (405) and oversized bodies (413).
+ * unknown paths (404), wrong methods (405), oversized bodies (413), and requests the HTTP codec cannot read (414,
+ * 431, 400: {@link InvalidRequests}).
  */
 public class HttpConfiguration implements CamelConfiguration {
 
@@ -30,12 +32,18 @@ public class HttpConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("json", json);
         camel.getRegistry().bind("apiResponses", responses);
         camel.getRegistry().bind("jsonRequests", new JsonRequests(json));
+        // the Vert.x instance Camel's HTTP servers run on (Camel uses the one in the registry, and then leaves its
+        // closing to us): their unreadable requests are answered as problem+json
+        Vertx vertx = Vertx.vertx();
+        camel.getRegistry().bind("vertx", InvalidRequests.answeringProblems(vertx, responses));
 
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) throws Exception {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
                     installServerProblems(camel, responses);
+                } else if (event.getType() == CamelEvent.Type.CamelContextStopped) {
+                    vertx.close();
                 }
             }
         });

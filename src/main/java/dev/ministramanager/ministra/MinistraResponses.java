@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -168,14 +169,15 @@ public class MinistraResponses {
             envelope = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is not JSON (PHP output, a truncated"
-                    + " body or an HTML page): " + preview(body), null, null);
+                    + " body or an HTML page; " + body.length + " bytes)", null, null);
         } catch (IOException e) {
             throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer could not be read", null, e);
         }
         if (envelope == null || !envelope.isObject() || !envelope.path("status").isTextual()
                 || !envelope.has("results")) {
-            throw new MinistraFailure(Kind.NOT_MINISTRA, "The answer is JSON but not a Ministra envelope: "
-                    + preview(body), null, null);
+            // what was wrong, never what the remote document says: the URL may point at any service
+            throw new MinistraFailure(Kind.NOT_MINISTRA, "The answer is JSON but not a Ministra envelope (an object"
+                    + " with a text 'status' and 'results'); it is " + shape(envelope) + ".", null, null);
         }
         String outcome = envelope.get("status").asText();
         if (outcome.equals("ERROR")) {
@@ -194,6 +196,11 @@ public class MinistraResponses {
             return known;
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (isCutOffAnswer(t)) {
+                // the answer had begun, so Ministra received and ran the request: not "unreachable"
+                return new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer was cut off: " + t.getMessage(),
+                        null, cause);
+            }
             if (t instanceof SocketTimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
                 return new MinistraFailure(Kind.TIMEOUT, "Ministra did not answer in time", null, cause);
             }
@@ -208,13 +215,23 @@ public class MinistraResponses {
         return new MinistraFailure(Kind.UNREACHABLE, "The call to Ministra failed: " + cause, null, cause);
     }
 
+    /** A body shorter than its Content-Length, or a chunked body that ends early. */
+    private static boolean isCutOffAnswer(Throwable t) {
+        String type = t.getClass().getSimpleName();
+        return type.equals("TruncatedChunkException") || type.equals("MalformedChunkCodingException")
+                || type.equals("ConnectionClosedException") && String.valueOf(t.getMessage()).startsWith("Premature end");
+    }
+
     private static long elapsedMillis(Exchange exchange) {
         Long started = exchange.getVariable(MinistraRequests.STARTED_NANOS, Long.class);
         return started == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     }
 
-    private static String preview(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 120), java.nio.charset.StandardCharsets.UTF_8);
-        return "'" + text.replaceAll("\\s+", " ") + (body.length > 120 ? "…'" : "'");
+    private static String shape(JsonNode document) {
+        if (document == null || !document.isObject()) {
+            return "a JSON " + (document == null ? "null" : document.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return "an object " + (document.path("status").isTextual() ? "without 'results'"
+                : document.has("status") ? "whose 'status' is not text" : "without 'status'");
     }
 }

@@ -1,5 +1,6 @@
 package dev.ministramanager.security;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 import dev.ministramanager.http.ApiResponses.ChallengingProblem;
 import dev.ministramanager.http.JsonRequests;
 import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.http.TextRules;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import dev.ministramanager.security.RestContracts.Contract;
 import org.apache.camel.Exchange;
@@ -41,17 +43,24 @@ public class ApiGate implements Processor {
 
     private static final Pattern ISSUED_TOKEN = Pattern.compile("mm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern COMPANY_QUERY = Pattern.compile("(?:^|&)company=([^&]*)");
+    /** A company id exactly as written: no sign, no spaces, no trailing characters (a NUL once passed trim()). */
+    private static final Pattern COMPANY_ID_TEXT = Pattern.compile("[0-9]{1,18}");
     /** Never empty, so that {@code IN (...)} stays valid SQL; no company has this id. */
     private static final List<Long> NO_COMPANY = List.of(-1L);
 
+    /** Where platform-http puts the client's socket address. */
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
+
     private final ApiUsers users;
     private final VerifiedCredentials verified;
+    private final FailedAuthentications failures;
     private final JsonRequests jsonRequests;
     private volatile RestContracts contracts;
 
-    public ApiGate(ApiUsers users, VerifiedCredentials verified, JsonRequests jsonRequests) {
+    ApiGate(ApiUsers users, VerifiedCredentials verified, FailedAuthentications failures, JsonRequests jsonRequests) {
         this.users = users;
         this.verified = verified;
+        this.failures = failures;
         this.jsonRequests = jsonRequests;
     }
 
@@ -72,11 +81,12 @@ public class ApiGate implements Processor {
         String authorization = message.getHeader("Authorization", String.class);
         message.removeHeader("Authorization");
 
-        ApiPrincipal principal = authenticate(authorization);
+        ApiPrincipal principal = authenticate(authorization, sourceAddress(message));
         if (!principal.role().includes(contract.role())) {
             throw new ProblemException(403, "Forbidden", "This operation needs the role '" + contract.role().id()
                     + "'; user '" + principal.username() + "' has '" + principal.role().id() + "'.", Map.of());
         }
+        checkRequestText(message);
         exchange.setVariable(PRINCIPAL, principal);
         exchange.setVariable(ACTOR, principal.username());
         exchange.setVariable(COMPANY_IDS, visibleCompanies(principal));
@@ -84,17 +94,30 @@ public class ApiGate implements Processor {
         String pathCompany = contract.companyInPath() ? message.getHeader(COMPANY_ID, String.class) : null;
         message.removeHeader(COMPANY_ID);
         message.removeHeader("company");
-        Optional<String> requestedCompany = Optional.ofNullable(pathCompany)
-                .or(() -> queryCompany(message.getHeader(Exchange.HTTP_QUERY, String.class)));
+        Optional<String> queryCompany = queryCompany(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        if (pathCompany != null && queryCompany.isPresent() && !queryCompany.get().equals(pathCompany)) {
+            // a request names its company once; two that differ (or a malformed one) are a client's mistake
+            throw ProblemException.invalidField("company", "The company parameter names another company than the"
+                    + " path.");
+        }
+        Optional<String> requestedCompany = Optional.ofNullable(pathCompany).or(() -> queryCompany);
         List<Long> visible = exchange.getVariable(COMPANY_IDS, List.class);
         if (requestedCompany.isPresent()) {
-            exchange.setVariable(COMPANY_ID, visibleCompany(principal, requestedCompany.get(), pathCompany != null));
+            exchange.setVariable(COMPANY_ID, visibleCompany(visible, requestedCompany.get(), pathCompany != null));
         } else if (visible.size() == 1 && !visible.equals(NO_COMPANY)) {
             exchange.setVariable(COMPANY_ID, visible.get(0));
         }
 
         if (contract.requestType() != null) {
             message.setBody(jsonRequests.read(exchange, contract.requestType()));
+        }
+    }
+
+    /** 403 unless the caller sees all companies: for operations that are about no one company (creating one). */
+    public void requireAllCompanies(ApiPrincipal principal) {
+        if (!principal.allCompanies()) {
+            throw new ProblemException(403, "Forbidden", "Only a user of all companies may do this; user '"
+                    + principal.username() + "' has some companies only.", Map.of());
         }
     }
 
@@ -111,12 +134,50 @@ public class ApiGate implements Processor {
                 + " ?company=<id>.");
     }
 
-    private ApiPrincipal authenticate(String authorization) {
+    /**
+     * The one verification of credentials, for every way in (the REST gate, and any sign-in built on it): a locked
+     * user name or source address is 429 before anything is verified; a failure is counted against both; wrong
+     * password, unknown user, disabled user and unknown token cost the same (one BCrypt, see {@link ApiUsers}), so
+     * the answer time does not tell which.
+     *
+     * @param sourceAddress the client's IP address as the socket shows it (a proxy's X-Forwarded-For is not trusted)
+     */
+    public ApiPrincipal authenticate(String authorization, String sourceAddress) {
         if (authorization == null || authorization.isBlank()) {
             throw new Unauthenticated("Credentials are required: HTTP Basic or a bearer API token.");
         }
-        return verified.resolve(authorization, () -> verify(authorization).map(users::principalOf))
-                .orElseThrow(() -> new Unauthenticated("The credentials are not valid."));
+        String username = basicUsername(authorization);
+        failures.refuseIfLocked(username, sourceAddress);
+        Optional<ApiPrincipal> principal = verified.resolve(authorization,
+                () -> verify(authorization).map(users::principalOf));
+        if (principal.isEmpty()) {
+            failures.failed(username, sourceAddress);
+            throw new Unauthenticated("The credentials are not valid.");
+        }
+        failures.succeeded(username);
+        return principal.get();
+    }
+
+    private static String sourceAddress(Message message) {
+        Object address = message.getHeader(REMOTE_ADDRESS);
+        message.removeHeader(REMOTE_ADDRESS);
+        return address instanceof io.vertx.core.net.SocketAddress socket ? socket.hostAddress()
+                : address == null ? null : address.toString();
+    }
+
+    /** The user name of HTTP Basic credentials, or null (a bearer token, or not decodable). */
+    private static String basicUsername(String authorization) {
+        String[] schemeAndValue = authorization.trim().split("\\s+", 2);
+        if (schemeAndValue.length != 2 || !schemeAndValue[0].equalsIgnoreCase("Basic")) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(schemeAndValue[1]), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private Optional<StoredUser> verify(String authorization) {
@@ -151,17 +212,50 @@ public class ApiGate implements Processor {
         return ids.isEmpty() ? NO_COMPANY : ids;
     }
 
-    private static Long visibleCompany(ApiPrincipal principal, String raw, boolean fromPath) {
+    /**
+     * Query parameters and the path, decoded, follow {@link TextRules} (a NUL in a filter value reached PostgreSQL as
+     * a 500); a malformed percent-encoding is a 400 too.
+     */
+    private static void checkRequestText(Message message) {
+        String path = message.getHeader(Exchange.HTTP_PATH, String.class);
+        if (path != null) {
+            TextRules.checkSingleLine("path", decode("path", path.replace("+", "%2B")));
+        }
+        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        if (query == null || query.isEmpty()) {
+            return;
+        }
+        for (String parameter : query.split("&")) {
+            String[] nameAndValue = parameter.split("=", 2);
+            String name = decode("query", nameAndValue[0]);
+            TextRules.checkSingleLine("query", name);
+            TextRules.checkSingleLine(name, nameAndValue.length == 2 ? decode(name, nameAndValue[1]) : "");
+        }
+    }
+
+    private static String decode(String field, String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw ProblemException.invalidField(field, "'" + field + "' has a malformed percent-encoding.");
+        }
+    }
+
+    /** The named company when it exists and the caller may see it; 404 otherwise, the same for both. */
+    private static Long visibleCompany(List<Long> visible, String raw, boolean fromPath) {
         long id;
         try {
-            id = Long.parseLong(raw.trim());
+            if (!COMPANY_ID_TEXT.matcher(raw).matches()) {
+                throw new NumberFormatException(raw);
+            }
+            id = Long.parseLong(raw);
         } catch (NumberFormatException e) {
             if (fromPath) {
                 throw ProblemException.notFound("Company '" + raw + "' not found.");
             }
             throw ProblemException.invalidField("company", "The company parameter must be a company id.");
         }
-        if (!principal.sees(id)) {
+        if (!visible.contains(id)) {
             throw ProblemException.notFound("Company " + id + " not found.");
         }
         return id;
@@ -172,7 +266,7 @@ public class ApiGate implements Processor {
             return Optional.empty();
         }
         Matcher matcher = COMPANY_QUERY.matcher(query);
-        return matcher.find() ? Optional.of(java.net.URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8))
+        return matcher.find() ? Optional.of(decode("company", matcher.group(1)))
                 : Optional.empty();
     }
 

@@ -34,9 +34,19 @@ public class ApiUsers {
     /** Every company id (under one key): all-company users need it on every request. */
     private final RecentReads<String, List<Long>> companyIds = new RecentReads<>(Duration.ofSeconds(1));
 
+    /**
+     * Compared against when there is no hash to compare (unknown user or token, disabled user, no password): every
+     * failed verification then costs one BCrypt, as a wrong password does, so timing does not reveal which names
+     * exist.
+     */
+    private final String absentHash;
+
     public ApiUsers(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        byte[] unguessable = new byte[32];
+        random.nextBytes(unguessable);
+        this.absentHash = bcrypt.encode(java.util.Base64.getEncoder().encodeToString(unguessable));
     }
 
     public record StoredUser(long id, String username, Role role, String passwordHash, boolean allCompanies,
@@ -65,7 +75,9 @@ public class ApiUsers {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT t.user_id, t.secret_hash FROM api_token t"
                 + " JOIN api_user u ON u.id = t.user_id WHERE t.id = ? AND t.revoked_at IS NULL AND u.enabled",
                 tokenId);
-        if (rows.isEmpty() || !bcrypt.matches(secret, (String) rows.get(0).get("secret_hash"))) {
+        String hash = rows.isEmpty() ? null : (String) rows.get(0).get("secret_hash");
+        boolean matches = bcrypt.matches(secret, hash == null ? absentHash : hash);
+        if (hash == null || !matches) {
             return Optional.empty();
         }
         return findById(((Number) rows.get(0).get("user_id")).longValue());
@@ -73,9 +85,10 @@ public class ApiUsers {
 
     /** The enabled user whose password matches, if any. */
     public Optional<StoredUser> userOfPassword(String username, String password) {
-        return findByUsername(username)
-                .filter(StoredUser::enabled)
-                .filter(user -> user.passwordHash() != null && bcrypt.matches(password, user.passwordHash()));
+        Optional<StoredUser> user = findByUsername(username).filter(StoredUser::enabled);
+        String hash = user.map(StoredUser::passwordHash).orElse(null);
+        boolean matches = bcrypt.matches(password, hash == null ? absentHash : hash);
+        return hash != null && matches ? user : Optional.empty();
     }
 
     public ApiPrincipal principalOf(StoredUser user) {

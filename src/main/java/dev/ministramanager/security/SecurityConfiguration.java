@@ -10,14 +10,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.JsonRequests;
 import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +32,29 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    /** The names of secret settings: their last part ends in password, token, secret or secret-key. */
+    private static final Pattern SECRET_SETTING = Pattern.compile("(?:^|\\.|-)(?:password|token|secret|secret-key)$");
+    /** Flags about secrets, not secrets (generate-admin-token). */
+    private static final Pattern SECRET_FLAG = Pattern.compile("\\.generate-[a-z-]+$");
+
     @Override
     public void configure(CamelContext camel) {
+        refuseUnmaskedSecretSettings(camel);
         camel.getRegistry().bind("secretCipher", new SecretCipher(secretKey(camel)));
 
         DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         ApiUsers users = new ApiUsers(dataSource);
         Duration rememberFor = Duration.ofSeconds(Long.parseLong(
                 camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
-        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()),
+        AuditTrail audit = camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class);
+        FailedAuthentications failures = new FailedAuthentications(
+                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-limit}}").trim()),
+                Integer.parseInt(camel.resolvePropertyPlaceholders(
+                        "{{mm.security.failed-auth-limit-per-address}}").trim()),
+                Duration.ofSeconds(Long.parseLong(
+                        camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-window-seconds}}").trim())),
+                Ticker.systemTicker(), audit);
+        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()), failures,
                 camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class));
         camel.getRegistry().bind("apiUsers", users);
         camel.getRegistry().bind("apiGate", gate);
@@ -48,8 +65,7 @@ public class SecurityConfiguration implements CamelConfiguration {
             throw new IllegalStateException("Cannot register the REST contract reader", e);
         }
 
-        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate,
-                camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class), dataSource));
+        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate, audit, dataSource));
 
         String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
         if (!configured.isEmpty() && configured.length() < 16) {
@@ -62,6 +78,21 @@ public class SecurityConfiguration implements CamelConfiguration {
             ensureFirstAdmin(users, configured, generate);
             return null;
         });
+    }
+
+    /**
+     * Camel Main logs every property it was given at start-up, masking only the names it knows as sensitive; a new
+     * secret setting whose name Camel does not know would be printed in clear at every start. So any {@code mm.}
+     * setting named like a secret must be masked (camel.main.additional-sensitive-keywords), or the service stops.
+     */
+    private static void refuseUnmaskedSecretSettings(CamelContext camel) {
+        for (String key : camel.getPropertiesComponent().loadProperties().stringPropertyNames()) {
+            if (key.startsWith("mm.") && SECRET_SETTING.matcher(key).find() && !SECRET_FLAG.matcher(key).find()
+                    && !CamelContextHelper.containsSensitive(camel, key)) {
+                throw new IllegalStateException("Secret setting " + key + " would be logged in clear: add its last"
+                        + " name part to camel.main.additional-sensitive-keywords");
+            }
+        }
     }
 
     private static void ensureFirstAdmin(ApiUsers users, String configured, boolean generate) {

@@ -13,23 +13,23 @@ public record PageRequest(long after, int limit) {
     public static final int MAX_LIMIT = 1000;
 
     public static PageRequest of(Exchange exchange) {
-        return new PageRequest(number(exchange, "after", 0, Long.MAX_VALUE),
-                (int) number(exchange, "limit", DEFAULT_LIMIT, MAX_LIMIT));
+        return new PageRequest(number(exchange, "after", 0, 0, Long.MAX_VALUE),
+                (int) number(exchange, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT));
     }
 
-    private static long number(Exchange exchange, String name, long fallback, long max) {
+    private static long number(Exchange exchange, String name, long fallback, long min, long max) {
         String raw = exchange.getMessage().getHeader(name, String.class);
         if (raw == null || raw.isBlank()) {
             return fallback;
         }
         try {
-            long value = Long.parseLong(raw.trim());
-            if (value >= 0 && value <= max) {
+            long value = Long.parseLong(raw);
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ProblemException.invalidField(name, name + " must be a number between 0 and " + max + ".");
+        throw ProblemException.invalidField(name, name + " must be a number between " + min + " and " + max + ".");
     }
 }

@@ -203,7 +203,8 @@ class AccountsApiTest {
         assertThat(service.post("/accounts/scoped/push", viewer, null).status()).isEqualTo(403);
         assertThat(service.delete("/accounts/scoped", manager).status()).isEqualTo(403);
         assertThat(service.post("/dead-letters/replay", manager, "{}").status()).isEqualTo(403);
-        assertThat(service.get("/dead-letters", viewer).status()).isEqualTo(200);
+        assertThat(service.get("/dead-letters", viewer).status()).as("dead letters are not a viewer's").isEqualTo(403);
+        assertThat(service.get("/dead-letters", manager).status()).isEqualTo(200);
         assertThat(service.post("/accounts/scoped/push", manager, null).status()).isEqualTo(202);
 
         // another company's records are absent, whichever way they are asked for

@@ -80,9 +80,39 @@ class ConnectionTestTest {
         assertThat(testConnection(notAnApi).get("outcome").asText()).isEqualTo("not_ministra");
     }
 
+    /** A JSON service that is not Ministra (any URL may be entered): the answer says what is wrong, not what it read. */
+    @Test
+    void notMinistraNeverEchoesTheRemoteDocument() throws Exception {
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] body = "{\"status\":\"up\",\"internalSecret\":\"sentinel-remote-content-31\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        try {
+            long id = company("Other JSON", "http://127.0.0.1:" + other.getAddress().getPort() + "/", "x");
+            JsonNode answer = testConnection(id);
+            assertThat(answer.get("outcome").asText()).isEqualTo("not_ministra");
+            assertThat(answer.get("detail").asText()).contains("not a Ministra envelope")
+                    .doesNotContain("sentinel").doesNotContain("internalSecret");
+            try (java.sql.Connection connection = database.connect(); java.sql.ResultSet rs = connection
+                    .createStatement().executeQuery("SELECT COUNT(*) FROM audit_event WHERE details LIKE '%sentinel%'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the audit trail quotes no remote content").isZero();
+            }
+        } finally {
+            other.stop(0);
+        }
+    }
+
     private static long company(String name, String baseUrl, String password) {
         ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"%s",
+                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"%s",
                  "connectTimeoutMs":1000,"readTimeoutMs":3000}""".formatted(name, baseUrl, password));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asLong();

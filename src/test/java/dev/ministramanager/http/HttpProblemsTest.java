@@ -77,7 +77,29 @@ class HttpProblemsTest {
     void aDuplicateNameIs409() {
         String body = VALID.replace("Gamma", "Delta");
         assertThat(service.post("/companies", ADMIN, body).status()).isEqualTo(201);
-        assertProblem(service.post("/companies", ADMIN, body), 409, "name");
+        assertProblem(service.post("/companies", ADMIN, body.replace("ministra.example.net", "delta.example.net")),
+                409, "name");
+    }
+
+    /** Two companies on one Ministra can overwrite each other's subscribers: only when the request says so. */
+    @Test
+    void aMinistraUrlAnotherCompanyUsesIs409UnlessIntended() throws Exception {
+        String first = VALID.replace("Gamma", "Zeta").replace("ministra.example.net", "zeta.example.net");
+        ApiAnswer created = service.post("/companies", ADMIN, first);
+        assertThat(created.status()).isEqualTo(201);
+        String second = first.replace("Zeta", "Eta").replace("zeta.example.net", "ZETA.example.net");
+        assertProblem(service.post("/companies", ADMIN, second), 409, "ministraBaseUrl");
+        ApiAnswer other = service.post("/companies", ADMIN, second.replace("ZETA", "eta"));
+        assertThat(other.status()).isEqualTo(201);
+        assertProblem(service.patch("/companies/" + other.json().get("id").asLong(), ADMIN,
+                "{\"ministraBaseUrl\":\"http://zeta.example.net\"}"), 409, "ministraBaseUrl");
+        try (Connection connection = database.connect(); ResultSet rs = connection.createStatement().executeQuery(
+                "SELECT COUNT(*) FROM company WHERE ministra_base_url LIKE '%zeta%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("only the first company on that Ministra").isEqualTo(1);
+        }
+        String intended = second.replace("Eta", "Theta").replace("}", ",\"sharedMinistra\":true}");
+        assertThat(service.post("/companies", ADMIN, intended).status()).isEqualTo(201);
     }
 
     private static void assertProblem(ApiAnswer answer, int status, String field) {

@@ -42,7 +42,7 @@ class ApiSecurityTest {
 
     static long createCompany(String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api","ministraPassword":"pw-%s"}
+                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9","sharedMinistra":true,"ministraUser":"api","ministraPassword":"pw-%s"}
                 """.formatted(name, name.hashCode()));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asLong();

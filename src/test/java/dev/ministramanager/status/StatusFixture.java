@@ -43,7 +43,7 @@ final class StatusFixture {
 
     long company(String name, String baseUrl) {
         ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
+                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret",
                  "connectTimeoutMs":1000,"readTimeoutMs":3000}""".formatted(name, baseUrl));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         long id = created.json().get("id").asLong();

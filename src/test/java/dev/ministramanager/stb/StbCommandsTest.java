@@ -241,7 +241,7 @@ class StbCommandsTest {
 
     private static long createCompany(String name, String baseUrl) {
         ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret"}
+                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret"}
                 """.formatted(name, baseUrl));
         assertThat(created.status()).isEqualTo(201);
         return created.json().get("id").asLong();

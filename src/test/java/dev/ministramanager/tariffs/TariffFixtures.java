@@ -34,7 +34,8 @@ final class TariffFixtures {
     /** A company whose Ministra is the simulator; a short read timeout so that timeouts are quick to provoke. */
     static long companyOn(ServiceUnderTest service, MinistraSimulator ministra, String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"%s","ministraPassword":"%s","readTimeoutMs":800}
+                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"%s","ministraPassword":"%s",
+                 "readTimeoutMs":800}
                 """.formatted(name, ministra.apiBaseUrl(), ministra.settings().apiUser(),
                 ministra.settings().apiPassword()));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);

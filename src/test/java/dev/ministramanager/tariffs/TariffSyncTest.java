@@ -187,7 +187,7 @@ class TariffSyncTest {
         return Stream.of(
                 Arguments.of("empty body", Fault.emptyBody(), "failed", "garbled_answer", 2),
                 Arguments.of("PHP warning text", Fault.phpWarning(), "failed", "garbled_answer", 2),
-                Arguments.of("truncated body", Fault.truncatedBody(), "failed", "unreachable", 2),
+                Arguments.of("truncated body", Fault.truncatedBody(), "failed", "garbled_answer", 2),
                 Arguments.of("HTTP 401", Fault.unauthorized(), "failed", "authentication_failed", 1),
                 Arguments.of("timeout", Fault.slowResponse(Duration.ofMillis(2000)), "failed", "timeout", 2),
                 Arguments.of("HTTP 500", Fault.httpError(500), "failed", "server_error", 2),
