@@ -37,10 +37,14 @@ public class SecurityConfiguration implements CamelConfiguration {
         ApiUsers users = new ApiUsers(dataSource);
         Duration rememberFor = Duration.ofSeconds(Long.parseLong(
                 camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
+        ConsoleSessions sessions = new ConsoleSessions(dataSource, Duration.ofSeconds(Long.parseLong(
+                camel.resolvePropertyPlaceholders("{{mm.console.session-idle-seconds}}"))), Clock.systemUTC());
         ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()),
-                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class));
+                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class), sessions);
         camel.getRegistry().bind("apiUsers", users);
         camel.getRegistry().bind("apiGate", gate);
+        camel.getRegistry().bind("consoleSignIn", new ConsoleSignIn(gate, sessions,
+                camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class)));
         try {
             // before any route starts, so that a verb without a role stops the start-up
             camel.addStartupListener((context, alreadyStarted) -> gate.useContracts(RestContracts.read(context)));
