@@ -113,11 +113,11 @@ class ConsoleSessionTest {
 
         assertThat(answer.status()).isEqualTo(401);
         assertThat(answer.header("Set-Cookie")).isNull();
-        assertThat(count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
+        assertThat(database.count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
                 + " WHERE u.username = 'wrong.pw'")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM audit_event WHERE action = 'sign-in' AND outcome = 'failed'"
+        assertThat(database.count("SELECT COUNT(*) FROM audit_event WHERE action = 'sign-in' AND outcome = 'failed'"
                 + " AND subject_id = 'wrong.pw'")).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM audit_event WHERE details LIKE '%not the password%'")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM audit_event WHERE details LIKE '%not the password%'")).isZero();
         ApiAnswer missing = service.post("/session", null, "{\"username\":\"wrong.pw\"}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().get("field").asText()).isEqualTo("password");
@@ -136,12 +136,12 @@ class ConsoleSessionTest {
         assertThat(refused.json().get("field").asText()).isEqualTo("X-CSRF-Token");
         ApiAnswer forged = withCookie("POST", "/companies", cookie, "forged", company.formatted("Forged Co"));
         assertThat(forged.status()).isEqualTo(403);
-        assertThat(count("SELECT COUNT(*) FROM company WHERE name IN ('No Csrf Co', 'Forged Co')")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM company WHERE name IN ('No Csrf Co', 'Forged Co')")).isZero();
 
         assertThat(withCookie("POST", "/companies", cookie, csrf, company.formatted("Csrf Co")).status())
                 .isEqualTo(201);
         assertThat(service.post("/companies", ADMIN, company.formatted("Bearer Co")).status()).isEqualTo(201);
-        assertThat(count("SELECT COUNT(*) FROM company WHERE name IN ('Csrf Co', 'Bearer Co')")).isEqualTo(2);
+        assertThat(database.count("SELECT COUNT(*) FROM company WHERE name IN ('Csrf Co', 'Bearer Co')")).isEqualTo(2);
     }
 
     @Test
@@ -166,7 +166,7 @@ class ConsoleSessionTest {
         ApiAnswer out = withCookie("DELETE", "/session", cookie, csrf, null);
         assertThat(out.status()).isEqualTo(204);
         assertThat(out.header("Set-Cookie")).startsWith("mm_session=;").contains("Max-Age=0");
-        assertThat(count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
+        assertThat(database.count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
                 + " WHERE u.username = 'leaving.user'")).isZero();
         assertThat(withCookie("GET", "/companies", cookie, null, null).status()).isEqualTo(401);
     }
@@ -179,7 +179,7 @@ class ConsoleSessionTest {
 
         Thread.sleep(4_500);
         assertThat(withCookie("GET", "/companies", cookie, null, null).status()).isEqualTo(401);
-        assertThat(count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
+        assertThat(database.count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
                 + " WHERE u.username = 'idle.user'")).isZero();
     }
 
@@ -204,15 +204,5 @@ class ConsoleSessionTest {
         assertThat(chartLibrary.body()).contains("export");
         assertThat(service.send(HttpRequest.newBuilder(java.net.URI.create(root + "/console/nope.js")).GET())
                 .status()).isEqualTo(404);
-    }
-
-    private static long count(String sql) {
-        try (Connection connection = database.connect();
-             ResultSet rows = connection.createStatement().executeQuery(sql)) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
