@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.util.Map;
 
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import dev.ministramanager.testsupport.Resources;
@@ -27,9 +28,13 @@ class ConsoleSessionTest {
     private static final String PASSWORD = "console pass phrase 42";
     private static TestDatabase database;
     private static ServiceUnderTest service;
+    private static CapturedLogs logs;
+    /** Every session token the tests saw: none may appear in the log. */
+    private static final java.util.List<String> TOKENS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
+        logs = CapturedLogs.install();
         database = TestDatabase.postgres();
         service = ServiceUnderTest.start(database, Map.of("mm.console.session-idle-seconds", "4"));
     }
@@ -37,6 +42,13 @@ class ConsoleSessionTest {
     @AfterAll
     static void stop() {
         Resources.closeAll(service, database);
+        try {
+            assertThat(logs.lineCount()).isPositive();
+            assertThat(logs.text()).doesNotContain(PASSWORD).doesNotContain("not the password at all");
+            assertThat(TOKENS).isNotEmpty().allSatisfy(token -> assertThat(logs.text()).doesNotContain(token));
+        } finally {
+            logs.close();
+        }
     }
 
     static void createUser(ServiceUnderTest service, String username, String role) {
@@ -51,7 +63,9 @@ class ConsoleSessionTest {
         ApiAnswer answer = service.post("/session", null, """
                 {"username":"%s","password":"%s"}""".formatted(username, password));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
-        return answer.header("Set-Cookie").split(";")[0];
+        String cookie = answer.header("Set-Cookie").split(";")[0];
+        TOKENS.add(cookie.substring("mm_session=".length()));
+        return cookie;
     }
 
     private static ApiAnswer withCookie(String method, String path, String cookie, String csrf, String json) {
