@@ -58,9 +58,12 @@ public class Accounts {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final boolean postgres;
 
     public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection connection) -> connection.getMetaData()
+                .getDatabaseProductName().equals("PostgreSQL")));
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = cipher;
@@ -353,8 +356,17 @@ public class Accounts {
         int pageSize = pageSize(limit);
         params.addValue("limit", pageSize + 1);
         OffsetDateTime now = now();
-        List<StoredAccount> page = named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
-                (rs, i) -> StoredAccount.read(rs, now));
+        List<StoredAccount> page = search != null && !search.isBlank() && postgres
+                ? transaction.execute(tx -> {
+                    // a plan for this search text: PostgreSQL's generic plan of a prepared statement cannot tell a
+                    // rare text from a common one and walks every account in id order instead of the trigram
+                    // indexes (V151), 200+ ms instead of 1 at 100,000 accounts
+                    jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+                    return named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
+                            (rs, i) -> StoredAccount.read(rs, now));
+                })
+                : named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
+                        (rs, i) -> StoredAccount.read(rs, now));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("items", page.stream().limit(pageSize).map(StoredAccount::view).toList());
         answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
