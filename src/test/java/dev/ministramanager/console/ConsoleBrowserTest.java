@@ -144,7 +144,13 @@ class ConsoleBrowserTest {
     void provisionShowsThePasswordOnceAndTheAccountReachesMinistra() throws Exception {
         signIn("max.manager");
         open("/provision?company=" + company);
-        await(By.id("field-login")).sendKeys("web.provisioned");
+        // the API's problem is shown beside the field it names, and nothing is stored
+        await(By.id("field-login")).sendKeys("bad login");
+        browser.findElement(By.id("provision-submit")).click();
+        assertThat(await(By.id("problem-login")).getText()).containsIgnoringCase("login");
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login LIKE 'bad%'")).isZero();
+        browser.findElement(By.id("field-login")).clear();
+        browser.findElement(By.id("field-login")).sendKeys("web.provisioned");
         browser.findElement(By.id("field-fullName")).sendKeys("Web Provisioned");
         browser.findElement(By.id("field-stbMac")).sendKeys("00:1A:79:");
         assertThat(await(By.id("problem-stbMac")).getText()).contains("00:1A:79:12:34:56");
@@ -199,10 +205,34 @@ class ConsoleBrowserTest {
 
         waiting.until(driver -> driver.findElement(By.id("account-notice")).getText().contains(mac));
         assertThat(ministra.devices().pendingEvents(mac)).extracting(DeviceEvent::event).containsExactly("reboot");
+        // a manager changes accounts but does not delete them, nor manage companies, users or dead letters
+        assertThat(browser.findElements(By.id("account-actions"))).hasSize(1);
+        assertThat(browser.findElements(By.id("delete-account"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("nav")).getText()).contains("Quick provision")
+                .doesNotContain("Dead letters").doesNotContain("Companies").doesNotContain("API users");
         browser.manage().window().setSize(new Dimension(390, 844));
         open("/accounts/boxed.user?company=" + company);
         await(By.id("account-form"));
         screenshot("console-account-phone.png");
+    }
+
+    @Test
+    void aStaleEditIsRefusedAndExplained() {
+        provisionByApi("edited.twice", null, "First Name");
+        signIn("max.manager");
+        open("/accounts/edited.twice?company=" + company);
+        WebElement name = await(By.id("field-fullName"));
+        // meanwhile someone else changes the account
+        assertThat(service.patch("/accounts/edited.twice?company=" + company, ADMIN, "{\"phone\":\"+355 4 222\"}")
+                .status()).isEqualTo(200);
+        name.clear();
+        name.sendKeys("Stale Name");
+        browser.findElement(By.id("save-account")).click();
+
+        waiting.until(driver -> driver.findElement(By.id("account-notice")).getText().contains("changed this account"));
+        assertThat(browser.findElement(By.id("field-phone")).getAttribute("value")).isEqualTo("+355 4 222");
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'edited.twice'"
+                + " AND full_name = 'First Name'")).isEqualTo(1);
     }
 
     @Test
