@@ -41,8 +41,9 @@ export async function accountsPage(main, { params }) {
   const page = await get(`/accounts${query({ ...filter, limit: 50, cursor: params.get('cursor') })}`);
   const current = Object.fromEntries(FILTERS.map((name) => [name, params.get(name)]));
   show(results,
-    table([t('accounts.login'), t('accounts.name'), t('accounts.status'), t('accounts.tariff'), t('accounts.sync'),
-      t('accounts.mac')], page.items.map((account) => [
+    table([t('accounts.online'), t('accounts.login'), t('accounts.name'), t('accounts.status'), t('accounts.tariff'),
+      t('accounts.sync'), t('accounts.mac')], page.items.map((account) => [
+      onlineDot(account.online),
       h('a', { href: link(`/accounts/${encodeURIComponent(account.login)}`, { company: account.companyId }) },
         account.login),
       account.fullName || '',
@@ -55,6 +56,13 @@ export async function accountsPage(main, { params }) {
       params.get('cursor') ? h('a', { href: link('/accounts', current) }, t('common.first')) : null, ' ',
       page.nextCursor ? h('a', { href: link('/accounts', { ...current, cursor: page.nextCursor }), id: 'next-page' },
         t('common.next')) : null));
+}
+
+/** The box's state at the last pull or refresh: a dot with its name for screen readers and a tooltip. */
+function onlineDot(online) {
+  const state = online === true ? 'online' : online === false ? 'offline' : 'unknown';
+  const label = t(`dashboard.${state}`);
+  return h('span', { class: `dot dot-${state}`, title: label, role: 'img', 'aria-label': label, 'data-online': state });
 }
 
 function select(selected, values, label) {

@@ -368,7 +368,7 @@ public class Accounts {
                 : named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
                         (rs, i) -> StoredAccount.read(rs, now));
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", page.stream().limit(pageSize).map(StoredAccount::view).toList());
+        answer.put("items", withOnlineState(page.stream().limit(pageSize).toList()));
         answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
         return answer;
     }
@@ -390,6 +390,23 @@ public class Accounts {
             throw notFound(login);
         }
         return events;
+    }
+
+    /** The page's accounts with {@code online}: the box's state at the last pull or refresh (null: unknown). */
+    private List<Map<String, Object>> withOnlineState(List<StoredAccount> accounts) {
+        Map<Long, Boolean> online = new java.util.HashMap<>();
+        if (!accounts.isEmpty()) {
+            named.query("SELECT account_id, online FROM account_remote_state WHERE account_id IN (:ids)",
+                    new MapSqlParameterSource("ids", accounts.stream().map(StoredAccount::id).toList()),
+                    rs -> {
+                        online.put(rs.getLong(1), (Boolean) rs.getObject(2));
+                    });
+        }
+        return accounts.stream().map(account -> {
+            Map<String, Object> view = new LinkedHashMap<>(account.view());
+            view.put("online", online.get(account.id()));
+            return view;
+        }).toList();
     }
 
     StoredAccount loadById(long id) {

@@ -285,6 +285,8 @@ class ConsoleBrowserTest {
         waiting.until(driver -> driver.findElement(By.id("accounts-results")).getText().contains("xss.victim"));
         assertThat(browser.findElement(By.id("accounts-results")).getText()).contains(hostile);
         assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertThat(browser.findElement(By.cssSelector("#accounts-results [data-online]")).getAttribute("data-online"))
+                .isEqualTo("unknown");
         screenshot("console-accounts.png");
         open("/accounts/xss.victim?company=" + company);
         assertThat(await(By.id("field-fullName")).getAttribute("value")).isEqualTo(hostile);

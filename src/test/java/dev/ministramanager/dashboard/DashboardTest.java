@@ -81,6 +81,14 @@ class DashboardTest {
             assertThat(database.count("SELECT COUNT(*) FROM dashboard_box_sample WHERE company_id = "
                     + company)).isEqualTo(1);
 
+            // the accounts list carries each box's last known state: d1 was pulled, d2 never read
+            JsonNode items = service.get("/accounts?company=" + company, ADMIN).json().get("items");
+            for (JsonNode item : items) {
+                boolean pulled = item.get("login").asText().equals("d1");
+                assertThat(item.has("online")).isTrue();
+                assertThat(item.get("online").isNull()).as(item.toString()).isEqualTo(!pulled);
+            }
+
             JsonNode otherFigures = service.get("/dashboard?company=" + other, ADMIN).json();
             assertThat(otherFigures.get("accountsBySyncState").get("synced").asLong()).isZero();
             assertThat(otherFigures.get("pushesLastHour").asLong()).isZero();
