@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import dev.ministramanager.accounts.AccountsConfiguration;
 import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
+import dev.ministramanager.console.ConsoleConfiguration;
+import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
@@ -62,6 +64,8 @@ public final class Application {
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.configure().addConfiguration(AccountsConfiguration.class);
+        main.configure().addConfiguration(DashboardConfiguration.class);
+        main.configure().addConfiguration(ConsoleConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeInitialize(BaseMainSupport main) {

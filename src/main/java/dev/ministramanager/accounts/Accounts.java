@@ -62,9 +62,12 @@ public class Accounts {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Clock clock;
+    private final boolean postgres;
 
     public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection connection) -> connection.getMetaData()
+                .getDatabaseProductName().equals("PostgreSQL")));
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = cipher;
@@ -357,10 +360,19 @@ public class Accounts {
         int pageSize = pageSize(limit);
         params.addValue("limit", pageSize + 1);
         OffsetDateTime now = now();
-        List<StoredAccount> page = named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
-                (rs, i) -> StoredAccount.read(rs, now));
+        List<StoredAccount> page = search != null && !search.isBlank() && postgres
+                ? transaction.execute(tx -> {
+                    // a plan for this search text: PostgreSQL's generic plan of a prepared statement cannot tell a
+                    // rare text from a common one and walks every account in id order instead of the trigram
+                    // indexes (V151), 200+ ms instead of 1 at 100,000 accounts
+                    jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+                    return named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
+                            (rs, i) -> StoredAccount.read(rs, now));
+                })
+                : named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
+                        (rs, i) -> StoredAccount.read(rs, now));
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", page.stream().limit(pageSize).map(StoredAccount::view).toList());
+        answer.put("items", withOnlineState(page.stream().limit(pageSize).toList()));
         answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
         return answer;
     }
@@ -382,6 +394,23 @@ public class Accounts {
             throw notFound(login);
         }
         return events;
+    }
+
+    /** The page's accounts with {@code online}: the box's state at the last pull or refresh (null: unknown). */
+    private List<Map<String, Object>> withOnlineState(List<StoredAccount> accounts) {
+        Map<Long, Boolean> online = new java.util.HashMap<>();
+        if (!accounts.isEmpty()) {
+            named.query("SELECT account_id, online FROM account_remote_state WHERE account_id IN (:ids)",
+                    new MapSqlParameterSource("ids", accounts.stream().map(StoredAccount::id).toList()),
+                    rs -> {
+                        online.put(rs.getLong(1), (Boolean) rs.getObject(2));
+                    });
+        }
+        return accounts.stream().map(account -> {
+            Map<String, Object> view = new LinkedHashMap<>(account.view());
+            view.put("online", online.get(account.id()));
+            return view;
+        }).toList();
     }
 
     StoredAccount loadById(long id) {

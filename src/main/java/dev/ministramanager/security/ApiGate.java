@@ -31,8 +31,10 @@ import org.apache.camel.Processor;
  * parameter names one the caller may see (a company the caller may not see is answered 404, as if absent), or the
  * caller's only company when they see exactly one and named none. Use {@link #requireCompany} where one is needed.</li>
  * </ul>
- * The raw {@code Authorization} header and the raw company parameters are removed, so no route can use an unchecked
- * company or pass a credential on.
+ * The raw {@code Authorization} and {@code Cookie} headers and the raw company parameters are removed, so no route can
+ * use an unchecked company or pass a credential on. A request without an Authorization header may authenticate with
+ * the console's session cookie ({@link ConsoleSessions}); then an unsafe method must carry the session's CSRF token,
+ * and the variable {@code consoleSession} holds the session token (for signing out).
  */
 public class ApiGate implements Processor {
 
@@ -40,6 +42,7 @@ public class ApiGate implements Processor {
     public static final String ACTOR = "actor";
     public static final String COMPANY_IDS = "companyIds";
     public static final String COMPANY_ID = "companyId";
+    public static final String CONSOLE_SESSION = "consoleSession";
 
     private static final Pattern ISSUED_TOKEN = Pattern.compile("mm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern COMPANY_QUERY = Pattern.compile("(?:^|&)company=([^&]*)");
@@ -55,13 +58,16 @@ public class ApiGate implements Processor {
     private final VerifiedCredentials verified;
     private final FailedAuthentications failures;
     private final JsonRequests jsonRequests;
+    private final ConsoleSessions sessions;
     private volatile RestContracts contracts;
 
-    ApiGate(ApiUsers users, VerifiedCredentials verified, FailedAuthentications failures, JsonRequests jsonRequests) {
+    public ApiGate(ApiUsers users, VerifiedCredentials verified, FailedAuthentications failures,
+                   JsonRequests jsonRequests, ConsoleSessions sessions) {
         this.users = users;
         this.verified = verified;
         this.failures = failures;
         this.jsonRequests = jsonRequests;
+        this.sessions = sessions;
     }
 
     void useContracts(RestContracts contracts) {
@@ -79,9 +85,26 @@ public class ApiGate implements Processor {
         Contract contract = contracts.of(exchange.getFromRouteId()).orElseThrow(() ->
                 new IllegalStateException("No REST contract for route " + exchange.getFromRouteId()));
         String authorization = message.getHeader("Authorization", String.class);
-        message.removeHeader("Authorization");
+        String cookies = message.getHeader("Cookie", String.class);
+        String csrfToken = message.getHeader(ConsoleSessions.CSRF_HEADER, String.class);
+        message.removeHeaders("Authorization|Cookie|" + ConsoleSessions.CSRF_HEADER);
+        if (contract.isPublic()) {
+            if (contract.requestType() != null) {
+                message.setBody(jsonRequests.read(exchange, contract.requestType()));
+            }
+            return;
+        }
 
-        ApiPrincipal principal = authenticate(authorization, sourceAddress(message));
+        String sourceAddress = sourceAddress(message);
+        boolean noAuthorization = authorization == null || authorization.isBlank();
+        Optional<String> sessionToken = noAuthorization ? ConsoleSessions.tokenIn(cookies) : Optional.empty();
+        if (noAuthorization && sessionToken.isEmpty() && message.getHeader("X-Requested-With") != null) {
+            // the console's own calls: no Basic challenge, which would make the browser open a password dialog
+            throw new ProblemException(401, "Unauthorized", "Sign in first.", Map.of());
+        }
+        ApiPrincipal principal = sessionToken.isPresent()
+                ? sessionPrincipal(exchange, sessionToken.get(), csrfToken)
+                : authenticate(authorization, sourceAddress);
         if (!principal.role().includes(contract.role())) {
             throw new ProblemException(403, "Forbidden", "This operation needs the role '" + contract.role().id()
                     + "'; user '" + principal.username() + "' has '" + principal.role().id() + "'.", Map.of());
@@ -132,6 +155,34 @@ public class ApiGate implements Processor {
         }
         throw ProblemException.invalidField("company", "You may see several companies: name one with"
                 + " ?company=<id>.");
+    }
+
+    /**
+     * Verifies an API user's name and password exactly as HTTP Basic on any request is verified (the same cache,
+     * checks and failed-authentication limits), for the console's sign-in; 401 when they do not match.
+     */
+    public ApiPrincipal verifyPassword(String username, String password, String sourceAddress) {
+        if (username.indexOf(':') >= 0) {
+            throw new Unauthenticated("The credentials are not valid.");
+        }
+        return authenticate("Basic " + Base64.getEncoder().encodeToString(
+                (username + ":" + password).getBytes(StandardCharsets.UTF_8)), sourceAddress);
+    }
+
+    private ApiPrincipal sessionPrincipal(Exchange exchange, String token, String csrfToken) {
+        ApiPrincipal principal = sessions.userIdOf(token).flatMap(users::findById).filter(StoredUser::enabled)
+                .map(users::principalOf)
+                .orElseThrow(() -> new ProblemException(401, "Unauthorized",
+                        "The console session has ended; sign in again.", Map.of()));
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        boolean safe = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
+        if (!safe && !ConsoleSessions.csrfMatches(token, csrfToken)) {
+            throw new ProblemException(403, "Forbidden", "A request authenticated by the console's session cookie"
+                    + " must carry its CSRF token in the " + ConsoleSessions.CSRF_HEADER + " header.",
+                    Map.of("field", ConsoleSessions.CSRF_HEADER));
+        }
+        exchange.setVariable(CONSOLE_SESSION, token);
+        return principal;
     }
 
     /**

@@ -19,8 +19,16 @@ import org.apache.camel.model.rest.VerbDefinition;
  */
 public final class RestContracts {
 
+    /** {@code role} is null for a public verb (scope {@code public}): one that authenticates the caller itself. */
     public record Contract(String routeId, Role role, Class<?> requestType, boolean companyInPath) {
+
+        public boolean isPublic() {
+            return role == null;
+        }
     }
+
+    /** The scope of the one verb that takes no credentials: signing in ({@code POST /session}). */
+    static final String PUBLIC = "public";
 
     private final Map<String, Contract> byRouteId;
 
@@ -65,7 +73,8 @@ public final class RestContracts {
                     + "' must declare exactly one security requirement whose scope is its role"
                     + " (viewer, manager or admin)");
         }
-        return Role.of(security.get(0).getScopes());
+        String scope = security.get(0).getScopes().trim();
+        return scope.equals(PUBLIC) ? null : Role.of(scope);
     }
 
     private static Class<?> typeOf(CamelContext camel, VerbDefinition verb) {

@@ -54,10 +54,13 @@ public class SecurityConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(Long.parseLong(
                         camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-window-seconds}}").trim())),
                 Ticker.systemTicker(), audit);
+        ConsoleSessions sessions = new ConsoleSessions(dataSource, Duration.ofSeconds(Long.parseLong(
+                camel.resolvePropertyPlaceholders("{{mm.console.session-idle-seconds}}"))), Clock.systemUTC());
         ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()), failures,
-                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class));
+                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class), sessions);
         camel.getRegistry().bind("apiUsers", users);
         camel.getRegistry().bind("apiGate", gate);
+        camel.getRegistry().bind("consoleSignIn", new ConsoleSignIn(gate, sessions, audit));
         try {
             // before any route starts, so that a verb without a role stops the start-up
             camel.addStartupListener((context, alreadyStarted) -> gate.useContracts(RestContracts.read(context)));

@@ -65,6 +65,17 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, user, "");
     }
 
+    /** The single number a query answers, e.g. a COUNT(*). */
+    public long count(String sql) {
+        try (Connection connection = connect();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + sql, e);
+        }
+    }
+
     @Override
     public void close() {
         if (postgresName == null) {

@@ -1,0 +1,23 @@
+package dev.ministramanager.security;
+
+import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.http.ProblemException;
+
+/** The body of {@code POST /session}: an API user's name and password. */
+public record SignIn(String username, String password) implements Validated {
+
+    @Override
+    public void validate() {
+        if (username == null || username.isBlank() || username.length() > 100) {
+            throw ProblemException.invalidField("username", "Field 'username' is required.");
+        }
+        if (password == null || password.isEmpty() || password.length() > 1000) {
+            throw ProblemException.invalidField("password", "Field 'password' is required.");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SignIn[username=" + username + ", password=***]";
+    }
+}

@@ -1,0 +1,131 @@
+// One account: its fields (editable by managers, with the ETag so that a stale edit is refused and explained), sync
+// state, Ministra's snapshot, the audit timeline, and the actions the user's role allows.
+import { api, ApiProblem, get, post, query } from '../api.js';
+import { actionButton, age, badge, field, h, message, show, showProblem, shownOnce, table, time } from '../dom.js';
+import { t } from '../messages.js';
+import { currentCompany, navigate, session } from '../app.js';
+
+const EDITABLE = [['fullName', 'account.fullName'], ['phone', 'account.phone'], ['tariff', 'accounts.tariff'],
+  ['stbMac', 'accounts.mac'], ['customerRef', 'accounts.customerRef'], ['comment', 'account.comment']];
+const STB = [['reboot', 'account.reboot'], ['reload-portal', 'account.reloadPortal'],
+  ['update-channels', 'account.updateChannels'], ['show-menu', 'account.showMenu']];
+
+export async function accountPage(main, { args }) {
+  const login = args[0];
+  const path = `/accounts/${encodeURIComponent(login)}`;
+  const company = query({ company: currentCompany() });
+  const { data: account, etag } = await api('GET', path + company);
+  const history = await get(`${path}/history${company}`).catch(() => []);
+  const notice = h('div', { id: 'account-notice', 'aria-live': 'polite' });
+  const reload = () => accountPage(main, { args });
+  const act = async (work) => {
+    show(notice);
+    try {
+      await work();
+    } catch (problem) {
+      show(notice, message(problem.message || t('common.error'), 'error'));
+      if (!(problem instanceof ApiProblem)) throw problem;
+    }
+  };
+
+  show(main,
+    h('h1', {}, t('account.title', account.login), ' ', badge(t(`accounts.${account.status}`), account.status)),
+    notice,
+    h('div', { class: 'columns' },
+      h('section', { class: 'card' }, h('h2', {}, t('account.fields')), fieldsForm(account, etag, path + company, reload)),
+      h('section', { class: 'card' },
+        h('h2', {}, t('account.syncState')), syncState(account.sync),
+        session.can('manager') ? h('div', { class: 'actions', id: 'account-actions' },
+          actionButton(t('account.push'), () => act(async () => { await post(`${path}/push${company}`); await reload(); })),
+          actionButton(t('account.pull'), () => act(async () => { await post(`${path}/pull${company}`); await reload(); })),
+          account.status === 'active'
+            ? actionButton(t('account.deactivate'), () => act(async () => { await post(`${path}/deactivate${company}`); await reload(); }))
+            : actionButton(t('account.activate'), () => act(async () => { await post(`${path}/activate${company}`); await reload(); })),
+          actionButton(t('account.rotatePassword'), () => act(async () => {
+            const { data } = await post(`${path}/password${company}`);
+            show(notice, shownOnce(t('account.newPassword'), data.generatedPassword, 'one-time-password'));
+          }), { id: 'rotate-password' }),
+          session.can('admin') ? actionButton(t('account.delete'), () => act(async () => {
+            if (!window.confirm(t('account.deleteConfirm', account.login))) return;
+            await api('DELETE', path + company);
+            navigate('/accounts');
+          }), { class: 'danger', id: 'delete-account' }) : null) : null,
+        h('h2', {}, t('account.stb')), stbCommands(account, path, company, act, notice),
+        h('h2', {}, t('account.snapshot')), snapshot(account.ministra))),
+    h('section', { class: 'card' }, h('h2', {}, t('account.history')),
+      table(['', '', '', ''], history.slice().reverse().map((event) => [time(event.at), event.actor,
+        `${event.action}: ${event.outcome}`, event.details ? JSON.stringify(event.details) : '']))));
+}
+
+function fieldsForm(account, etag, target, reload) {
+  const editable = session.can('manager');
+  const inputs = {};
+  const form = h('form', { id: 'account-form' }, h('div', { class: 'form-message' }),
+    h('p', {}, `${t('account.accountNumber')}: `, account.accountNumber));
+  for (const [name, label] of EDITABLE) {
+    inputs[name] = h(name === 'comment' ? 'textarea' : 'input', { value: account[name] ?? '', readOnly: !editable });
+    form.append(field(name, t(label), inputs[name]));
+  }
+  if (!editable) return form;
+  form.append(h('button', { type: 'submit', id: 'save-account' }, t('common.save')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const changes = {};
+    for (const [name] of EDITABLE) {
+      const value = inputs[name].value.trim();
+      if (value !== (account[name] ?? '')) changes[name] = value === '' ? null : value;
+    }
+    try {
+      await api('PATCH', target, changes, { 'If-Match': etag });
+      await reload();
+    } catch (problem) {
+      if (problem.status === 412) {
+        await reload();
+        document.getElementById('account-notice')?.append(message(t('account.stale'), 'error'));
+      } else {
+        showProblem(form, problem.problem);
+      }
+    }
+  });
+  return form;
+}
+
+function syncState(sync) {
+  return h('div', { id: 'sync-state' }, badge(t(`sync.${sync.state}`), sync.state),
+    sync.nextAttemptAt ? h('p', {}, t('account.nextAttempt', new Date(sync.nextAttemptAt).toLocaleString())) : null,
+    sync.lastError ? h('p', { class: 'form-message error' }, t('account.lastError', sync.lastError)) : null);
+}
+
+function snapshot(ministra) {
+  if (!ministra) return h('p', {}, t('account.noSnapshot'));
+  return h('div', {}, h('p', { class: 'hint' }, t('account.snapshotAge', age(ministra.readAt))),
+    h('dl', { class: 'snapshot' }, Object.entries(ministra).filter(([key]) => key !== 'readAt')
+      .map(([key, value]) => [h('dt', {}, key), h('dd', {}, value === null ? t('common.none')
+        : typeof value === 'object' ? JSON.stringify(value) : String(value))])));
+}
+
+function stbCommands(account, path, company, act, notice) {
+  const hasBox = Boolean(account.stbMac || account.ministra?.boundMac);
+  if (!session.can('manager')) return null;
+  if (!hasBox) return h('p', { class: 'hint', id: 'no-box' }, t('account.noBox'));
+  const text = h('input', { maxlength: 500 });
+  const messageForm = h('form', { class: 'inline' }, h('div', { class: 'form-message' }),
+    field('text', t('account.messageText'), text), h('button', { type: 'submit' }, t('account.message')));
+  messageForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(async () => {
+      try {
+        const { data } = await post(`${path}/stb/message${company}`, { text: text.value });
+        show(notice, message(t('account.commandQueued', t('account.message'), data.mac)));
+      } catch (problem) {
+        showProblem(messageForm, problem.problem);
+      }
+    });
+  });
+  return h('div', { class: 'actions', id: 'stb-commands' },
+    STB.map(([command, label]) => actionButton(t(label), () => act(async () => {
+      const { data } = await post(`${path}/stb/${command}${company}`);
+      show(notice, message(t('account.commandQueued', t(label), data.mac) + (data.warning ? ` ${data.warning}` : '')));
+    }), { 'data-command': command })),
+    messageForm);
+}

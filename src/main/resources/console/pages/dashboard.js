@@ -1,0 +1,87 @@
+// Dashboard: one company's figures (or all the user sees), polled every 5 seconds without reloading the page.
+import uPlot from '../vendor/uplot/uPlot.esm.js';
+import { get, query } from '../api.js';
+import { age, badge, h, show } from '../dom.js';
+import { t } from '../messages.js';
+import { currentCompany, link, onLeave } from '../app.js';
+
+const POLL_MILLIS = 5000;
+
+export async function dashboardPage(main) {
+  const figures = h('div', { class: 'cards', id: 'dashboard-figures' });
+  const charts = h('div', { class: 'charts' });
+  const updated = h('p', { class: 'hint', 'aria-live': 'polite' });
+  show(main, h('h1', {}, t('dashboard.title')), figures, updated, charts);
+  let plots = [];
+  const refresh = async () => {
+    const data = await get(`/dashboard${query({ company: currentCompany() })}`);
+    show(figures, cards(data));
+    show(updated, t('dashboard.updated', new Date().toLocaleTimeString()));
+    plots.forEach((plot) => plot.destroy());
+    plots = drawCharts(charts, data);
+  };
+  await refresh();
+  const timer = setInterval(() => refresh().catch(() => {}), POLL_MILLIS);
+  onLeave(() => { clearInterval(timer); plots.forEach((plot) => plot.destroy()); });
+}
+
+function cards(data) {
+  const states = data.accountsBySyncState;
+  const boxes = data.boxes;
+  return [
+    card(t('dashboard.syncStates'), h('ul', { class: 'counts' }, Object.entries(states).map(([state, count]) =>
+      h('li', {}, h('a', { href: link('/accounts', { sync: state }) }, badge(t(`sync.${state}`), state)), ' ',
+        h('strong', { 'data-count': state }, count))))),
+    card(t('dashboard.boxes'), h('ul', { class: 'counts' },
+      ['online', 'offline', 'unknown'].map((state) => h('li', {}, badge(t(`dashboard.${state}`), state), ' ',
+        h('strong', { 'data-count': `boxes-${state}` }, boxes[state]))))),
+    card(t('dashboard.openDeadLetters'), h('strong', { class: 'big', 'data-count': 'dead-letters' },
+      data.openDeadLetters)),
+    card(t('dashboard.pushesLastHour'), h('strong', { class: 'big', 'data-count': 'pushes' }, data.pushesLastHour)),
+    card(t('dashboard.lastTariffSync'), data.lastTariffSync.length === 0 ? t('dashboard.never')
+      : h('ul', {}, data.lastTariffSync.map((run) => h('li', {}, badge(run.outcome), ' ',
+        age(run.finishedAt || run.startedAt), run.errorKind ? ` (${run.errorKind})` : '')))),
+    data.pausedPushes.map((pause) => card(t('nav.company') + ' ' + pause.companyId,
+      h('p', { class: 'form-message error' }, t('dashboard.pausedPushes', new Date(pause.pausedUntil)
+        .toLocaleTimeString(), pause.reason)))),
+  ];
+}
+
+function card(title, ...content) {
+  return h('section', { class: 'card' }, h('h2', {}, title), content);
+}
+
+/** The last 24 whole hours and the current one, as epoch seconds: the charts' fixed time axis. */
+function lastDay() {
+  const hour = Math.floor(Date.now() / 3600000) * 3600;
+  return Array.from({ length: 25 }, (_, i) => hour - (24 - i) * 3600);
+}
+
+function chart(container, caption, series, data, width) {
+  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, caption));
+  container.append(figure);
+  const now = Date.now() / 1000;
+  return new uPlot({
+    width, height: 200, series: [{}, ...series],
+    scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+  }, data, figure);
+}
+
+function drawCharts(container, data) {
+  show(container);
+  const width = Math.max(280, Math.min(container.clientWidth || 600, 620));
+  const hours = lastDay();
+  const pushes = new Map(data.pushesByHour.map((row) => [row.hour, row]));
+  const boxes = data.boxesOnline;
+  return [
+    chart(container, t('dashboard.pushesChart'), [
+      { label: t('dashboard.succeeded'), stroke: '#2e7d32', width: 2 },
+      { label: t('dashboard.deadLettered'), stroke: '#c62828', width: 2 }],
+    [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
+      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)], width),
+    chart(container, t('dashboard.boxesChart'), [
+      { label: t('dashboard.online'), stroke: '#1565c0', width: 2 },
+      { label: t('dashboard.offline'), stroke: '#757575', width: 2 }],
+    [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)], width),
+  ];
+}

@@ -1,0 +1,54 @@
+// Dead letters (admin): filters, Ministra's answer, the masked request, replay, discard, bulk replay by filter.
+import { get, post, query } from '../api.js';
+import { actionButton, field, h, message, show, table, time } from '../dom.js';
+import { t } from '../messages.js';
+import { currentCompany, link, navigate } from '../app.js';
+
+export async function deadLettersPage(main, { params }) {
+  const company = currentCompany();
+  const filter = { company, cause: params.get('cause'), status: params.get('status') || 'open',
+    olderThanMinutes: params.get('olderThanMinutes') };
+  const cause = h('input', { value: filter.cause || '' });
+  const status = h('select', {}, ['open', 'replayed', 'discarded'].map((value) => h('option', { value }, value)));
+  status.value = filter.status;
+  const older = h('input', { type: 'number', min: 0, value: filter.olderThanMinutes || '' });
+  const form = h('form', { class: 'filters' }, field('cause', t('deadLetters.cause'), cause),
+    field('status', t('deadLetters.status'), status), field('olderThanMinutes', t('deadLetters.olderThan'), older),
+    h('button', { type: 'submit' }, t('common.search')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigate('/dead-letters', { cause: cause.value, status: status.value, olderThanMinutes: older.value });
+  });
+  const notice = h('div', { id: 'dead-letters-notice', 'aria-live': 'polite' });
+  const letters = await get(`/dead-letters${query(filter)}`);
+  const reload = () => deadLettersPage(main, { params });
+  const run = async (work) => {
+    try {
+      const { data } = await work();
+      await reload();
+      main.querySelector('#dead-letters-notice').append(message(t('deadLetters.replayed',
+        data?.replayed ?? data?.login ?? ''), 'success'));
+    } catch (problem) {
+      show(notice, message(problem.message, 'error'));
+    }
+  };
+  show(main, h('h1', {}, t('deadLetters.title')), form, notice,
+    company && filter.status === 'open' && letters.length > 0 ? actionButton(t('deadLetters.bulkReplay'), () => {
+      if (!window.confirm(t('deadLetters.bulkConfirm', letters.length))) return Promise.resolve();
+      return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined }));
+    }, { id: 'bulk-replay' }) : null,
+    table([t('deadLetters.account'), t('deadLetters.operation'), t('deadLetters.cause'),
+      t('deadLetters.ministraAnswer'), t('deadLetters.when'), ''], letters.map((letter) => [
+      h('a', { href: link(`/accounts/${encodeURIComponent(letter.login)}`, { company: letter.companyId }) }, letter.login),
+      letter.operation, letter.cause,
+      h('details', {}, h('summary', {}, letter.ministraError || letter.detail),
+        h('p', {}, letter.detail), h('p', {}, t('deadLetters.request')),
+        h('pre', {}, JSON.stringify(letter.request, null, 2))),
+      time(letter.deadAt),
+      letter.status === 'open' ? h('span', { class: 'actions' },
+        actionButton(t('deadLetters.replay'), () => run(() => post(`/dead-letters/${letter.id}/replay`)),
+          { 'data-replay': letter.login }),
+        actionButton(t('deadLetters.discard'), () => run(() => post(`/dead-letters/${letter.id}/discard`)),
+          { class: 'danger' })) : letter.status,
+    ])));
+}
