@@ -87,6 +87,25 @@ class OpenApiContractTest {
         assertThat(openApi.getPaths()).hasSizeGreaterThanOrEqualTo(30);
     }
 
+    @Test
+    void requestSchemasCarryTheRulesOfTheirTypes() {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        var newAccount = openApi.getComponents().getSchemas().get("NewAccount");
+        assertThat(newAccount.getRequired()).containsExactly("login");
+        var login = (io.swagger.v3.oas.models.media.Schema<?>) newAccount.getProperties().get("login");
+        assertThat(login.getPattern()).isEqualTo("^[A-Za-z0-9._@-]{1,64}$");
+        assertThat(login.getMaxLength()).isEqualTo(64);
+        var mac = (io.swagger.v3.oas.models.media.Schema<?>) newAccount.getProperties().get("stbMac");
+        assertThat("00:1A:79:12:34:56").matches(mac.getPattern());
+        assertThat(openApi.getComponents().getSchemas().get("NewCompany").getRequired())
+                .containsExactlyInAnyOrder("name", "ministraBaseUrl", "ministraUser", "ministraPassword");
+        assertThat(openApi.getPaths().get("/accounts").getPost().getRequestBody().getContent()
+                .get("application/json").getSchema().get$ref()).endsWith("/NewAccount");
+        assertThat(openApi.getComponents().getSecuritySchemes()).containsOnlyKeys("bearer", "basic");
+        assertThat(openApi.getPaths().get("/accounts/{login}").getDelete().getDescription())
+                .contains("Requires the role `admin`");
+    }
+
     private static List<String> gapsOf(String name, String path, Operation operation) {
         List<String> gaps = new ArrayList<>();
         if (operation.getSummary() == null || operation.getSummary().length() > 80) {
