@@ -46,7 +46,7 @@ final class ProblemResponses {
         Schema<Object> problem = new ObjectSchema()
                 .description("An RFC 9457 problem: what went wrong, for people (`detail`) and programs (`status`,"
                         + " `field`). Further members may give details (e.g. `position` and `codePoint` of a"
-                        + " refused character).")
+                        + " refused character, `currentVersion` of a stale If-Match).")
                 .addProperty("type", new StringSchema().example("about:blank"))
                 .addProperty("title", new StringSchema().example("Invalid request"))
                 .addProperty("status", new IntegerSchema().example(400))
@@ -54,6 +54,8 @@ final class ProblemResponses {
                 .addProperty("field", new StringSchema().description("the offending request member, parameter or"
                         + " header").example("login"));
         problem.setRequired(List.of("type", "title", "status"));
+        // RFC 9457: a problem type may add members of its own
+        problem.setAdditionalProperties(true);
         openApi.getComponents().addSchemas("Problem", problem);
     }
 
