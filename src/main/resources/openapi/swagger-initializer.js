@@ -1,4 +1,4 @@
-// Swagger UI of ministra-manager: our document (not the petstore the WebJar points at), no call to the online
+// Swagger UI of ministra-manager: our document (not the WebJar's demo document), no call to the online
 // validator (the reference works offline), and "Authorize" with a bearer token or Basic for "Try it out".
 window.onload = function () {
   window.ui = SwaggerUIBundle({

@@ -44,12 +44,20 @@ final class SwaggerUi {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         SwaggerUi ui = new SwaggerUi();
-        router.get(docs).handler(ctx -> ctx.redirect(docs + "/"));
-        router.get(docs + "/*").handler(ctx -> ui.serve(ctx, ctx.pathParam("*")));
+        router.get(docs + "*").handler(ctx -> {
+            String path = ctx.request().path();
+            if (path.equals(docs)) {
+                ctx.redirect(docs + "/");
+            } else if (path.startsWith(docs + "/")) {
+                ui.serve(ctx, path.substring(docs.length() + 1));
+            } else {
+                ctx.next();
+            }
+        });
     }
 
     private void serve(RoutingContext ctx, String requested) {
-        String file = requested == null || requested.isEmpty() ? "index.html" : requested;
+        String file = requested.isEmpty() ? "index.html" : requested;
         String contentType = FILES.get(file);
         if (contentType == null) {
             ctx.next();

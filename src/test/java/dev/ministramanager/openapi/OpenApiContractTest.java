@@ -106,6 +106,34 @@ class OpenApiContractTest {
                 .contains("Requires the role `admin`");
     }
 
+    @Test
+    void swaggerUiServesOurDocumentOffline() {
+        ApiAnswer bare = service.get("/docs", null);
+        assertThat(bare.status()).isEqualTo(302);
+        assertThat(bare.header("Location")).isEqualTo("/api/v1/docs/");
+
+        ApiAnswer index = service.get("/docs/", null);
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.contentType()).startsWith("text/html");
+        // every file the page loads is ours to serve: nothing from a CDN
+        Matcher sources = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(index.body());
+        List<String> loaded = new ArrayList<>();
+        while (sources.find()) {
+            loaded.add(sources.group(1));
+        }
+        assertThat(loaded).isNotEmpty().allSatisfy(source -> {
+            assertThat(source).doesNotContain("://");
+            ApiAnswer file = service.get("/docs/" + source.replaceFirst("^\\./", ""), null);
+            assertThat(file.status()).as(source).isEqualTo(200);
+            assertThat(file.body()).as(source).isNotEmpty();
+        });
+        ApiAnswer initializer = service.get("/docs/swagger-initializer.js", null);
+        assertThat(initializer.body()).contains("url: \"../openapi.json\"").contains("validatorUrl: null")
+                .doesNotContain("petstore");
+        assertThat(service.get("/docs/../../../etc/passwd", null).status()).isEqualTo(404);
+        assertThat(service.get("/docs/swagger-ui.js.map", null).status()).isEqualTo(404);
+    }
+
     private static List<String> gapsOf(String name, String path, Operation operation) {
         List<String> gaps = new ArrayList<>();
         if (operation.getSummary() == null || operation.getSummary().length() > 80) {
