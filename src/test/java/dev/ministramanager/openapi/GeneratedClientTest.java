@@ -12,7 +12,10 @@ import dev.ministramanager.client.api.AccountsApi;
 import dev.ministramanager.client.api.CompaniesApi;
 import dev.ministramanager.client.api.DeadLettersApi;
 import dev.ministramanager.client.api.TariffPlansApi;
+import dev.ministramanager.client.model.Account;
 import dev.ministramanager.client.model.AccountChanges;
+import dev.ministramanager.client.model.AccountSync;
+import dev.ministramanager.client.model.Company;
 import dev.ministramanager.client.model.NewAccount;
 import dev.ministramanager.client.model.NewCompany;
 import dev.ministramanager.simulator.MinistraSimulator;
@@ -47,17 +50,23 @@ class GeneratedClientTest {
             AccountsApi accounts = new AccountsApi(client);
             DeadLettersApi deadLetters = new DeadLettersApi(client);
 
-            long companyA = id(companies.companiesCreate(company("Client ISP A", ministra), null));
-            long companyB = id(companies.companiesCreate(company("Client ISP B", ministra), null));
+            Company created = companies.companiesCreate(company("Client ISP A", ministra), null);
+            assertThat(created.getMinistraPasswordSet()).isTrue();
+            long companyA = created.getId();
+            long companyB = companies.companiesCreate(company("Client ISP B", ministra), null).getId();
+            assertThat(companies.companiesList()).extracting(Company::getName)
+                    .contains("Client ISP A", "Client ISP B");
             tariffs.tariffsSyncNow(companyA, null);
             tariffs.tariffsSyncNow(companyB, null);
 
-            Map<?, ?> provisioned = (Map<?, ?>) accounts.accountsProvision(new NewAccount().login("client.one")
+            Account provisioned = accounts.accountsProvision(new NewAccount().login("client.one")
                     .fullName("Client One").tariff("basic").stbMac(SHARED_MAC), 10, companyA, "client-order-1");
-            assertThat(provisioned.get("generatedPassword")).isNotNull();
-            Map<?, ?> read = (Map<?, ?>) accounts.accountsGet("client.one", companyA);
-            assertThat(read.get("fullName")).isEqualTo("Client One");
-            assertThat(((Map<?, ?>) read.get("sync")).get("state")).isEqualTo("synced");
+            assertThat(provisioned.getGeneratedPassword()).isNotBlank();
+            Account read = accounts.accountsGet("client.one", companyA);
+            assertThat(read.getFullName()).isEqualTo("Client One");
+            assertThat(read.getStatus()).isEqualTo(Account.StatusEnum.ACTIVE);
+            assertThat(read.getSync().getState()).isEqualTo(AccountSync.StateEnum.SYNCED);
+            assertThat(read.getGeneratedPassword()).isNull();
             assertThat(ministraRow(ministra, "client.one")).containsEntry("full_name", "Client One");
 
             // Ministra refuses a second account on the same box: a dead letter, fixed and replayed by the client
@@ -99,7 +108,7 @@ class GeneratedClientTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         Object seen = null;
         while (System.nanoTime() < deadline) {
-            seen = ((Map<?, ?>) ((Map<?, ?>) accounts.accountsGet(login, companyId)).get("sync")).get("state");
+            seen = accounts.accountsGet(login, companyId).getSync().getState().getValue();
             if (state.equals(seen)) {
                 return;
             }
