@@ -33,7 +33,8 @@ public record AccountAnswer(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime updatedAt,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Sync sync,
         @Schema(nullable = true, description = "GET only: Ministra's snapshot from the last pull or refresh (online,"
-                + " IP, firmware, box, status, tariff, subscriptions) and its age") Map<String, Object> ministra,
+                + " IP, firmware, box, status, tariff, subscriptions) and its age",
+                additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> ministra,
         @Schema(description = "Only in the answer of the create, provision or password change that generated it",
                 example = "x7Kp9mQ2vR4t") String generatedPassword,
         @Schema(description = "In an Idempotency-Key replay of such an answer, instead of the password")

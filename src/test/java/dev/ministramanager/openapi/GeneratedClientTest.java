@@ -16,6 +16,7 @@ import dev.ministramanager.client.model.Account;
 import dev.ministramanager.client.model.AccountChanges;
 import dev.ministramanager.client.model.AccountSync;
 import dev.ministramanager.client.model.Company;
+import dev.ministramanager.client.model.DeadLetter;
 import dev.ministramanager.client.model.NewAccount;
 import dev.ministramanager.client.model.NewCompany;
 import dev.ministramanager.simulator.MinistraSimulator;
@@ -72,15 +73,16 @@ class GeneratedClientTest {
             // Ministra refuses a second account on the same box: a dead letter, fixed and replayed by the client
             accounts.accountsCreate(new NewAccount().login("client.two").stbMac(SHARED_MAC), companyB, null);
             awaitSync(accounts, "client.two", companyB, "dead");
-            List<?> open = (List<?>) deadLetters.deadLettersList(null, null, null, companyB);
+            List<DeadLetter> open = deadLetters.deadLettersList(null, null, null, companyB);
             assertThat(open).hasSize(1);
-            long letterId = id(open.get(0));
+            assertThat(open.get(0).getMinistraError()).contains("MAC");
+            long letterId = open.get(0).getId();
             accounts.accountsChange("client.two", new AccountChanges().stbMac("00:1A:79:00:C1:02"), null, companyB);
             deadLetters.deadLettersReplay(letterId, companyB, null);
             awaitSync(accounts, "client.two", companyB, "synced");
             assertThat(ministraRow(ministra, "client.two").get("stb_mac")).isEqualTo("00:1A:79:00:C1:02");
-            assertThat(((Map<?, ?>) deadLetters.deadLettersGet(letterId, companyB)).get("status"))
-                    .isEqualTo("replayed");
+            assertThat(deadLetters.deadLettersGet(letterId, companyB).getStatus())
+                    .isEqualTo(DeadLetter.StatusEnum.REPLAYED);
 
             ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
                     () -> accounts.accountsGet("nobody", companyA));
@@ -92,10 +94,6 @@ class GeneratedClientTest {
     private static NewCompany company(String name, MinistraSimulator ministra) {
         return new NewCompany().name(name).ministraBaseUrl(java.net.URI.create(ministra.apiBaseUrl())).ministraUser("ministra")
                 .ministraPassword("ministra-secret");
-    }
-
-    private static long id(Object record) {
-        return ((Number) ((Map<?, ?>) record).get("id")).longValue();
     }
 
     private static Map<String, Object> ministraRow(MinistraSimulator ministra, String login) {
