@@ -9,6 +9,7 @@ import dev.ministramanager.console.ConsoleConfiguration;
 import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
+import dev.ministramanager.openapi.OpenApiConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.reconciliation.ReconciliationConfiguration;
 import dev.ministramanager.scheduling.SchedulingConfiguration;
@@ -54,6 +55,7 @@ public final class Application {
         Main main = new Main();
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(HttpConfiguration.class);
+        main.configure().addConfiguration(OpenApiConfiguration.class);
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);

@@ -1,5 +1,6 @@
 package dev.ministramanager.accounts;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import dev.ministramanager.http.JsonRequests.Validated;
 
 /**
@@ -7,8 +8,18 @@ import dev.ministramanager.http.JsonRequests.Validated;
  * field (fullName, phone, stbMac, comment, expiresAt, customerRef). The login cannot change: it is the account's
  * identity in Ministra.
  */
-public record AccountChanges(String password, String fullName, String phone, String accountNumber, String tariff,
-                             String status, String stbMac, String comment, String expiresAt, String customerRef)
+@Schema(description = "The members to change; an empty string clears an optional one")
+public record AccountChanges(
+        @Schema(minLength = 1, maxLength = 128, writeOnly = true) String password,
+        @Schema(maxLength = 64) String fullName,
+        @Schema(maxLength = 64) String phone,
+        @Schema(maxLength = 64) String accountNumber,
+        @Schema(maxLength = 100, example = "premium") String tariff,
+        @Schema(allowableValues = {"active", "inactive"}) String status,
+        @Schema(description = "A MAC, or empty for none", example = "00:1A:79:12:34:56") String stbMac,
+        @Schema(maxLength = 2000) String comment,
+        @Schema(description = "ISO 8601 date-time, or empty for none") String expiresAt,
+        @Schema(maxLength = 100) String customerRef)
         implements Validated {
 
     static AccountChanges status(String status) {

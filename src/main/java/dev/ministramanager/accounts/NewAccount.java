@@ -1,5 +1,6 @@
 package dev.ministramanager.accounts;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import dev.ministramanager.http.JsonRequests.Validated;
 
 /**
@@ -10,9 +11,24 @@ import dev.ministramanager.http.JsonRequests.Validated;
  * only) stores the account without pushing it until it is pushed or activated. On provision, a missing
  * {@code status} is the company's {@code defaultProvisionStatus}.
  */
-public record NewAccount(Long companyId, String login, String password, String fullName, String phone,
-                         String accountNumber, String tariff, String status, String stbMac, String comment,
-                         String expiresAt, String customerRef, Boolean draft) implements Validated {
+@Schema(description = "A new account (POST /accounts, POST /provision)")
+public record NewAccount(
+        @Schema(description = "Default: the company query parameter, or the caller's only company") Long companyId,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, pattern = "^[A-Za-z0-9._@-]{1,64}$", minLength = 1, maxLength = 64, example = "jdoe") String login,
+        @Schema(description = "Write-only; generated (and returned once) when left out", minLength = 1,
+                maxLength = 128, writeOnly = true) String password,
+        @Schema(maxLength = 64, example = "John Doe") String fullName,
+        @Schema(maxLength = 64) String phone,
+        @Schema(description = "Default: the login", maxLength = 64) String accountNumber,
+        @Schema(description = "An active tariff plan of the company (its external id)", maxLength = 100,
+                example = "basic") String tariff,
+        @Schema(allowableValues = {"active", "inactive"}) String status,
+        @Schema(description = "The set-top box's MAC, stored as XX:XX:XX:XX:XX:XX", pattern = "^[0-9A-Fa-f]{2}([:.-]?[0-9A-Fa-f]{2}){5}$", example = "00:1A:79:12:34:56") String stbMac,
+        @Schema(maxLength = 2000) String comment,
+        @Schema(description = "ISO 8601 date-time", format = "date-time") String expiresAt,
+        @Schema(description = "The billing customer id", maxLength = 100, example = "C-100") String customerRef,
+        @Schema(description = "Create only: store without pushing until pushed or activated") Boolean draft)
+        implements Validated {
 
     @Override
     public void validate() {

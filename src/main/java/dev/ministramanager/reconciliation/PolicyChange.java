@@ -1,12 +1,14 @@
 package dev.ministramanager.reconciliation;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Set;
 
 import dev.ministramanager.http.JsonRequests.Validated;
 import dev.ministramanager.http.ProblemException;
 
 /** Body of {@code PUT /companies/{companyId}/reconciliation-policy}. */
-public record PolicyChange(String policy) implements Validated {
+public record PolicyChange(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"report", "enforce", "adopt"}) String policy) implements Validated {
 
     static final Set<String> POLICIES = Set.of("report", "enforce", "adopt");
 

@@ -143,7 +143,8 @@ class ConsoleSessionTest {
         String cookie = signIn(service, "csrf.admin", PASSWORD);
         String csrf = withCookie("GET", "/session", cookie, null, null).json().get("csrfToken").asText();
         String company = """
-                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api","ministraPassword":"pw"}""";
+                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api","ministraPassword":"pw",
+                 "sharedMinistra":true}""";
 
         ApiAnswer refused = withCookie("POST", "/companies", cookie, null, company.formatted("No Csrf Co"));
         assertThat(refused.status()).isEqualTo(403);

@@ -1,0 +1,28 @@
+package dev.ministramanager.companies;
+
+import java.time.OffsetDateTime;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * A company as the API answers it (Companies' view), for the OpenAPI document only: the REST DSL names it as the
+ * {@code responseModel} of the company operations, and ApiAnswersMatchTheContractTest validates real answers
+ * against it, so the two cannot drift apart unnoticed.
+ */
+@Schema(name = "Company", description = "A company and its Ministra (never the Ministra password)")
+public record CompanyAnswer(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long id,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "Acme Cable") String name,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                example = "http://ministra.acme.example/stalker_portal/api/v1/") String ministraBaseUrl,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "api") String ministraUser,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean ministraPasswordSet,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "5000") int connectTimeoutMs,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "30000") int readTimeoutMs,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean enabled,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"active", "inactive"})
+        String defaultProvisionStatus,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long version,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime createdAt,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime updatedAt) {
+}

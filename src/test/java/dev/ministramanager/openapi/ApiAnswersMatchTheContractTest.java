@@ -1,0 +1,274 @@
+package dev.ministramanager.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import io.swagger.parser.OpenAPIParser;
+import io.swagger.v3.oas.models.OpenAPI;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The document tells the truth: real requests of every tag, successes and failures, sent to the running service
+ * (PostgreSQL, the simulator over HTTP), and each answer validated against the operation the document describes
+ * with swagger-request-validator (Atlassian's OpenAPI request/response validator). A status code, content type or
+ * body the document does not describe fails the test; so does a valid request the document would refuse.
+ */
+@ExtendWith(SimulatorExtension.class)
+class ApiAnswersMatchTheContractTest {
+
+    private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
+
+    private static TestDatabase database;
+    private static ServiceUnderTest service;
+    private static OpenApiInteractionValidator validator;
+    private static OpenAPI openApi;
+    private final List<String> violations = new ArrayList<>();
+    private final Set<String> tagsSeen = new TreeSet<>();
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.postgres();
+        service = ServiceUnderTest.start(database, Map.of("mm.accounts.push.poll-interval-ms", "50",
+                "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "2"));
+        String document = service.get("/openapi.json", null).body();
+        validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
+        openApi = new OpenAPIParser().readContents(document, null, null).getOpenAPI();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void realAnswersOfEveryTagMatchTheDocument(MinistraSimulator ministra) {
+        // Companies and tariff plans
+        long companyA = call("POST", "/companies", ADMIN, company("Contract A", ministra), 201).json()
+                .get("id").asLong();
+        long companyB = call("POST", "/companies", ADMIN, company("Contract B", ministra), 201).json()
+                .get("id").asLong();
+        call("GET", "/companies", ADMIN, null, 200);
+        call("GET", "/companies/" + companyA, ADMIN, null, 200);
+        call("PATCH", "/companies/" + companyA, ADMIN, "{\"readTimeoutMs\":6000}", 200);
+        call("POST", "/companies/" + companyA + "/test-connection", ADMIN, null, 200);
+        call("POST", "/companies", ADMIN, "{\"name\":\"\"}", 400);
+        call("GET", "/companies/999999", ADMIN, null, 404);
+        call("POST", "/companies/" + companyA + "/tariffs/sync", ADMIN, null, 200);
+        call("POST", "/companies/" + companyB + "/tariffs/sync", ADMIN, null, 200);
+        JsonNode plans = call("GET", "/tariffs?company=" + companyA + "&status=active", ADMIN, null, 200).json();
+        long planId = (plans.isArray() ? plans : plans.get("items")).get(0).get("id").asLong();
+        call("GET", "/tariffs/" + planId, ADMIN, null, 200);
+        call("GET", "/tariffs/" + planId + "/accounts?limit=10", ADMIN, null, 200);
+        call("GET", "/tariffs/sync-runs?company=" + companyA + "&limit=5", ADMIN, null, 200);
+        call("GET", "/tariffs/sync-runs?limit=0", ADMIN, null, 400);
+
+        // Users
+        String viewer = call("POST", "/users", ADMIN, "{\"username\":\"contract-viewer\",\"role\":\"viewer\","
+                + "\"companies\":[" + companyA + "]}", 201).json().get("token").asText();
+        call("GET", "/users", ADMIN, null, 200);
+        call("GET", "/users/contract-viewer", ADMIN, null, 200);
+        call("PATCH", "/users/contract-viewer", ADMIN, "{\"companies\":[" + companyA + "," + companyB + "]}", 200);
+        viewer = call("POST", "/users/contract-viewer/token", ADMIN, null, 200).json().get("token").asText();
+        call("GET", "/users", viewer, null, 403);
+        call("GET", "/users", null, null, 401);
+
+        // Accounts and billing customers
+        String mac = "00:1A:79:00:C0:01";
+        call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":\"contract1\",\"tariff\":\"basic\","
+                + "\"stbMac\":\"" + mac + "\",\"customerRef\":\"C-1\",\"password\":\"Pw-contract-1\"}", 201);
+        call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":\"contract1\"}", 409);
+        call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":\"bad login\"}", 400);
+        call("POST", "/accounts?company=" + companyA, viewer, "{\"login\":\"viewer-may-not\"}", 403);
+        waitForSync(companyA, "contract1", "synced"::equals);
+        call("GET", "/accounts?company=" + companyA + "&limit=10&customerRef=C-1", ADMIN, null, 200);
+        ApiAnswer account = call("GET", "/accounts/contract1?company=" + companyA, ADMIN, null, 200);
+        call("PATCH", "/accounts/contract1?company=" + companyA, ADMIN, "{\"fullName\":\"Con Tract\"}", 200,
+                Map.of("If-Match", account.header("ETag")));
+        call("PATCH", "/accounts/contract1?company=" + companyA, ADMIN, "{\"fullName\":\"Stale\"}", 412,
+                Map.of("If-Match", account.header("ETag")));
+        call("GET", "/accounts/contract1/history?company=" + companyA, ADMIN, null, 200);
+        call("GET", "/accounts/nobody?company=" + companyA, ADMIN, null, 404);
+        call("POST", "/accounts/contract1/password?company=" + companyA, ADMIN, "{}", 200);
+        call("POST", "/accounts/contract1/deactivate?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/accounts/contract1/activate?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/provision?company=" + companyA + "&wait=10", ADMIN, "{\"login\":\"contract2\"}", 201);
+        call("POST", "/customers/C-1/deactivate?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/customers/C-1/activate?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/accounts/contract1/push?company=" + companyA, ADMIN, null, 202);
+
+        // Dead letters: the same box in another company's account is refused by Ministra ("MAC ... in use")
+        call("POST", "/accounts?company=" + companyB, ADMIN, "{\"login\":\"contract3\",\"stbMac\":\"" + mac
+                + "\"}", 201);
+        waitForSync(companyB, "contract3", "dead"::equals);
+        JsonNode letters = call("GET", "/dead-letters?company=" + companyB, ADMIN, null, 200).json();
+        long letterId = (letters.isArray() ? letters : letters.get("items")).get(0).get("id").asLong();
+        call("GET", "/dead-letters/" + letterId, ADMIN, null, 200);
+        call("PATCH", "/accounts/contract3?company=" + companyB, ADMIN, "{\"stbMac\":\"00:1A:79:00:C0:03\"}", 200);
+        call("POST", "/dead-letters/" + letterId + "/replay", ADMIN, null, 200);
+        call("POST", "/dead-letters/" + letterId + "/discard", ADMIN, null, 409);
+        call("POST", "/dead-letters/replay?company=" + companyB, ADMIN, "{\"cause\":\"rejected\"}", 200);
+
+        // Status
+        call("POST", "/accounts/contract1/pull?company=" + companyA, ADMIN, null, 200);
+        call("GET", "/status/accounts/contract1?company=" + companyA, ADMIN, null, 200);
+        call("GET", "/status/accounts?company=" + companyA + "&online=false&limit=10", ADMIN, null, 200);
+        call("GET", "/status/summary", ADMIN, null, 200);
+        call("POST", "/companies/" + companyA + "/status/refresh", ADMIN, null, 200);
+
+        // Reconciliation
+        long runId = call("POST", "/reconciliation/runs?company=" + companyA, ADMIN, "{}", 201).json()
+                .get("id").asLong();
+        call("GET", "/reconciliation/runs/" + runId + "?limit=10", ADMIN, null, 200);
+        call("GET", "/companies/" + companyA + "/reconciliation-policy", ADMIN, null, 200);
+        call("PUT", "/companies/" + companyA + "/reconciliation-policy", ADMIN, "{\"policy\":\"report\"}", 200);
+        call("PUT", "/companies/" + companyA + "/reconciliation-policy", ADMIN, "{\"policy\":\"sometimes\"}", 400);
+
+        // STB commands
+        call("POST", "/accounts/contract1/stb/reload-portal?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/accounts/contract2/stb/reboot?company=" + companyA, ADMIN, null, 409);
+        call("POST", "/stb/commands?company=" + companyA, ADMIN, "{\"command\":\"update-channels\","
+                + "\"logins\":[\"contract1\"]}", 200);
+
+        // the HTTP server's own answers
+        call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":", 400);
+        call("POST", "/stb/commands?company=" + companyA, ADMIN, "not json", 415, Map.of("Content-Type",
+                "text/plain"));
+
+        assertThat(violations).as("answers the document does not describe").isEmpty();
+        // and the validator does catch an answer the document does not describe
+        assertThat(validator.validateResponse("/api/v1/companies", Request.Method.GET,
+                SimpleResponse.Builder.status(418).withContentType("application/json").withBody("{}").build())
+                .hasErrors()).isTrue();
+        Set<String> allTags = new TreeSet<>();
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(o -> allTags.addAll(o.getTags())));
+        assertThat(tagsSeen).as("tags exercised").isEqualTo(allTags);
+        // the state behind the answers: Ministra has the accounts, and the replayed one under its new MAC
+        assertThat(ministra.accountsSnapshot()).anySatisfy(row -> assertThat(row.toString()).contains("contract1"));
+        waitForSync(companyB, "contract3", "synced"::equals);
+    }
+
+    private void waitForSync(long companyId, String login, Predicate<String> state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            ApiAnswer answer = service.get("/accounts/" + login + "?company=" + companyId, ADMIN);
+            seen = answer.json().get("sync").get("state").asText();
+            if (state.test(seen)) {
+                return;
+            }
+            sleep();
+        }
+        throw new AssertionError(login + " never reached the expected sync state; last " + seen);
+    }
+
+    private ApiAnswer call(String method, String pathAndQuery, String token, String body, int expected) {
+        return call(method, pathAndQuery, token, body, expected, Map.of());
+    }
+
+    /** Sends the request, checks its status and validates the answer (and a successful request) against the document. */
+    private ApiAnswer call(String method, String pathAndQuery, String token, String body, int expected,
+                           Map<String, String> headers) {
+        URI uri = service.api(pathAndQuery);
+        HttpRequest.Builder request = service.request(uri, token).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        String contentType = headers.getOrDefault("Content-Type", body == null ? null : "application/json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach((name, value) -> {
+            if (!name.equals("Content-Type")) {
+                request.header(name, value);
+            }
+        });
+        ApiAnswer answer = service.send(request);
+        assertThat(answer.status()).as(method + " " + pathAndQuery + " -> " + answer).isEqualTo(expected);
+
+        SimpleRequest.Builder documented = new SimpleRequest.Builder(method, uri.getPath());
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] nameValue = pair.split("=", 2);
+                documented.withQueryParam(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+            }
+        }
+        if (token != null) {
+            documented.withAuthorization("Bearer " + token);
+        }
+        if (contentType != null) {
+            documented.withContentType(contentType);
+        }
+        headers.forEach(documented::withHeader);
+        if (body != null) {
+            documented.withBody(body);
+        }
+        SimpleResponse.Builder response = SimpleResponse.Builder.status(answer.status());
+        if (answer.contentType() != null) {
+            response.withContentType(answer.contentType());
+        }
+        if (answer.body() != null && !answer.body().isEmpty()) {
+            response.withBody(answer.body());
+        }
+        ValidationReport report = expected < 300
+                ? validator.validate(documented.build(), response.build())
+                : validator.validateResponse(uri.getPath(), Request.Method.valueOf(method), response.build());
+        report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .forEach(m -> violations.add(method + " " + pathAndQuery + " -> " + answer.status() + ": "
+                        + m.getKey() + " " + m.getMessage()));
+        tagOf(method, uri.getPath()).ifPresent(tagsSeen::add);
+        return answer;
+    }
+
+    private static java.util.Optional<String> tagOf(String method, String path) {
+        String relative = path.substring("/api/v1".length());
+        return openApi.getPaths().entrySet().stream()
+                .filter(entry -> relative.matches(entry.getKey().replaceAll("\\{[^}]+}", "[^/]+")))
+                .map(entry -> entry.getValue().readOperationsMap().get(
+                        io.swagger.v3.oas.models.PathItem.HttpMethod.valueOf(method)))
+                .filter(java.util.Objects::nonNull)
+                .map(operation -> operation.getTags().get(0)).findFirst();
+    }
+
+    private static String company(String name, MinistraSimulator ministra) {
+        return """
+                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
+                 "readTimeoutMs":5000}""".formatted(name, ministra.apiBaseUrl());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

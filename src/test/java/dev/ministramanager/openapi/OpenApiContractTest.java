@@ -1,0 +1,197 @@
+package dev.ministramanager.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import io.swagger.parser.OpenAPIParser;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The document served at /api/v1/openapi.json is valid OpenAPI 3 (swagger-parser, the reference parser of the
+ * OpenAPI tools, reports no message at all) and complete: every operation says what it does, who may call it, what
+ * it takes and what it answers. A new endpoint that is not documented fails here, naming what it lacks.
+ */
+class OpenApiContractTest {
+
+    private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
+    private static final List<String> TAGS = List.of("Accounts", "Billing customers", "Companies", "Dead letters",
+            "Reconciliation", "STB commands", "Status", "Tariff plans", "Users");
+
+    private static TestDatabase database;
+    private static ServiceUnderTest service;
+    private static String document;
+
+    @BeforeAll
+    static void start() {
+        database = TestDatabase.h2();
+        service = ServiceUnderTest.start(database, Map.of());
+        ApiAnswer answer = service.get("/openapi.json", null);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        document = answer.body();
+        try {
+            // for a look at what an integrator gets
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/openapi.json"), document);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void theDocumentIsValidOpenApi3WithoutAnyMessage() {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult parsed = new OpenAPIParser().readContents(document, null, options);
+        assertThat(parsed.getMessages()).as("swagger-parser messages").isEmpty();
+        assertThat(parsed.getOpenAPI().getOpenapi()).startsWith("3.");
+    }
+
+    @Test
+    void everyOperationIsDocumented() {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        List<String> gaps = new ArrayList<>();
+        openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            String name = method + " " + path + " (" + operation.getOperationId() + ")";
+            gaps.addAll(gapsOf(name, path, operation));
+        }));
+        assertThat(gaps).as("undocumented parts of the API").isEmpty();
+        assertThat(openApi.getPaths()).hasSizeGreaterThanOrEqualTo(30);
+    }
+
+    @Test
+    void requestSchemasCarryTheRulesOfTheirTypes() {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        var newAccount = openApi.getComponents().getSchemas().get("NewAccount");
+        assertThat(newAccount.getRequired()).containsExactly("login");
+        var login = (io.swagger.v3.oas.models.media.Schema<?>) newAccount.getProperties().get("login");
+        assertThat(login.getPattern()).isEqualTo("^[A-Za-z0-9._@-]{1,64}$");
+        assertThat(login.getMaxLength()).isEqualTo(64);
+        var mac = (io.swagger.v3.oas.models.media.Schema<?>) newAccount.getProperties().get("stbMac");
+        assertThat("00:1A:79:12:34:56").matches(mac.getPattern());
+        assertThat(openApi.getComponents().getSchemas().get("NewCompany").getRequired())
+                .containsExactlyInAnyOrder("name", "ministraBaseUrl", "ministraUser", "ministraPassword");
+        assertThat(openApi.getPaths().get("/accounts").getPost().getRequestBody().getContent()
+                .get("application/json").getSchema().get$ref()).endsWith("/NewAccount");
+        assertThat(openApi.getComponents().getSecuritySchemes()).containsOnlyKeys("bearer", "basic");
+        assertThat(openApi.getPaths().get("/accounts/{login}").getDelete().getDescription())
+                .contains("Requires the role `admin`");
+    }
+
+    @Test
+    void swaggerUiServesOurDocumentOffline() {
+        ApiAnswer bare = service.get("/docs", null);
+        assertThat(bare.status()).isEqualTo(302);
+        assertThat(bare.header("Location")).isEqualTo("/api/v1/docs/");
+
+        ApiAnswer index = service.get("/docs/", null);
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.contentType()).startsWith("text/html");
+        // every file the page loads is ours to serve: nothing from a CDN
+        Matcher sources = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(index.body());
+        List<String> loaded = new ArrayList<>();
+        while (sources.find()) {
+            loaded.add(sources.group(1));
+        }
+        assertThat(loaded).isNotEmpty().allSatisfy(source -> {
+            assertThat(source).doesNotContain("://");
+            ApiAnswer file = service.get("/docs/" + source.replaceFirst("^\\./", ""), null);
+            assertThat(file.status()).as(source).isEqualTo(200);
+            assertThat(file.body()).as(source).isNotEmpty();
+        });
+        ApiAnswer initializer = service.get("/docs/swagger-initializer.js", null);
+        assertThat(initializer.body()).contains("url: \"../openapi.json\"").contains("validatorUrl: null")
+                .doesNotContain("petstore");
+        assertThat(service.get("/docs/../../../etc/passwd", null).status()).isEqualTo(404);
+        assertThat(service.get("/docs/swagger-ui.js.map", null).status()).isEqualTo(404);
+    }
+
+    private static List<String> gapsOf(String name, String path, Operation operation) {
+        List<String> gaps = new ArrayList<>();
+        if (operation.getSummary() == null || operation.getSummary().length() > 80) {
+            gaps.add(name + ": needs a description in the REST DSL whose first sentence (the summary) is at most 80"
+                    + " characters");
+        }
+        if (operation.getDescription() == null || !operation.getDescription().contains("Requires the role")) {
+            gaps.add(name + ": needs a description and a security scope (its role)");
+        }
+        if (operation.getTags() == null || operation.getTags().size() != 1
+                || !TAGS.contains(operation.getTags().get(0))) {
+            gaps.add(name + ": needs a tag (REST DSL 'tag' of its rest block), one of " + TAGS + ", has "
+                    + operation.getTags());
+        }
+        if (operation.getResponses() == null || operation.getResponses().keySet().stream()
+                .noneMatch(code -> code.startsWith("2"))) {
+            gaps.add(name + ": needs its success answers (REST DSL responseMessage with code and message)");
+        } else {
+            operation.getResponses().forEach((code, response) -> {
+                if (!code.matches("[1-5][0-9][0-9]")) {
+                    gaps.add(name + ": answer '" + code + "' is not a status code");
+                }
+                if (code.startsWith("4") && !response.getContent().containsKey("application/problem+json")) {
+                    gaps.add(name + ": answer " + code + " must be problem+json");
+                }
+            });
+            for (String problem : List.of("400", "401", "403")) {
+                if (!operation.getResponses().containsKey(problem)) {
+                    gaps.add(name + ": lacks the " + problem + " problem");
+                }
+            }
+        }
+        Matcher variables = PATH_VARIABLE.matcher(path);
+        while (variables.find()) {
+            String variable = variables.group(1);
+            boolean typed = operation.getParameters() != null && operation.getParameters().stream().anyMatch(p ->
+                    variable.equals(p.getName()) && "path".equals(p.getIn()) && constrained(p));
+            if (!typed) {
+                gaps.add(name + ": path variable {" + variable + "} needs a rule in ParameterRules");
+            }
+        }
+        if (operation.getParameters() != null) {
+            for (Parameter parameter : operation.getParameters()) {
+                if (!constrained(parameter)) {
+                    gaps.add(name + ": parameter '" + parameter.getName() + "' (" + parameter.getIn()
+                            + ") needs a rule in ParameterRules");
+                }
+                if (parameter.getDescription() == null || parameter.getDescription().equals(parameter.getName())) {
+                    gaps.add(name + ": parameter '" + parameter.getName() + "' needs a description");
+                }
+            }
+        }
+        return gaps;
+    }
+
+    private static boolean constrained(Parameter parameter) {
+        var schema = parameter.getSchema();
+        return schema != null && schema.getType() != null && (schema.getEnum() != null || schema.getPattern() != null
+                || schema.getMaxLength() != null || schema.getMinimum() != null || "boolean".equals(schema.getType()));
+    }
+}
