@@ -96,6 +96,12 @@ final class ContractEnricher {
             return;
         }
         operation.addExtension(ROLE_EXTENSION, role);
+        if (role.equals("public")) {
+            // the console's sign-in: it authenticates the caller itself
+            operation.setDescription(operation.getDescription() + "\n\nNeeds no authentication.");
+            operation.setSecurity(List.of());
+            return;
+        }
         String needs = "\n\nRequires the role `" + role + "`" + switch (role) {
             case "viewer" -> " (or manager, or admin).";
             case "manager" -> " (or admin).";

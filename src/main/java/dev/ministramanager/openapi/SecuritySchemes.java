@@ -2,16 +2,15 @@ package dev.ministramanager.openapi;
 
 import java.util.List;
 
+import dev.ministramanager.security.ConsoleSessions;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
 /**
- * How a caller authenticates (ApiGate accepts each): any one of these schemes authenticates every operation; the
- * role an operation needs is in its description and its {@code x-required-role}. The console's session cookie
- * (branch i15-console) belongs here as a third scheme: an {@code apiKey} {@code in: cookie} named after the cookie,
- * added to {@link #SCHEMES}.
+ * How a caller authenticates (ApiGate accepts each): any one of these schemes authenticates every operation but the
+ * console's sign-in; the role an operation needs is in its description and its {@code x-required-role}.
  */
 final class SecuritySchemes {
 
@@ -21,7 +20,11 @@ final class SecuritySchemes {
                     .description("An API token (`mm_<id>_<secret>`, shown once when issued) or the bootstrap admin"
                             + " token: `Authorization: Bearer <token>`.")),
             new Named("basic", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
-                    .description("An API user's name and password (users created with a password).")));
+                    .description("An API user's name and password (users created with a password).")),
+            new Named("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                    .in(SecurityScheme.In.COOKIE).name(ConsoleSessions.COOKIE)
+                    .description("The operator console's session cookie, from `POST /session`; unsafe methods also"
+                            + " carry its CSRF token in the `" + ConsoleSessions.CSRF_HEADER + "` header.")));
 
     private record Named(String name, SecurityScheme scheme) {
     }
