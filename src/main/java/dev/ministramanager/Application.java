@@ -7,6 +7,7 @@ import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
+import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.reconciliation.ReconciliationConfiguration;
 import dev.ministramanager.scheduling.SchedulingConfiguration;
@@ -50,6 +51,7 @@ public final class Application {
     /** The service's Camel Main, configured but not started; tests start it with their own override properties. */
     public static Main newMain() {
         Main main = new Main();
+        main.configure().addConfiguration(MetricsConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(HttpConfiguration.class);
         main.configure().addConfiguration(AuditConfiguration.class);
