@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -58,8 +59,12 @@ public class Accounts {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Changes of these fields (API names) are ours alone: they change the account's version but push nothing. */
+    private final Set<String> notInMinistra;
 
-    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock) {
+    /** @param expiryInMinistra whether expiresAt is sent to Ministra (mm.accounts.send-expiry) */
+    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
+                    boolean expiryInMinistra) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -67,6 +72,7 @@ public class Accounts {
         this.audit = audit;
         this.json = json;
         this.clock = clock;
+        this.notInMinistra = expiryInMinistra ? Set.of("customerRef") : Set.of("customerRef", "expiresAt");
     }
 
     /**
@@ -457,7 +463,9 @@ public class Accounts {
         args.add(now);
         args.add(before.id());
         jdbc.update(sql.toString(), args.toArray());
-        requestPush(before.id(), before.version() + 1, now);
+        if (!notInMinistra.containsAll(changed.keySet())) {
+            requestPush(before.id(), before.version() + 1, now);
+        }
         changed.putAll(context);
         audit.record(actor, before.companyId(), SUBJECT, AccountRules.key(before.login()), action, "ok", changed);
         return loadById(before.id());
