@@ -10,6 +10,7 @@ import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.reconciliation.ReconciliationConfiguration;
+import dev.ministramanager.retention.RetentionConfiguration;
 import dev.ministramanager.scheduling.SchedulingConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.status.StatusConfiguration;
@@ -64,6 +65,7 @@ public final class Application {
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.configure().addConfiguration(AccountsConfiguration.class);
+        main.configure().addConfiguration(RetentionConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeInitialize(BaseMainSupport main) {
