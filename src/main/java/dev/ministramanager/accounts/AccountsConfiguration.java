@@ -55,8 +55,10 @@ public class AccountsConfiguration implements CamelConfiguration {
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("pushBatch", new GroupedExchangeAggregationStrategy());
+        MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
+        registry.bind("pipelineGauges", new PipelineGauges(dataSource, clock, metrics));
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
-                dialect, SqlStatements.load("account-push-claim", dialect), registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class)));
+                dialect, SqlStatements.load("account-push-claim", dialect), metrics));
     }
 
     private static int integer(CamelContext camel, String key) {
