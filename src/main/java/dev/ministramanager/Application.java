@@ -9,9 +9,11 @@ import dev.ministramanager.console.ConsoleConfiguration;
 import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
+import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.openapi.OpenApiConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.reconciliation.ReconciliationConfiguration;
+import dev.ministramanager.retention.RetentionConfiguration;
 import dev.ministramanager.scheduling.SchedulingConfiguration;
 import dev.ministramanager.security.SecurityConfiguration;
 import dev.ministramanager.status.StatusConfiguration;
@@ -53,6 +55,7 @@ public final class Application {
     /** The service's Camel Main, configured but not started; tests start it with their own override properties. */
     public static Main newMain() {
         Main main = new Main();
+        main.configure().addConfiguration(MetricsConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
         main.configure().addConfiguration(HttpConfiguration.class);
         main.configure().addConfiguration(OpenApiConfiguration.class);
@@ -68,6 +71,7 @@ public final class Application {
         main.configure().addConfiguration(AccountsConfiguration.class);
         main.configure().addConfiguration(DashboardConfiguration.class);
         main.configure().addConfiguration(ConsoleConfiguration.class);
+        main.configure().addConfiguration(RetentionConfiguration.class);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeInitialize(BaseMainSupport main) {

@@ -60,6 +60,8 @@ public class AccountPushes {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Longer than a node remembers a company's Ministra settings (one second) plus a call. */
     private static final Duration CREDENTIALS_SETTLING = Duration.ofSeconds(3);
+    /** The outcomes of a push attempt, as counted in mm_accounts_pushes_total{outcome}. */
+    private static final List<String> PUSH_OUTCOMES = List.of("synced", "retrying", "waiting", "dead", "paused", "lost");
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -108,6 +110,9 @@ public class AccountPushes {
         Gauge.builder("mm.accounts.push.paused.companies", this, AccountPushes::pausedCompanies)
                 .description("Companies whose pushes are paused because their Ministra refused our credentials")
                 .register(metrics);
+        // every series at zero from the start, so that dashboards and alerts see them before the first push
+        PUSH_OUTCOMES.forEach(outcome -> outcomes(outcome, 0));
+        authenticationFailures();
     }
 
     /**
@@ -359,9 +364,7 @@ public class AccountPushes {
         }
         outcome(result);
         if (result.equals("paused")) {
-            Counter.builder("mm.accounts.push.authentication.failures")
-                    .description("Pushes refused with HTTP 401 by a company's Ministra (the company is paused)")
-                    .register(metrics).increment();
+            authenticationFailures().increment();
         }
         LOG.warn("Push of account {} {}: {} ({})", claim.accountId(), result, detail, kind);
     }
@@ -443,6 +446,12 @@ public class AccountPushes {
         } catch (RuntimeException databaseDown) {
             return Double.NaN;
         }
+    }
+
+    private Counter authenticationFailures() {
+        return Counter.builder("mm.accounts.push.authentication.failures")
+                .description("Pushes refused with HTTP 401 by a company's Ministra (the company is paused)")
+                .register(metrics);
     }
 
     private void outcome(String outcome) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -63,8 +64,12 @@ public class Accounts {
     private final ObjectMapper json;
     private final Clock clock;
     private final boolean postgres;
+    /** Changes of these fields (API names) are ours alone: they change the account's version but push nothing. */
+    private final Set<String> notInMinistra;
 
-    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock) {
+    /** @param expiryInMinistra whether expiresAt is sent to Ministra (mm.accounts.send-expiry) */
+    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
+                    boolean expiryInMinistra) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection connection) -> connection.getMetaData()
                 .getDatabaseProductName().equals("PostgreSQL")));
@@ -74,6 +79,7 @@ public class Accounts {
         this.audit = audit;
         this.json = json;
         this.clock = clock;
+        this.notInMinistra = expiryInMinistra ? Set.of("customerRef") : Set.of("customerRef", "expiresAt");
     }
 
     /**
@@ -490,7 +496,9 @@ public class Accounts {
         args.add(now);
         args.add(before.id());
         jdbc.update(sql.toString(), args.toArray());
-        requestPush(before.id(), before.version() + 1, now);
+        if (!notInMinistra.containsAll(changed.keySet())) {
+            requestPush(before.id(), before.version() + 1, now);
+        }
         changed.putAll(context);
         audit.record(actor, before.companyId(), SUBJECT, AccountRules.key(before.login()), action, "ok", changed);
         return loadById(before.id());

@@ -1,9 +1,5 @@
 package dev.ministramanager.accounts;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -13,11 +9,11 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.IdempotencyKeys;
+import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedExchangeAggregationStrategy;
@@ -25,9 +21,6 @@ import org.apache.camel.spi.Registry;
 
 /** Accounts, their push pipeline, dead letters and the REST adapter, bound for the routes of {@code routes/}. */
 public class AccountsConfiguration implements CamelConfiguration {
-
-    /** Where camel-micrometer-prometheus looks for the registry it serves on /observe/metrics. */
-    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @Override
     public void configure(CamelContext camel) {
@@ -51,7 +44,7 @@ public class AccountsConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camel, "mm.accounts.send-expiry")),
                 ZoneId.of(property(camel, "mm.accounts.ministra-time-zone")));
 
-        Accounts accounts = new Accounts(dataSource, cipher, audit, json, clock);
+        Accounts accounts = new Accounts(dataSource, cipher, audit, json, clock, settings.sendExpiry());
         DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
         IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher,
                 Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
@@ -62,35 +55,14 @@ public class AccountsConfiguration implements CamelConfiguration {
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("pushBatch", new GroupedExchangeAggregationStrategy());
-        MeterRegistry metrics = metrics(registry);
+        MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
         MinistraCircuits circuits = new MinistraCircuits(dataSource, audit, clock,
                 integer(camel, "mm.accounts.push.circuit-failure-threshold"),
                 Duration.ofMillis(integer(camel, "mm.accounts.push.circuit-probe-interval-ms")), metrics);
         registry.bind("ministraCircuits", circuits);
+        registry.bind("pipelineGauges", new PipelineGauges(dataSource, clock, metrics));
         registry.bind("accountPushes", new AccountPushes(dataSource, cipher, audit, json, clock, settings,
-                dialect, sql("account-push-claim", dialect), metrics, circuits));
-    }
-
-    private static MeterRegistry metrics(Registry registry) {
-        MeterRegistry existing = registry.lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
-        if (existing != null) {
-            return existing;
-        }
-        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.bind(METRICS_REGISTRY, created);
-        return created;
-    }
-
-    private static String sql(String name, SqlDialect dialect) {
-        String path = "sql/" + name + "." + dialect.folder() + ".sql";
-        try (InputStream in = AccountsConfiguration.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing SQL resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+                dialect, SqlStatements.load("account-push-claim", dialect), metrics, circuits));
     }
 
     private static int integer(CamelContext camel, String key) {

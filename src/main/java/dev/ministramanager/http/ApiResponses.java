@@ -21,7 +21,7 @@ public class ApiResponses {
     /** The only headers an answer carries; request headers and internal ones never travel back to the client. */
     private static final String[] RESPONSE_HEADERS = {
         Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE, "ETag", "Location", "Retry-After", "Idempotent-Replayed",
-        "WWW-Authenticate", "Set-Cookie"};
+        "WWW-Authenticate", "Set-Cookie", "Deprecation", "Link"};
     private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
 
     private final ObjectMapper json;

@@ -51,6 +51,8 @@ public class ReconciliationRuns {
             run.put("startedAt", rs.getObject("started_at", java.time.OffsetDateTime.class));
             run.put("finishedAt", rs.getObject("finished_at", java.time.OffsetDateTime.class));
             run.put("accounts", rs.getInt("accounts"));
+            // drafts are not meant to be in Ministra yet: counted, not compared
+            run.put("drafts", rs.getInt("drafts"));
             run.put("remoteRows", rs.getLong("remote_rows"));
             run.put("requests", rs.getInt("requests"));
             return run;

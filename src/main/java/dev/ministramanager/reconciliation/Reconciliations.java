@@ -130,14 +130,16 @@ public class Reconciliations {
             status = "failed";
             failure = bad.getMessage();
         }
-        jdbc.update("UPDATE reconciliation_run SET status = ?, finished_at = ?, accounts = ?, remote_rows = ?,"
-                        + " requests = ?, failure = ? WHERE id = ?", status, Timestamp.from(clock.instant()),
-                pass.accounts, pass.remoteRows, pass.requests, failure, runId);
+        jdbc.update("UPDATE reconciliation_run SET status = ?, finished_at = ?, accounts = ?, drafts = ?,"
+                        + " remote_rows = ?, requests = ?, failure = ? WHERE id = ?", status,
+                Timestamp.from(clock.instant()), pass.accounts, pass.drafts, pass.remoteRows, pass.requests, failure,
+                runId);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("run", runId);
         details.put("policy", policy);
         details.put("fullListing", fullListing);
         details.put("accounts", pass.accounts);
+        details.put("drafts", pass.drafts);
         details.put("findings", pass.findings);
         if (failure != null) {
             details.put("failure", failure);
@@ -186,7 +188,10 @@ public class Reconciliations {
         try {
             accounts.forEachPage(pass.companyId, page -> page.forEach(account -> {
                 pass.accounts++;
-                if (account.readableByNumber()) {
+                if (account.draft()) {
+                    // not meant to be in Ministra yet: neither missing there nor drifted, and never enforced
+                    pass.drafts++;
+                } else if (account.readableByNumber()) {
                     byNumber.add(account);
                 } else if (account.stbMac() != null) {
                     byMac.add(account);
@@ -345,7 +350,8 @@ public class Reconciliations {
                 ? "drift:" + f.get("field") : (String) f.get("kind")).toList();
         String detail = enforcement.requestPush(companyId, accountId, login, String.join(",", reasons), runId,
                 actor);
-        String resolution = detail.equals(ReconciliationEnforcement.REQUESTED) ? "push_requested" : "left_dead";
+        String resolution = detail.equals(ReconciliationEnforcement.REQUESTED) ? "push_requested"
+                : detail.equals(ReconciliationEnforcement.LEFT_DRAFT) ? "left_draft" : "left_dead";
         for (Map<String, Object> finding : findings) {
             jdbc.update("UPDATE reconciliation_finding SET resolution = ?, resolution_detail = ? WHERE id = ?",
                     resolution, detail, finding.get("id"));
@@ -413,8 +419,9 @@ public class Reconciliations {
     }
 
     private static Set<String> orNone(Set<String> keys) {
-        // IN () is not SQL; a value no key can have keeps the query valid
-        return keys.isEmpty() ? Set.of("\u0000") : keys;
+        // IN () is not SQL; a value no key can have keeps the query valid (empty keys are never collected, and a
+        // NUL, which PostgreSQL refuses in text, would fail the run)
+        return keys.isEmpty() ? Set.of("") : keys;
     }
 
     private static String cut(String value) {
@@ -431,6 +438,7 @@ public class Reconciliations {
         final long companyId;
         final Set<String> reportedMacs = new HashSet<>();
         int accounts;
+        int drafts;
         long remoteRows;
         int requests;
         int findings;

@@ -385,6 +385,9 @@ public final class MinistraSimulator implements AutoCloseable {
         }
     }
 
+    /** Apache's LimitRequestLine default, in front of a real Ministra: longer request lines are answered 414. */
+    static final int APACHE_LIMIT_REQUEST_LINE = 8190;
+
     private final class ServerVerticle extends AbstractVerticle {
         private final int requestedPort;
         private volatile int actualPort;
@@ -396,7 +399,8 @@ public final class MinistraSimulator implements AutoCloseable {
         @Override
         public void start(Promise<Void> started) {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
-                    .setReuseAddress(true).setIdleTimeout(0));
+                    .setReuseAddress(true).setIdleTimeout(0)
+                    .setMaxInitialLineLength(APACHE_LIMIT_REQUEST_LINE));
             server.requestHandler(MinistraSimulator.this::dispatch)
                     .listen(requestedPort, settings.host())
                     .onSuccess(s -> {

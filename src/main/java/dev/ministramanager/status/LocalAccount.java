@@ -2,22 +2,27 @@ package dev.ministramanager.status;
 
 import java.util.regex.Pattern;
 
-/** Our record of an account, as far as status and reconciliation compare it with Ministra. */
+/**
+ * Our record of an account, as far as status and reconciliation compare it with Ministra. A {@code draft} is not
+ * meant to be in Ministra yet.
+ */
 public record LocalAccount(long id, long companyId, String login, String accountNumber, String stbMac, String status,
-                           String tariff, String fullName, String phone) {
+                           String tariff, String fullName, String phone, boolean draft) {
 
     /** What an identifier in a Ministra URL path may hold (the client's guardrail). */
     private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     /** Our columns, joined with the tariff plan's external id; callers add FROM/WHERE. */
     public static final String COLUMNS = "a.id, a.company_id, a.login, a.account_number, a.stb_mac, a.status,"
-            + " p.external_id AS tariff, a.full_name, a.phone";
-    public static final String FROM = " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id";
+            + " p.external_id AS tariff, a.full_name, a.phone, ap.state AS push_state";
+    public static final String FROM = " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id"
+            + " LEFT JOIN account_push ap ON ap.account_id = a.id";
 
     public static LocalAccount of(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new LocalAccount(rs.getLong("id"), rs.getLong("company_id"), rs.getString("login"),
                 rs.getString("account_number"), rs.getString("stb_mac"), rs.getString("status"),
-                rs.getString("tariff"), rs.getString("full_name"), rs.getString("phone"));
+                rs.getString("tariff"), rs.getString("full_name"), rs.getString("phone"),
+                "draft".equals(rs.getString("push_state")));
     }
 
     /**

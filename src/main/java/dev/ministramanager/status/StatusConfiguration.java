@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
 import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.metrics.MetricsConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -27,7 +29,8 @@ public class StatusConfiguration implements CamelConfiguration {
         Companies companies = registry.lookupByNameAndType("companies", Companies.class);
         Clock clock = Clock.systemUTC();
 
-        StatusMetrics metrics = new StatusMetrics(camel);
+        StatusMetrics metrics = new StatusMetrics(
+                registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class));
         LocalAccounts accounts = new LocalAccounts(dataSource, integer(camel, "mm.status.page-size"));
         RemoteSnapshots snapshots = new RemoteSnapshots(dataSource, audit, json, metrics);
         BatchReads batchReads = new BatchReads(camel.createProducerTemplate(),

@@ -1,16 +1,17 @@
 package dev.ministramanager.tariffs;
 
 import java.sql.Timestamp;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.metrics.CompanyMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.CamelContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -18,58 +19,68 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code mm_tariffs_sync_runs_total{company,trigger,outcome}} and
  * {@code mm_tariffs_sync_last_success_seconds{company}} (Unix time of the company's last successful sync, as this
  * node knows it: loaded from the sync history at start-up, then advanced by the runs this node completes; with
- * several nodes, take the maximum over them).
+ * several nodes, take the maximum over them; 0 while the company never had one). Every series is present at zero
+ * from start-up.
  */
-class TariffSyncMetrics {
+class TariffSyncMetrics implements CompanyMeters {
 
-    private final CamelContext camel;
+    private static final List<String> TRIGGERS = List.of(TariffSync.SCHEDULE, TariffSync.USER);
+    private static final List<SyncRun.Outcome> FINISHED = List.of(SyncRun.Outcome.SUCCEEDED, SyncRun.Outcome.FAILED,
+            SyncRun.Outcome.HELD);
+
+    private final MeterRegistry registry;
     private final JdbcTemplate jdbc;
     private final Map<Long, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
-    private volatile MeterRegistry registry;
 
-    TariffSyncMetrics(CamelContext camel, DataSource dataSource) {
-        this.camel = camel;
+    TariffSyncMetrics(MeterRegistry registry, DataSource dataSource) {
+        this.registry = registry;
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
-    /** Once the context has started (the Prometheus registry is bound by then): the gauges from the history. */
+    /** Once the context has started (the database is migrated by then): the gauges from the history. */
     void started() {
-        registry = camel.getRegistry().findSingleByType(MeterRegistry.class);
-        if (registry == null) {
-            return;
-        }
         jdbc.query("SELECT company_id, MAX(finished_at) FROM tariff_sync_run WHERE outcome = 'succeeded'"
                 + " GROUP BY company_id", rs -> {
                     advance(rs.getLong(1), rs.getTimestamp(2));
                 });
     }
 
+    @Override
+    public void registerCompany(long companyId) {
+        lastSuccess(companyId);
+    }
+
     void recorded(SyncRun run) {
-        if (registry == null) {
-            return;
-        }
-        Counter.builder("mm.tariffs.sync.runs")
-                .description("Tariff sync runs by company, trigger and outcome")
-                .tag("company", String.valueOf(run.companyId()))
-                .tag("trigger", run.trigger())
-                .tag("outcome", run.outcome().id())
-                .register(registry)
-                .increment();
+        runs(run.companyId(), run.trigger(), run.outcome()).increment();
         if (run.outcome() == SyncRun.Outcome.SUCCEEDED) {
             advance(run.companyId(), new Timestamp(System.currentTimeMillis()));
         }
     }
 
+    private Counter runs(long companyId, String trigger, SyncRun.Outcome outcome) {
+        return Counter.builder("mm.tariffs.sync.runs")
+                .description("Tariff sync runs by company, trigger and outcome")
+                .tag("company", String.valueOf(companyId))
+                .tag("trigger", trigger)
+                .tag("outcome", outcome.id())
+                .register(registry);
+    }
+
     private void advance(long companyId, Timestamp when) {
-        AtomicLong gauge = lastSuccess.computeIfAbsent(companyId, id -> {
+        lastSuccess(companyId).accumulateAndGet(when.getTime() / 1000, Math::max);
+    }
+
+    /** The company's gauge, registered with every run counter of the company at zero the first time. */
+    private AtomicLong lastSuccess(long companyId) {
+        return lastSuccess.computeIfAbsent(companyId, id -> {
+            TRIGGERS.forEach(trigger -> FINISHED.forEach(outcome -> runs(id, trigger, outcome)));
             AtomicLong value = new AtomicLong();
             Gauge.builder("mm.tariffs.sync.last.success", value, AtomicLong::doubleValue)
-                    .description("Unix time of the company's last successful tariff sync")
+                    .description("Unix time of the company's last successful tariff sync (0: none yet)")
                     .baseUnit("seconds")
                     .tag("company", String.valueOf(id))
                     .register(registry);
             return value;
         });
-        gauge.accumulateAndGet(when.getTime() / 1000, Math::max);
     }
 }

@@ -5,6 +5,8 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.metrics.MetricsConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -37,8 +39,10 @@ public class TariffsConfiguration implements CamelConfiguration {
         }
 
         TariffPlans plans = new TariffPlans(dataSource);
-        TariffSyncMetrics metrics = new TariffSyncMetrics(camel, dataSource);
+        TariffSyncMetrics metrics = new TariffSyncMetrics(
+                registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class), dataSource);
         registry.bind("tariffPlans", plans);
+        registry.bind("tariffSyncMetrics", metrics);
         registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare),
                 camel.createProducerTemplate(), retry, audit, metrics, plans,
                 registry.lookupByNameAndType("activeTariffPlans", ActiveTariffPlans.class)));

@@ -250,6 +250,30 @@ class BillingWorkflowsTest {
     }
 
     @Test
+    void aChangeOfFieldsOnlyWeHoldPushesNothing(MinistraSimulator ministra) throws SQLException {
+        create(companyA, "{\"login\":\"ref-only\",\"password\":\"pw-ref\",\"customerRef\":\"C-400\"}");
+        AccountsFixture.awaitState(service, companyA, "ref-only", "synced");
+        int writesBefore = ministra.writeLog().size();
+        ApiAnswer changed = service.patch("/accounts/ref-only?company=" + companyA, ADMIN,
+                "{\"customerRef\":\"C-401\",\"expiresAt\":\"2031-01-31T00:00:00Z\"}");
+        assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+        assertThat(changed.json().get("version").asLong()).isEqualTo(2);
+        assertThat(changed.json().get("sync").get("state").asText()).isEqualTo("synced");
+        assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push p JOIN account a"
+                + " ON a.id = p.account_id WHERE a.login_key = 'ref-only' AND p.state = 'synced'"
+                + " AND p.requested_version = 1")).isEqualTo(1);
+        AccountsFixture.sleep(300);
+        assertThat(ministra.writeLog()).hasSize(writesBefore);
+
+        // a field Ministra holds pushes, and the push carries the whole current state
+        service.patch("/accounts/ref-only?company=" + companyA, ADMIN, "{\"fullName\":\"Ref Only\"}");
+        AccountsFixture.awaitState(service, companyA, "ref-only", "synced");
+        assertThat(ministra.writeLog()).hasSize(writesBefore + 1);
+        assertThat(AccountsFixture.ministraAccount(ministra, "ref-only").orElseThrow())
+                .containsEntry("full_name", "Ref Only");
+    }
+
+    @Test
     void provisionStartsWithTheRequestedOrTheCompanyDefaultStatus(MinistraSimulator ministra) {
         ApiAnswer changed = service.patch("/companies/" + companyB, ADMIN, "{\"defaultProvisionStatus\":\"inactive\"}");
         assertThat(changed.status()).as(changed.toString()).isEqualTo(200);

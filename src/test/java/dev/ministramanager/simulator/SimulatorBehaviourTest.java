@@ -156,6 +156,26 @@ class SimulatorBehaviourTest {
     }
 
     @Test
+    void requestLinesAreAsLongAsApacheAllows(MinistraSimulator simulator) throws Exception {
+        String prefix = "GET /stalker_portal/api/accounts/";
+        String suffix = " HTTP/1.1";
+        // a batch read of account numbers filling Apache's 8,190-byte request line to the byte
+        StringBuilder batch = new StringBuilder("1");
+        while (prefix.length() + batch.length() + suffix.length() < MinistraSimulator.APACHE_LIMIT_REQUEST_LINE) {
+            batch.append(batch.length() % 2 == 1 ? "," : "1");
+        }
+        String longest = prefix + batch + suffix;
+        assertThat(longest).hasSize(MinistraSimulator.APACHE_LIMIT_REQUEST_LINE);
+        List<Map.Entry<String, String>> credentials = List.of(Map.entry("Authorization",
+                FaultInjectionTest.basic(simulator)));
+        RawHttp.Response accepted = RawHttp.exchange(simulator.port(), longest, credentials, new byte[0]);
+        assertThat(accepted.status()).as(accepted.bodyText()).isEqualTo(200);
+        RawHttp.Response tooLong = RawHttp.exchange(simulator.port(), prefix + batch + "1" + suffix, credentials,
+                new byte[0]);
+        assertThat(tooLong.status()).isEqualTo(414);
+    }
+
+    @Test
     void resetRestoresTheSeedAndForgetsEverything(MinistraSimulator simulator) throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
         http.post("accounts", "login=alice&stb_mac=00:1A:79:00:00:01");

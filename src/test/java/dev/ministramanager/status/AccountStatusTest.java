@@ -250,7 +250,16 @@ class AccountStatusTest {
         assertThat(service.post("/accounts/alice/pull", viewer, null).status()).isEqualTo(403);
         assertThat(service.post("/companies/" + mine + "/status/refresh", viewer, null).status()).isEqualTo(403);
         assertThat(service.post("/accounts/alice/pull", manager, null).status()).isEqualTo(200);
-        assertThat(service.get("/status/accounts/alice", viewer).status()).isEqualTo(200);
+        ApiAnswer deprecated = service.get("/status/accounts/alice", viewer);
+        assertThat(deprecated.status()).isEqualTo(200);
+        assertThat(deprecated.header("Deprecation")).isEqualTo("@1795996800");
+        assertThat(deprecated.header("Link")).isEqualTo("</api/v1/accounts>; rel=\"successor-version\"");
+        assertThat(service.get("/status/accounts", viewer).header("Deprecation")).isEqualTo("@1795996800");
+        assertThat(service.get("/accounts/alice", viewer).header("Deprecation")).isNull();
+        JsonNode openApi = service.get("/openapi.json", null).json().get("paths");
+        assertThat(openApi.get("/status/accounts/{login}").get("get").get("deprecated").asBoolean()).isTrue();
+        assertThat(openApi.get("/status/accounts").get("get").get("deprecated").asBoolean()).isTrue();
+        assertThat(openApi.get("/accounts/{login}").get("get").has("deprecated")).isFalse();
         assertThat(service.post("/accounts/zed/pull?company=" + theirs, manager, null).status()).isEqualTo(404);
         assertThat(service.post("/accounts/zed/pull", manager, null).status()).isEqualTo(404);
         assertThat(service.post("/companies/" + theirs + "/status/refresh", manager, null).status())

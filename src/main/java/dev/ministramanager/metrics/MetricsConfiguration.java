@@ -1,0 +1,47 @@
+package dev.ministramanager.metrics;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The one Micrometer registry of the service: the one camel-micrometer-prometheus creates (before any configuration
+ * class runs) and serves on the management port's {@code /observe/metrics}, handed to every class that keeps meters
+ * when it is built, so that no meter waits for a later lookup (the tariff sync's counter was missing until then).
+ * Once the context has started (the database is migrated by then), every {@link CompanyMeters} registers its series
+ * of every existing company at zero, so that each metric README names is scraped from the first moment.
+ */
+public class MetricsConfiguration implements CamelConfiguration {
+
+    /** The name camel-micrometer-prometheus looks the registry up by. */
+    public static final String REGISTRY = "metricsRegistry";
+
+    @Override
+    public void configure(CamelContext camel) {
+        if (camel.getRegistry().lookupByNameAndType(REGISTRY, MeterRegistry.class) == null) {
+            // camel.metrics.enabled=false: the meters still work, nobody scrapes them
+            camel.getRegistry().bind(REGISTRY, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        }
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event.getType() == CamelEvent.Type.CamelContextStarted) {
+                    DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+                    List<Long> companies = new JdbcTemplate(dataSource).queryForList("SELECT id FROM company",
+                            Long.class);
+                    camel.getRegistry().findByType(CompanyMeters.class)
+                            .forEach(meters -> companies.forEach(meters::registerCompany));
+                }
+            }
+        });
+    }
+}
