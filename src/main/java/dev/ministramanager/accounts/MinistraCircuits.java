@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.metrics.CompanyMeters;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRequests;
@@ -40,7 +41,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * learn of an outage by failing on its own and probe on its own, and the account's sync state could not say, on
  * whichever node answers the API, that it waits for Ministra. The push state is already in the database; so is this.
  */
-public class MinistraCircuits {
+public class MinistraCircuits implements CompanyMeters {
 
     private static final Logger LOG = LoggerFactory.getLogger(MinistraCircuits.class);
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(1);
@@ -218,6 +219,13 @@ public class MinistraCircuits {
 
     private static long probedCompany(Exchange exchange) {
         return exchange.getVariable(MinistraRequests.REQUEST, MinistraRequest.class).companyId();
+    }
+
+    /** At start-up: the gauge of every company at once, before the first probe tick. */
+    @Override
+    public void registerCompany(long companyId) {
+        gaugeRefreshedAt = Instant.EPOCH;
+        refreshGauge();
     }
 
     /** The gauge per company, read from the shared table at most once a second (on the probe's tick). */
