@@ -54,6 +54,7 @@ class CrashDurabilityTest {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
 
         Child service = start(workingDirectory, "1");
+        awaitDemoPlans(service);
         for (int i = 0; i < 5; i++) {
             assertThat(create(service, "right" + i, acknowledged)).isEqualTo(201);
         }
@@ -108,6 +109,15 @@ class CrashDurabilityTest {
             assertThat(found).as("after a kill in the middle of a burst").containsAll(acknowledged);
         } finally {
             service.stop();
+        }
+    }
+
+    /** The first start syncs the demo company's plans in the background, after it is ready. */
+    private void awaitDemoPlans(Child service) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!send(HttpRequest.newBuilder(service.api("/tariffs?company=1"))).body().contains("\"basic\"")) {
+            assertThat(Instant.now()).as("the demo plans synced").isBefore(deadline);
+            Thread.sleep(100);
         }
     }
 
