@@ -376,11 +376,13 @@ public class AccountPushes {
         String login = (String) row.get("login");
         String operation = conversation == null ? "unknown" : conversation.operation();
         String payload = conversation == null ? null : serialise(conversation.maskedRequest());
+        // chosen here, not by COALESCE(?, ?) in SQL: H2 cannot type a parameter whose only context is another one
+        Object firstFailedAt = row.get("failing_since") != null ? row.get("failing_since") : now;
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         jdbc.update(connection -> {
             PreparedStatement insert = connection.prepareStatement("INSERT INTO dead_letter (company_id, account_id,"
                     + " login, operation, cause, ministra_error, detail, attempts, first_failed_at, dead_at, payload,"
-                    + " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ?), ?, ?, 'open')", new String[] {"id"});
+                    + " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')", new String[] {"id"});
             insert.setLong(1, companyId);
             insert.setLong(2, accountId);
             insert.setString(3, login);
@@ -389,10 +391,9 @@ public class AccountPushes {
             insert.setString(6, failure == null ? null : truncate(failure.ministraError(), 2000));
             insert.setString(7, detail);
             insert.setInt(8, attempts);
-            insert.setObject(9, row.get("failing_since"));
+            insert.setObject(9, firstFailedAt);
             insert.setObject(10, now);
-            insert.setObject(11, now);
-            insert.setString(12, payload);
+            insert.setString(11, payload);
             return insert;
         }, key);
         long id = key.getKey().longValue();

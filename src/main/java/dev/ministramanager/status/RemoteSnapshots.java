@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -15,6 +17,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.status.BatchReads.Match;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,6 +55,9 @@ public class RemoteSnapshots {
     private static final String COMPARED_COLUMNS = "found, online, ip, firmware, stb_type, stb_sn, stb_mac,"
             + " last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows";
     private static final int COMPARED = 15;
+    /** Runs of one store: each further run is caused by a concurrent delete or read of one of its accounts. */
+    private static final int WRITE_ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSnapshots.class);
 
     /** What storing one batch changed. */
     public record Stored(int found, int notFound, int transitions) {
@@ -71,64 +79,91 @@ public class RemoteSnapshots {
 
     /**
      * Stores what one read found, in one transaction: the snapshots (only the read time when nothing else changed),
-     * and a transition (audited, counted) for each account whose known online state flipped.
+     * and a transition (audited, counted) for each account whose known online state flipped. Accounts deleted since
+     * the read are left out. One deleted (or snapshotted by another read) while the transaction runs fails it on a
+     * constraint; it is then run again, and the next run no longer sees that account (or now sees that snapshot).
      */
     public Stored store(List<Match> matches, String source, String actor, Instant readAt) {
         if (matches.isEmpty()) {
             return new Stored(0, 0, 0);
         }
-        List<Long> ids = new ArrayList<>(matches.size());
-        matches.forEach(match -> ids.add(match.account().id()));
         Timestamp at = Timestamp.from(readAt);
-        return transaction.execute(status -> {
-            Map<Long, Object[]> before = previous(ids);
-            List<Object[]> changed = new ArrayList<>();
-            List<Long> unchanged = new ArrayList<>();
-            List<Object[]> transitions = new ArrayList<>();
-            List<String> transitionLogins = new ArrayList<>();
-            int found = 0;
-            for (Match match : matches) {
-                RemoteAccount row = match.row();
-                Object[] snapshot = snapshotRow(match, row, at, source);
-                Object[] stored = before.get(match.account().id());
-                if (stored != null && Arrays.equals(stored, 0, COMPARED, snapshot, 2, 2 + COMPARED)) {
-                    unchanged.add(match.account().id());
-                } else {
-                    changed.add(snapshot);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Written written = transaction.execute(status -> write(matches, source, actor, at));
+                // counted once committed, so that a transaction run again does not count its transitions twice
+                written.transitions().forEach(transition -> metrics.transition((Long) transition[1],
+                        (String) transition[4]));
+                return written.stored();
+            } catch (DataIntegrityViolationException raced) {
+                if (attempt == WRITE_ATTEMPTS) {
+                    throw raced;
                 }
-                if (row == null) {
-                    continue;
-                }
-                found++;
-                Boolean previous = stored == null ? null : (Boolean) stored[1];
-                if (previous != null && row.online() != null && !previous.equals(row.online())) {
-                    transitions.add(new Object[] {match.account().id(), match.account().companyId(), at,
-                        state(previous), state(row.online()), source});
-                    transitionLogins.add(match.account().login());
-                }
+                LOG.debug("Snapshots raced with a change of their accounts; storing them again: {}", raced.toString());
             }
-            // a snapshot that did not change only gets its read time: one statement for the whole batch
-            if (!unchanged.isEmpty()) {
-                jdbc.update("UPDATE account_remote_state SET read_at = ?, read_by = ? WHERE account_id IN ("
-                        + literals(unchanged) + ")", at, source);
+        }
+    }
+
+    private Written write(List<Match> matches, String source, String actor, Timestamp at) {
+        Set<Long> existing = new HashSet<>(jdbc.queryForList("SELECT id FROM account WHERE id IN ("
+                + literals(matches.stream().map(match -> match.account().id()).toList()) + ")", Long.class));
+        List<Long> ids = new ArrayList<>(existing);
+        Map<Long, Object[]> before = ids.isEmpty() ? Map.of() : previous(ids);
+        List<Object[]> changed = new ArrayList<>();
+        List<Long> unchanged = new ArrayList<>();
+        List<Object[]> transitions = new ArrayList<>();
+        List<String> transitionLogins = new ArrayList<>();
+        int stored = 0;
+        int found = 0;
+        for (Match match : matches) {
+            if (!existing.contains(match.account().id())) {
+                continue;
             }
+            stored++;
+            RemoteAccount row = match.row();
+            Object[] snapshot = snapshotRow(match, row, at, source);
+            Object[] previous = before.get(match.account().id());
+            if (previous != null && Arrays.equals(previous, 0, COMPARED, snapshot, 2, 2 + COMPARED)) {
+                unchanged.add(match.account().id());
+            } else {
+                changed.add(snapshot);
+            }
+            if (row == null) {
+                continue;
+            }
+            found++;
+            Boolean wasOnline = previous == null ? null : (Boolean) previous[1];
+            if (wasOnline != null && row.online() != null && !wasOnline.equals(row.online())) {
+                transitions.add(new Object[] {match.account().id(), match.account().companyId(), at,
+                    state(wasOnline), state(row.online()), source});
+                transitionLogins.add(match.account().login());
+            }
+        }
+        // a snapshot that did not change only gets its read time: one statement for the whole batch
+        if (!unchanged.isEmpty()) {
+            jdbc.update("UPDATE account_remote_state SET read_at = ?, read_by = ? WHERE account_id IN ("
+                    + literals(unchanged) + ")", at, source);
+        }
+        if (!changed.isEmpty()) {
             jdbc.batchUpdate(MERGE, changed);
-            if (!transitions.isEmpty()) {
-                jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
-                        + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
-                for (int i = 0; i < transitions.size(); i++) {
-                    Object[] transition = transitions.get(i);
-                    Long companyId = (Long) transition[1];
-                    String from = (String) transition[3];
-                    String to = (String) transition[4];
-                    audit.record(actor, companyId, AuditTrail.ACCOUNT,
-                            AuditTrail.accountSubjectId(transitionLogins.get(i)), "online-transition", to,
-                            Map.of("from", from, "to", to, "source", source));
-                    metrics.transition(companyId, to);
-                }
+        }
+        if (!transitions.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
+                    + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
+            for (int i = 0; i < transitions.size(); i++) {
+                Object[] transition = transitions.get(i);
+                String from = (String) transition[3];
+                String to = (String) transition[4];
+                audit.record(actor, (Long) transition[1], AuditTrail.ACCOUNT,
+                        AuditTrail.accountSubjectId(transitionLogins.get(i)), "online-transition", to,
+                        Map.of("from", from, "to", to, "source", source));
             }
-            return new Stored(found, matches.size() - found, transitions.size());
-        });
+        }
+        return new Written(new Stored(found, stored - found, transitions.size()), transitions);
+    }
+
+    /** What one transaction stored, and its transitions (counted in the metrics once it has committed). */
+    private record Written(Stored stored, List<Object[]> transitions) {
     }
 
     /** The snapshot of one account, with its age; empty map members when it was never read. */

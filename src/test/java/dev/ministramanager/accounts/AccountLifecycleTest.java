@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The whole life of an account, checked in the simulator's state and write log, on PostgreSQL over HTTP. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class AccountLifecycleTest {
 
     private static TestDatabase database;
@@ -29,7 +31,7 @@ class AccountLifecycleTest {
 
     @BeforeAll
     static void start(MinistraSimulator ministra) throws Exception {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
         company = AccountsFixture.createCompany(service, ministra, "Lifecycle ISP");
         AccountsFixture.seedPlans(database, company);

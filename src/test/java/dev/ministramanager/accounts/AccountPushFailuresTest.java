@@ -4,8 +4,11 @@ import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +17,7 @@ import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Transient failures retried then converged, permanent ones dead-lettered and replayed, 401 pausing a company. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class AccountPushFailuresTest {
 
     private static TestDatabase database;
@@ -34,7 +39,7 @@ class AccountPushFailuresTest {
 
     @BeforeAll
     static void start(MinistraSimulator ministra) throws Exception {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
         company = AccountsFixture.createCompany(service, ministra, "Failures ISP");
         AccountsFixture.seedPlans(database, company);
@@ -195,10 +200,12 @@ class AccountPushFailuresTest {
         // heidi's retry falls due within the pause that grace's 401 is about to start: it must wait for the pause
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
                 {"login":"heidi","tariff":"basic","draft":true}""").status()).isEqualTo(201);
-        try (Connection connection = database.connect()) {
-            connection.createStatement().executeUpdate("UPDATE account_push SET state = 'retrying', next_attempt_at ="
-                    + " CURRENT_TIMESTAMP + INTERVAL '1500 milliseconds' WHERE account_id = (SELECT id FROM account"
-                    + " WHERE login = 'heidi' AND company_id = " + company + ")");
+        try (Connection connection = database.connect();
+             PreparedStatement retrying = connection.prepareStatement("UPDATE account_push SET state = 'retrying',"
+                     + " next_attempt_at = ? WHERE account_id = (SELECT id FROM account WHERE login = 'heidi'"
+                     + " AND company_id = " + company + ")")) {
+            retrying.setObject(1, OffsetDateTime.now(ZoneOffset.UTC).plus(Duration.ofMillis(1500)));
+            retrying.executeUpdate();
         }
         long fault = ministra.faults().add(Fault.unauthorized());
         assertThat(service.post("/accounts?company=" + company, ADMIN, """

@@ -18,12 +18,16 @@ import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Several service nodes on one PostgreSQL database, and a node that dies in the middle of its pushes. */
+/**
+ * Several service nodes on one PostgreSQL database (PostgreSQL only: the embedded H2 default is one node), and a
+ * node that dies in the middle of its pushes (on both databases).
+ */
 @ExtendWith(SimulatorExtension.class)
 class AccountPushNodesTest {
 
@@ -77,10 +81,11 @@ class AccountPushNodesTest {
     }
 
     @Test
+    @OnBothDatabases
     void aNodeThatDiesMidPushLosesNothing(MinistraSimulator ministra) throws Exception {
         Map<String, String> shortLease = AccountsFixture.fastPushes(Map.of("mm.accounts.push.workers", "4",
                 "mm.accounts.push.lease-seconds", "2", "camel.main.shutdown-timeout", "1"));
-        try (TestDatabase database = TestDatabase.postgres()) {
+        try (TestDatabase database = TestDatabase.forFlows()) {
             long company;
             int accounts = 12;
             ServiceUnderTest dying = ServiceUnderTest.start(database, shortLease);

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The accounts API contract: validation, idempotency, optimistic concurrency, roles, company scope, secrets. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class AccountsApiTest {
 
     private static final String SECRET = "Sup3r-Secret-Pw-4711";
@@ -41,7 +43,7 @@ class AccountsApiTest {
     @BeforeAll
     static void start(MinistraSimulator ministra) throws Exception {
         logs = CapturedLogs.install();
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
         companyA = AccountsFixture.createCompany(service, ministra, "API ISP A");
         companyB = AccountsFixture.createCompany(service, ministra, "API ISP B");

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * drafts, the initial status of a provision and logins as billing systems send them.
  */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class BillingWorkflowsTest {
 
     private static CapturedLogs logs;
@@ -46,7 +48,7 @@ class BillingWorkflowsTest {
     @BeforeAll
     static void start(MinistraSimulator ministra) throws Exception {
         logs = CapturedLogs.install();
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
         companyA = AccountsFixture.createCompany(service, ministra, "Billing ISP A");
         companyB = AccountsFixture.createCompany(service, ministra, "Billing ISP B");

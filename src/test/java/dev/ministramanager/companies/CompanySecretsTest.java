@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.util.Map;
 
 import dev.ministramanager.security.SecretCipher;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.ServiceUnderTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * A company's Ministra password is encrypted at rest, never answered, never audited and never logged; neither are
  * API tokens or API user passwords. The whole run of this class is captured and scanned.
  */
+@OnBothDatabases
 class CompanySecretsTest {
 
     private static final String MINISTRA_PASSWORD = "Ministra-Pa55-do-not-leak";
@@ -32,7 +34,7 @@ class CompanySecretsTest {
     @BeforeAll
     static void start() {
         logs = CapturedLogs.install();
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of());
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code POST /companies/{id}/test-connection} against the simulator over HTTP, one outcome per Ministra answer. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class ConnectionTestTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
@@ -28,7 +30,7 @@ class ConnectionTestTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of());
     }
 

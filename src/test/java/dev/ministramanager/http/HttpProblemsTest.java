@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
 
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every error the service answers is RFC 9457 problem+json, names the field, and stores nothing. */
+@OnBothDatabases
 class HttpProblemsTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
@@ -26,7 +28,7 @@ class HttpProblemsTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of("mm.http.max-body-bytes", "4096"));
     }
 

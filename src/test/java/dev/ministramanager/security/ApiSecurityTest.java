@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Authentication, roles, company scope and API user administration, on PostgreSQL over real HTTP. */
+@OnBothDatabases
 class ApiSecurityTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
@@ -29,7 +31,7 @@ class ApiSecurityTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of());
         companyA = createCompany("Alpha Networks");
         companyB = createCompany("Beta Cable");

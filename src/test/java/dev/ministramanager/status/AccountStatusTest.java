@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SimulatorExtension.class)
 @SimulatorExtension.Config(watchdogTimeoutMillis = 1500)
+@OnBothDatabases
 class AccountStatusTest {
 
     private static final String ADMIN = StatusFixture.ADMIN;
@@ -39,7 +41,7 @@ class AccountStatusTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         // a small URL limit so that a handful of accounts already needs several batches
         service = ServiceUnderTest.start(database, Map.of("mm.status.batch-max-url-bytes", "120",
                 "mm.status.refresh-enabled", "false"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (by known MACs and by the full listing) and their adoption, bad answers that change nothing, roles and scope.
  */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class ReconciliationTest {
 
     private static final String ADMIN = StatusFixture.ADMIN;
@@ -37,7 +39,7 @@ class ReconciliationTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of("mm.reconciliation.full-listing-enabled", "true",
                 "mm.status.refresh-enabled", "false"));
         fixture = new StatusFixture(service, database);

@@ -22,6 +22,7 @@ import dev.ministramanager.simulator.DeviceEvent;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** STB commands reach exactly the intended box, by MAC, over real HTTP to the simulator, on PostgreSQL. */
 @ExtendWith(SimulatorExtension.class)
 @SimulatorExtension.Config(watchdogTimeoutMillis = 1500)
+@OnBothDatabases
 class StbCommandsTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
@@ -53,7 +55,7 @@ class StbCommandsTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of("mm.stb.reboot-min-interval-seconds", "60",
                 "mm.stb.wait-poll-millis", "200"));
     }

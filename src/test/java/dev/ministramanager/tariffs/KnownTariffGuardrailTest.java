@@ -15,6 +15,7 @@ import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import dev.ministramanager.testsupport.Resources;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (Ministra would silently use its default plan), nor an empty tariff_plan on PUT (an SQL error on the server).
  */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class KnownTariffGuardrailTest {
 
     private static TestDatabase database;
@@ -38,7 +40,7 @@ class KnownTariffGuardrailTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of("mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099"));
         client = service.camel().createProducerTemplate();
     }

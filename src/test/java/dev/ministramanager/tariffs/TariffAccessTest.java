@@ -14,6 +14,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Roles and company scope of the tariff endpoints, on PostgreSQL: viewers read, managers sync, per company. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class TariffAccessTest {
 
     private static TestDatabase database;
@@ -32,7 +34,7 @@ class TariffAccessTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of("mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099"));
     }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The scheduled sync on a test schedule (every 2 s): two service nodes on one PostgreSQL database share Quartz's
- * clustered job store, and each firing syncs each company once, on one node.
+ * clustered job store, and each firing syncs each company once, on one node. PostgreSQL only: on H2 Quartz keeps
+ * its schedule in memory, one node (TariffSyncH2Test covers that schedule).
  */
 @ExtendWith(SimulatorExtension.class)
 class TariffScheduleTest {

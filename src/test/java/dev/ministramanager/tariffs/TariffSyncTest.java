@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** On-demand tariff sync against the simulator over HTTP, on PostgreSQL: what it copies, archives and refuses. */
 @ExtendWith(SimulatorExtension.class)
+@OnBothDatabases
 class TariffSyncTest {
 
     private static final AtomicInteger COMPANIES = new AtomicInteger();
@@ -46,7 +48,7 @@ class TariffSyncTest {
 
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
+        database = TestDatabase.forFlows();
         service = ServiceUnderTest.start(database, Map.of(
                 "mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099",
                 "mm.tariffs.sync-attempts", "2",
@@ -65,10 +67,11 @@ class TariffSyncTest {
     @Test
     void aRunLeftRunningByALostNodeIsMarkedAbandonedByTheNextSync(MinistraSimulator ministra) throws Exception {
         long company = newCompany(ministra);
-        try (var connection = database.connect()) {
-            connection.createStatement().executeUpdate("INSERT INTO tariff_sync_run (company_id, run_trigger, actor,"
-                    + " started_at, outcome) VALUES (" + company + ", 'user', 'admin', CURRENT_TIMESTAMP - INTERVAL"
-                    + " '2 hours', 'running')");
+        try (var connection = database.connect();
+             var insert = connection.prepareStatement("INSERT INTO tariff_sync_run (company_id, run_trigger, actor,"
+                     + " started_at, outcome) VALUES (" + company + ", 'user', 'admin', ?, 'running')")) {
+            insert.setObject(1, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(2));
+            insert.executeUpdate();
         }
 
         assertThat(sync(service, company, ADMIN).json().get("outcome").asText()).isEqualTo("succeeded");

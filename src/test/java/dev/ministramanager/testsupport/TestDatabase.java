@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A database of its own for one test class: a fresh PostgreSQL database on 127.0.0.1:5432 (user postgres, trust),
  * dropped afterwards, or an in-memory H2 database. The databases test, postgres and root are never touched.
+ * Flow tests ({@link OnBothDatabases}) take {@link #forFlows()}: PostgreSQL, or H2 when the system property
+ * {@value #DATABASE_PROPERTY} is {@code h2} (surefire's execution {@code h2} sets it).
  * Where PostgreSQL is not reachable the PostgreSQL tests are skipped with the reason, unless
  * MM_TEST_REQUIRE_POSTGRES=1 (set by .ci/run) makes that a failure.
  */
@@ -28,6 +30,18 @@ public final class TestDatabase implements AutoCloseable {
         this.url = url;
         this.user = user;
         this.postgresName = postgresName;
+    }
+
+    public static final String DATABASE_PROPERTY = "mm.test.database";
+
+    /** The database of a flow test run: {@value #DATABASE_PROPERTY} = {@code postgres} (the default) or {@code h2}. */
+    public static TestDatabase forFlows() {
+        String chosen = System.getProperty(DATABASE_PROPERTY, "postgres");
+        return switch (chosen) {
+            case "postgres" -> postgres();
+            case "h2" -> h2();
+            default -> throw new IllegalArgumentException(DATABASE_PROPERTY + " must be postgres or h2, not " + chosen);
+        };
     }
 
     public static TestDatabase postgres() {
