@@ -123,9 +123,11 @@ final class ContractEnricher {
         if (operation.getParameters() != null) {
             operation.getParameters().stream().filter(p -> !"path".equals(p.getIn())).forEach(parameters::add);
         }
-        if (!path.contains("{companyId}") && !path.startsWith("/companies") && !path.startsWith("/users")
+        boolean open = operation.getExtensions() != null
+                && "public".equals(operation.getExtensions().get(ROLE_EXTENSION));
+        if (!open && !path.contains("{companyId}") && !path.startsWith("/companies") && !path.startsWith("/users")
                 && parameters.stream().noneMatch(p -> "company".equals(p.getName()))) {
-            // ApiGate reads it on every request (a caller who sees one company may leave it out)
+            // ApiGate reads it on every authenticated request (a caller who sees one company may leave it out)
             parameters.add(new QueryParameter().name("company").required(false).description("The company the"
                     + " request is about; needed when the caller may see several companies"));
         }

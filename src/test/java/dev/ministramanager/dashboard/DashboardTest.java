@@ -30,10 +30,12 @@ class DashboardTest {
         try {
             long company = service.post("/companies", ADMIN, """
                     {"name":"Dash ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
-                     "ministraPassword":"ministra-secret"}""".formatted(ministra.apiBaseUrl())).json().get("id").asLong();
+                     "ministraPassword":"ministra-secret","sharedMinistra":true}""".formatted(ministra.apiBaseUrl())).json()
+                    .get("id").asLong();
             long other = service.post("/companies", ADMIN, """
                     {"name":"Other ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
-                     "ministraPassword":"ministra-secret"}""".formatted(ministra.apiBaseUrl())).json().get("id").asLong();
+                     "ministraPassword":"ministra-secret","sharedMinistra":true}""".formatted(ministra.apiBaseUrl())).json()
+                    .get("id").asLong();
             assertThat(service.post("/companies/" + company + "/tariffs/sync", ADMIN, null).status()).isEqualTo(200);
             ministra.loadAccounts(1, "foreign");
             String takenMac = (String) ministra.accountsSnapshot().get(0).get("stb_mac");

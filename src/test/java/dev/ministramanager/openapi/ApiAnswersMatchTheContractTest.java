@@ -260,7 +260,7 @@ class ApiAnswersMatchTheContractTest {
     private static String company(String name, MinistraSimulator ministra) {
         return """
                 {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "readTimeoutMs":5000}""".formatted(name, ministra.apiBaseUrl());
+                 "readTimeoutMs":5000,"sharedMinistra":true}""".formatted(name, ministra.apiBaseUrl());
     }
 
     private static void sleep() {

@@ -93,7 +93,7 @@ class GeneratedClientTest {
 
     private static NewCompany company(String name, MinistraSimulator ministra) {
         return new NewCompany().name(name).ministraBaseUrl(java.net.URI.create(ministra.apiBaseUrl())).ministraUser("ministra")
-                .ministraPassword("ministra-secret");
+                .ministraPassword("ministra-secret").sharedMinistra(true);
     }
 
     private static Map<String, Object> ministraRow(MinistraSimulator ministra, String login) {
