@@ -6,6 +6,7 @@ import dev.ministramanager.accounts.AccountsConfiguration;
 import dev.ministramanager.audit.AuditConfiguration;
 import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
+import dev.ministramanager.events.EventsConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.reconciliation.ReconciliationConfiguration;
@@ -55,6 +56,7 @@ public final class Application {
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
+        main.configure().addConfiguration(EventsConfiguration.class);
         main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
         main.configure().addConfiguration(StbConfiguration.class);
         main.configure().addConfiguration(SchedulingConfiguration.class);

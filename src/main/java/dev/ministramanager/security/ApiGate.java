@@ -111,6 +111,19 @@ public class ApiGate implements Processor {
                 + " ?company=<id>.");
     }
 
+    /**
+     * For what Vert.x serves outside the REST DSL (the event stream): the caller of these credentials, or a 401
+     * problem. Blocking (BCrypt on a first use): not on an event loop.
+     */
+    public ApiPrincipal authenticated(String authorization) {
+        return authenticate(authorization);
+    }
+
+    /** The companies the caller may see, never empty (as the {@code companyIds} variable). */
+    public List<Long> companiesOf(ApiPrincipal principal) {
+        return visibleCompanies(principal);
+    }
+
     private ApiPrincipal authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw new Unauthenticated("Credentials are required: HTTP Basic or a bearer API token.");

@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.events.EventOutbox;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.CamelEvent;
@@ -39,7 +40,8 @@ public class TariffsConfiguration implements CamelConfiguration {
         TariffPlans plans = new TariffPlans(dataSource);
         TariffSyncMetrics metrics = new TariffSyncMetrics(camel, dataSource);
         registry.bind("tariffPlans", plans);
-        registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare),
+        registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare,
+                registry.lookupByNameAndType("eventOutbox", EventOutbox.class)),
                 camel.createProducerTemplate(), retry, audit, metrics, plans,
                 registry.lookupByNameAndType("activeTariffPlans", ActiveTariffPlans.class)));
 
