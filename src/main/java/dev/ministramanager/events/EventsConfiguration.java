@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Gauge;
@@ -69,7 +70,7 @@ public class EventsConfiguration implements CamelConfiguration {
         registry.bind("webhooks", webhooks);
         registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
         registry.bind("webhookDeliveries", new WebhookDeliveries(dataSource, cipher, audit, json, clock, settings,
-                metrics));
+                metrics, registry.lookupByNameAndType("sqlDialect", SqlDialect.class)));
         EventFeed feed = new EventFeed(dataSource, json, clock,
                 Duration.ofMillis(integer(camel, "mm.events.visibility-delay-ms")));
         registry.bind("eventFeed", feed);

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The delivery of webhook messages (routes/webhooks-delivery.camel.yaml). Deliveries are claimed with leases, so that
  * one node at a time sends each; only the oldest pending delivery of an endpoint and subject is claimable, so an
- * account's events arrive in order; at most {@code perEndpoint} deliveries of one endpoint are in flight. Each answer
+ * account's events arrive in order; at most {@code perEndpoint} deliveries of one endpoint are in flight on a node. Each answer
  * is recorded with the attempt: 2xx delivered; connection errors, timeouts, 408, 429 and 5xx retried with backoff and
  * jitter (Retry-After honoured, up to the longest delay) until the attempts run out (a dead letter); any other
  * answer (3xx: redirects are not followed; 4xx) is a dead letter at once; 410 Gone disables the endpoint, and so does
@@ -56,6 +57,8 @@ public class WebhookDeliveries {
     static final String ACTOR = "webhook-delivery";
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
     private static final int EXCERPT = 1000;
+    private static final long POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long GATHER_MILLIS = 2;
 
     private static final String CANDIDATES = "SELECT d.id, d.webhook_id FROM webhook_delivery d"
             + " JOIN webhook w ON w.id = d.webhook_id WHERE d.state = 'pending' AND d.next_attempt_at <= ?"
@@ -64,7 +67,7 @@ public class WebhookDeliveries {
             + " AND e.ordering_key = d.ordering_key AND e.state = 'pending' AND e.id < d.id)"
             + " ORDER BY d.id LIMIT ?";
     private static final String CLAIMED = "SELECT d.id, d.webhook_id, d.attempts, w.company_id, w.url, w.secret_enc,"
-            + " w.previous_secret_enc, w.previous_secret_until, e.event_id, e.type, e.subject, e.occurred_at, e.data"
+            + " w.previous_secret_enc, w.previous_secret_until, w.failing_since, e.event_id, e.type, e.subject, e.occurred_at, e.data"
             + " FROM webhook_delivery d JOIN webhook w ON w.id = d.webhook_id JOIN event_outbox e ON e.seq = d.event_seq"
             + " WHERE d.id IN (:ids) AND d.claim_token = :token ORDER BY d.id";
 
@@ -78,10 +81,16 @@ public class WebhookDeliveries {
     private final WebhookSettings settings;
     private final MeterRegistry metrics;
     private final Semaphore slots;
+    /** Released whenever a delivery of this node finishes: a claim waiting for an endpoint's slot tries again. */
+    private final Semaphore finished = new Semaphore(0);
+    /** Deliveries in flight on this node per webhook: the per-endpoint bound. */
+    private final Map<Long, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+    /** On PostgreSQL a delivery's success is committed without waiting for the disk (see {@link #record}). */
+    private final boolean recordSuccessWithoutWaitingForDisk;
     private final String node = "node-" + UUID.randomUUID();
 
     public WebhookDeliveries(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json,
-                             Clock clock, WebhookSettings settings, MeterRegistry metrics) {
+                             Clock clock, WebhookSettings settings, MeterRegistry metrics, SqlDialect dialect) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -93,12 +102,36 @@ public class WebhookDeliveries {
         this.metrics = metrics;
         // the workers' queue holds at most one more batch than they can take
         this.slots = new Semaphore(settings.workers() * 2);
+        this.recordSuccessWithoutWaitingForDisk = dialect == SqlDialect.POSTGRESQL;
     }
 
-    /** Claims due deliveries for the free worker slots (waiting briefly for one when all are busy). */
+    /**
+     * Claims due deliveries for the free worker slots. When every due delivery waits for a slot of its endpoint, this
+     * waits for a delivery to finish rather than for the next poll, so that an endpoint's slots are refilled at once.
+     */
     public List<Delivery> claim() throws InterruptedException {
-        if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            return List.of();
+        long deadline = System.nanoTime() + POLL_WAIT_NANOS;
+        while (true) {
+            finished.drainPermits();
+            Claimed claimed = claimOnce();
+            if (!claimed.deliveries().isEmpty() || !claimed.blockedByEndpoints()) {
+                return claimed.deliveries();
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !finished.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                return List.of();
+            }
+            // a few more finish meanwhile: one claim statement for several of them
+            Thread.sleep(GATHER_MILLIS);
+        }
+    }
+
+    private record Claimed(List<Delivery> deliveries, boolean blockedByEndpoints) {
+    }
+
+    private Claimed claimOnce() throws InterruptedException {
+        if (!slots.tryAcquire(POLL_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
+            return new Claimed(List.of(), false);
         }
         int wanted = Math.min(1 + slots.drainPermits(), settings.batchSize());
         List<Delivery> claimed = List.of();
@@ -106,27 +139,17 @@ public class WebhookDeliveries {
             OffsetDateTime now = now();
             List<long[]> candidates = jdbc.query(CANDIDATES, (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)},
                     now, now, wanted * 4);
-            if (candidates.isEmpty()) {
-                return claimed;
-            }
-            Map<Long, Integer> inFlight = new HashMap<>();
-            named.query("SELECT webhook_id, COUNT(*) FROM webhook_delivery WHERE state = 'pending'"
-                    + " AND lease_until >= :now AND webhook_id IN (:webhooks) GROUP BY webhook_id",
-                    new MapSqlParameterSource("now", now).addValue("webhooks",
-                            candidates.stream().map(c -> c[1]).distinct().toList()),
-                    rs -> {
-                        inFlight.put(rs.getLong(1), rs.getInt(2));
-                    });
             List<Long> chosen = new ArrayList<>();
+            Map<Long, Integer> taken = new HashMap<>();
             for (long[] candidate : candidates) {
-                int busy = inFlight.getOrDefault(candidate[1], 0);
+                int busy = inFlight.getOrDefault(candidate[1], 0) + taken.getOrDefault(candidate[1], 0);
                 if (busy < settings.perEndpoint() && chosen.size() < wanted) {
                     chosen.add(candidate[0]);
-                    inFlight.put(candidate[1], busy + 1);
+                    taken.merge(candidate[1], 1, Integer::sum);
                 }
             }
             if (chosen.isEmpty()) {
-                return claimed;
+                return new Claimed(claimed, !candidates.isEmpty());
             }
             String token = UUID.randomUUID().toString();
             MapSqlParameterSource claim = new MapSqlParameterSource("ids", chosen).addValue("token", token)
@@ -135,17 +158,16 @@ public class WebhookDeliveries {
             named.update("UPDATE webhook_delivery SET claim_token = :token, lease_owner = :owner,"
                     + " lease_until = :until WHERE id IN (:ids) AND state = 'pending'"
                     + " AND (lease_until IS NULL OR lease_until < :now)", claim);
-            claimed = named.query(CLAIMED, claim, (rs, i) -> {
-                String previous = previousSecret(rs.getString("previous_secret_enc"),
-                        rs.getObject("previous_secret_until", OffsetDateTime.class), now);
-                return new Delivery(rs.getLong("id"), rs.getLong("webhook_id"), rs.getLong("company_id"),
-                        rs.getString("url"), cipher.decrypt(rs.getString("secret_enc")), previous,
-                        rs.getString("event_id"), rs.getString("type"), payload(rs.getString("event_id"),
-                                rs.getString("type"), rs.getLong("company_id"), rs.getString("subject"),
-                                rs.getObject("occurred_at", OffsetDateTime.class), rs.getString("data")),
-                        rs.getInt("attempts"), token);
-            });
-            return claimed;
+            claimed = named.query(CLAIMED, claim, (rs, i) -> new Delivery(rs.getLong("id"), rs.getLong("webhook_id"),
+                    rs.getLong("company_id"), rs.getString("url"), cipher.decrypt(rs.getString("secret_enc")),
+                    previousSecret(rs.getString("previous_secret_enc"),
+                            rs.getObject("previous_secret_until", OffsetDateTime.class), now),
+                    rs.getString("event_id"), rs.getString("type"), payload(rs.getString("event_id"),
+                            rs.getString("type"), rs.getLong("company_id"), rs.getString("subject"),
+                            rs.getObject("occurred_at", OffsetDateTime.class), rs.getString("data")),
+                    rs.getInt("attempts"), token, rs.getObject("failing_since") != null));
+            claimed.forEach(delivery -> inFlight.merge(delivery.webhookId(), 1, Integer::sum));
+            return new Claimed(claimed, false);
         } finally {
             slots.release(wanted - claimed.size());
         }
@@ -162,7 +184,7 @@ public class WebhookDeliveries {
                 cipher.decrypt((String) row.get("secret_enc")), previousSecret((String) row.get("previous_secret_enc"),
                         jdbc.queryForObject("SELECT previous_secret_until FROM webhook WHERE id = ?",
                                 OffsetDateTime.class, webhookId), now), eventId, EventTypes.PING,
-                payload(eventId, EventTypes.PING, companyId, String.valueOf(webhookId), now, "{}"), 0, null);
+                payload(eventId, EventTypes.PING, companyId, String.valueOf(webhookId), now, "{}"), 0, null, false);
     }
 
     /** The previous secret while its overlap lasts, decrypted; else null. */
@@ -177,7 +199,9 @@ public class WebhookDeliveries {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
+                    inFlight.computeIfPresent(delivery.webhookId(), (webhook, count) -> count > 1 ? count - 1 : null);
                     slots.release();
+                    finished.release();
                 }
             });
         }
@@ -237,6 +261,11 @@ public class WebhookDeliveries {
         boolean gone = status != null && status == 410;
         OffsetDateTime now = now();
         String outcome = transaction.execute(tx -> {
+            if (success && !delivery.isPing() && recordSuccessWithoutWaitingForDisk) {
+                // should the database crash in the instant before this commit reaches the disk, the claim's lease
+                // runs out and the event is delivered again: a duplicate, which at-least-once allows
+                jdbc.execute("SET LOCAL synchronous_commit TO OFF");
+            }
             String result;
             if (delivery.isPing()) {
                 result = success ? "delivered" : "failed";
@@ -293,8 +322,9 @@ public class WebhookDeliveries {
     private void endpointHealth(Delivery delivery, boolean success, boolean gone, Integer status, String error,
                                 OffsetDateTime now) {
         if (success) {
-            jdbc.update("UPDATE webhook SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL",
-                    delivery.webhookId());
+            if (delivery.endpointFailing()) {
+                jdbc.update("UPDATE webhook SET failing_since = NULL WHERE id = ?", delivery.webhookId());
+            }
             return;
         }
         jdbc.update("UPDATE webhook SET failing_since = ? WHERE id = ? AND failing_since IS NULL", now,
