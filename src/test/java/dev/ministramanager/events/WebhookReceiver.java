@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -34,7 +34,8 @@ final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int port;
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.Queue<Received> received = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Function<Received, Integer> answer = request -> 204;
@@ -70,7 +71,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     synchronized void up() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -85,6 +86,7 @@ final class WebhookReceiver implements AutoCloseable {
                         exchange.getRequestHeaders().getFirst("webhook-signature"), body, JSON.readTree(body),
                         Instant.now());
                 received.add(request);
+                count.incrementAndGet();
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
                 }
@@ -117,6 +119,11 @@ final class WebhookReceiver implements AutoCloseable {
 
     List<Received> received() {
         return new ArrayList<>(received);
+    }
+
+    /** How many requests arrived (cheaper than a copy of them all, for polling). */
+    int count() {
+        return count.get();
     }
 
     List<Received> receivedOf(String type) {
