@@ -2,7 +2,8 @@
 -- causes them; webhook endpoints per company; one delivery row per event and endpoint (the delivery outbox, claimed
 -- with leases like account_push); every attempt with its answer; the last known reachability of each company's
 -- Ministra (so that "unreachable" and "recovered" are published once per change, not on every test).
--- Portable SQL: runs unchanged on PostgreSQL 15+ and on H2 2.x in PostgreSQL mode.
+-- Portable SQL: runs unchanged on PostgreSQL 15+ and on H2 2.x in PostgreSQL mode. The claim's index of pending
+-- deliveries is per dialect (V171).
 
 CREATE TABLE event_outbox (
     -- the order events were recorded in; the cursor of GET /events and the SSE id (Last-Event-ID)
@@ -61,7 +62,6 @@ CREATE TABLE webhook_delivery (
     finished_at     TIMESTAMP WITH TIME ZONE,
     CONSTRAINT webhook_delivery_state_known CHECK (state IN ('pending', 'delivered', 'dead', 'discarded'))
 );
-CREATE INDEX webhook_delivery_due ON webhook_delivery (state, next_attempt_at);
 CREATE INDEX webhook_delivery_order ON webhook_delivery (webhook_id, ordering_key, state, id);
 CREATE INDEX webhook_delivery_event ON webhook_delivery (event_seq);
 
