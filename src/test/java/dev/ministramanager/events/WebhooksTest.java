@@ -355,6 +355,50 @@ class WebhooksTest {
                 + " 'tariff_sync.failed'", company).get(0).get(0).toString()).contains("unreachable");
     }
 
+    @Test
+    void deadLettersReplaysAndOnlineTransitionsArePublished(MinistraSimulator ministra) throws Exception {
+        long company = EventsFixture.createCompany(service, ministra, "Lifecycle ISP");
+        // Ministra already binds this box to an account we do not have: our push is refused, a dead letter
+        ministraAccount(ministra, "someone-else", "00:1A:79:00:DD:01");
+        assertThat(service.post("/accounts?company=" + company, ADMIN, """
+                {"login":"clash","password":"Sub-Pw-clash-1","stbMac":"00:1A:79:00:DD:01"}""").status())
+                .isEqualTo(201);
+        awaitCondition(() -> count(database, "SELECT COUNT(*) FROM event_outbox WHERE company_id = ? AND type ="
+                + " 'account.dead_lettered'", company) == 1, "account.dead_lettered");
+        long deadLetter = count(database, "SELECT id FROM dead_letter WHERE company_id = ?", company);
+        assertThat(service.patch("/accounts/clash?company=" + company, ADMIN, "{\"stbMac\":\"00:1A:79:00:DD:02\"}")
+                .status()).isEqualTo(200);
+        assertThat(service.post("/dead-letters/" + deadLetter + "/replay", ADMIN, null).status()).isEqualTo(200);
+        awaitCondition(() -> count(database, "SELECT COUNT(*) FROM event_outbox WHERE company_id = ? AND type ="
+                + " 'account.synced'", company) == 1, "account.synced after the replay");
+
+        ApiAnswer refreshed = service.post("/companies/" + company + "/status/refresh", ADMIN, null);
+        assertThat(refreshed.status()).as(refreshed.toString()).isEqualTo(200);
+        ministra.devices().register("00:1A:79:00:DD:02", "SN9", "MAG322", "2.20", "10.0.0.9");
+        assertThat(service.post("/companies/" + company + "/status/refresh", ADMIN, null).json().get("transitions")
+                .asInt()).isEqualTo(1);
+
+        assertThat(rows(database, "SELECT type FROM event_outbox WHERE company_id = ? ORDER BY seq", company).stream()
+                .map(row -> row.get(0)).toList()).containsExactly("account.created", "account.dead_lettered",
+                "account.updated", "account.replayed", "account.synced", "account.online");
+        String deadData = rows(database, "SELECT data FROM event_outbox WHERE company_id = ? AND type ="
+                + " 'account.dead_lettered'", company).get(0).get(0).toString();
+        assertThat(deadData).contains("MAC address already in use").contains("\"cause\":\"rejected\"");
+    }
+
+    /** An account only Ministra has, written through its own API as another system would. */
+    private static void ministraAccount(MinistraSimulator ministra, String login, String mac) throws Exception {
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(ministra.apiBaseUrl() + "accounts"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                "ministra:ministra-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("login=" + login + "&stb_mac="
+                                + mac.replace(":", "%3A") + "&status=1")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.body()).isEqualTo("{\"status\":\"OK\",\"results\":true}");
+    }
+
     private static JsonNode findFirst(JsonNode items, String outcome) {
         for (JsonNode item : items) {
             if (item.get("outcome").asText().equals(outcome)) {
