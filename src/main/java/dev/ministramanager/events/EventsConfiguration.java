@@ -20,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.processor.aggregate.GroupedExchangeAggregationStrategy;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
@@ -69,8 +70,12 @@ public class EventsConfiguration implements CamelConfiguration {
         MeterRegistry metrics = metrics(registry);
         registry.bind("webhooks", webhooks);
         registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
-        registry.bind("webhookDeliveries", new WebhookDeliveries(dataSource, cipher, audit, json, clock, settings,
-                metrics, registry.lookupByNameAndType("sqlDialect", SqlDialect.class)));
+        WebhookDeliveries deliveries = new WebhookDeliveries(dataSource, cipher, audit, json, clock, settings, metrics);
+        registry.bind("webhookDeliveries", deliveries);
+        registry.bind("deliveredBatches", new DeliveredBatches(dataSource, metrics,
+                registry.lookupByNameAndType("sqlDialect", SqlDialect.class) == SqlDialect.POSTGRESQL,
+                deliveries::recorded));
+        registry.bind("webhookBatch", new GroupedExchangeAggregationStrategy());
         EventFeed feed = new EventFeed(dataSource, json, clock,
                 Duration.ofMillis(integer(camel, "mm.events.visibility-delay-ms")));
         registry.bind("eventFeed", feed);

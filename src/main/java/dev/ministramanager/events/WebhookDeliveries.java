@@ -23,7 +23,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,12 +84,10 @@ public class WebhookDeliveries {
     private final Semaphore finished = new Semaphore(0);
     /** Deliveries in flight on this node per webhook: the per-endpoint bound. */
     private final Map<Long, Integer> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
-    /** On PostgreSQL a delivery's success is committed without waiting for the disk (see {@link #record}). */
-    private final boolean recordSuccessWithoutWaitingForDisk;
     private final String node = "node-" + UUID.randomUUID();
 
     public WebhookDeliveries(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json,
-                             Clock clock, WebhookSettings settings, MeterRegistry metrics, SqlDialect dialect) {
+                             Clock clock, WebhookSettings settings, MeterRegistry metrics) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -102,7 +99,6 @@ public class WebhookDeliveries {
         this.metrics = metrics;
         // the workers' queue holds at most one more batch than they can take
         this.slots = new Semaphore(settings.workers() * 2);
-        this.recordSuccessWithoutWaitingForDisk = dialect == SqlDialect.POSTGRESQL;
     }
 
     /**
@@ -171,6 +167,11 @@ public class WebhookDeliveries {
         } finally {
             slots.release(wanted - claimed.size());
         }
+    }
+
+    /** Successes were recorded: a claim waiting for an endpoint's slot tries again. */
+    public void recorded() {
+        finished.release();
     }
 
     /** A ping for {@code POST /webhooks/{id}/test}: sent now, recorded as an attempt, never retried. */
@@ -260,17 +261,16 @@ public class WebhookDeliveries {
         boolean retryable = status == null || status == 408 || status == 429 || status >= 500;
         boolean gone = status != null && status == 410;
         OffsetDateTime now = now();
+        if (success && !delivery.isPing()) {
+            // recorded with others in a batch (DeliveredBatches), off this worker
+            exchange.setVariable(DeliveredBatches.DELIVERED, new DeliveredBatches.Delivered(delivery, status,
+                    latencyMs, truncate(body, EXCERPT), now));
+            return answer(delivery, "delivered", status, latencyMs, null, body);
+        }
         String outcome = transaction.execute(tx -> {
-            if (success && !delivery.isPing() && recordSuccessWithoutWaitingForDisk) {
-                // should the database crash in the instant before this commit reaches the disk, the claim's lease
-                // runs out and the event is delivered again: a duplicate, which at-least-once allows
-                jdbc.execute("SET LOCAL synchronous_commit TO OFF");
-            }
             String result;
             if (delivery.isPing()) {
                 result = success ? "delivered" : "failed";
-            } else if (success) {
-                result = settle(delivery, "delivered", status, null, now, null) ? "delivered" : "lost";
             } else if (gone) {
                 // the receiver says it is gone: stop sending; the delivery waits for the endpoint to be re-enabled
                 result = settle(delivery, "pending", status, error, now, now) ? "disabled" : "lost";
@@ -281,7 +281,7 @@ public class WebhookDeliveries {
                 result = settle(delivery, "dead", status, error, now, null) ? "dead" : "lost";
             }
             if (!delivery.isPing()) {
-                endpointHealth(delivery, success, gone, status, error, now);
+                endpointHealth(delivery, gone, status, error, now);
             }
             jdbc.update("INSERT INTO webhook_attempt (webhook_id, delivery_id, event_id, event_type, attempted_at,"
                     + " outcome, status_code, latency_ms, error, response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,6 +295,11 @@ public class WebhookDeliveries {
             LOG.warn("Webhook {} {}: {} ({} ms)", delivery.webhookId(), outcome,
                     status == null ? error : "HTTP " + status, latencyMs);
         }
+        return answer(delivery, outcome, status, latencyMs, error, body);
+    }
+
+    private static Map<String, Object> answer(Delivery delivery, String outcome, Integer status, long latencyMs,
+                                              String error, String body) {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("webhookId", delivery.webhookId());
         answer.put("eventId", delivery.eventId());
@@ -318,15 +323,8 @@ public class WebhookDeliveries {
                 delivery.claimToken()) == 1;
     }
 
-    /** A success clears the failure streak; 410, or failing for longer than allowed, disables the endpoint. */
-    private void endpointHealth(Delivery delivery, boolean success, boolean gone, Integer status, String error,
-                                OffsetDateTime now) {
-        if (success) {
-            if (delivery.endpointFailing()) {
-                jdbc.update("UPDATE webhook SET failing_since = NULL WHERE id = ?", delivery.webhookId());
-            }
-            return;
-        }
+    /** A failure starts or extends the endpoint's failure streak; 410, or one longer than allowed, disables it. */
+    private void endpointHealth(Delivery delivery, boolean gone, Integer status, String error, OffsetDateTime now) {
         jdbc.update("UPDATE webhook SET failing_since = ? WHERE id = ? AND failing_since IS NULL", now,
                 delivery.webhookId());
         OffsetDateTime failingSince = jdbc.queryForObject("SELECT failing_since FROM webhook WHERE id = ?",
