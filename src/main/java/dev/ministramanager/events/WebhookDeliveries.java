@@ -41,12 +41,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The delivery of webhook messages (routes/webhooks-delivery.camel.yaml). Deliveries are claimed with leases, so that
  * one node at a time sends each; only the oldest pending delivery of an endpoint and subject is claimable, so an
- * account's events arrive in order; at most {@code perEndpoint} deliveries of one endpoint are in flight on a node. Each answer
- * is recorded with the attempt: 2xx delivered; connection errors, timeouts, 408, 429 and 5xx retried with backoff and
- * jitter (Retry-After honoured, up to the longest delay) until the attempts run out (a dead letter); any other
- * answer (3xx: redirects are not followed; 4xx) is a dead letter at once; 410 Gone disables the endpoint, and so does
- * failing without a success for {@code disableAfter}. (Over 300 lines: the claim and the rules for each answer
- * are one state machine, clearer read together.)
+ * account's events arrive in order; at most {@code perEndpoint} deliveries of one endpoint are in flight on a node.
+ * Each answer is recorded with the attempt: 2xx delivered (in batches, by {@link DeliveredBatches}); connection
+ * errors, timeouts, 408, 429 and 5xx retried with backoff and jitter (Retry-After honoured, up to the longest delay)
+ * until the attempts run out (a dead letter); any other answer (3xx: redirects are not followed; 4xx) is a dead
+ * letter at once; 410 Gone disables the endpoint, and so does failing without a success for {@code disableAfter}.
+ * (Over 300 lines: the claim and the rules for each answer are one state machine, clearer read together.)
  */
 public class WebhookDeliveries {
 
