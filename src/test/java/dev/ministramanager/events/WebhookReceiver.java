@@ -28,7 +28,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class WebhookReceiver implements AutoCloseable {
 
-    record Received(String id, String timestamp, String signature, String body, JsonNode json, Instant at) {
+    record Received(String path, String id, String timestamp, String signature, String body, JsonNode json, Instant at) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +41,7 @@ final class WebhookReceiver implements AutoCloseable {
     private volatile Function<Received, Integer> answer = request -> 204;
     private volatile long delayMillis;
     private volatile String retryAfter;
+    private volatile String location;
     private HttpServer server;
 
     private WebhookReceiver(int port) {
@@ -69,6 +70,10 @@ final class WebhookReceiver implements AutoCloseable {
         this.retryAfter = value;
     }
 
+    void location(String value) {
+        this.location = value;
+    }
+
     synchronized void up() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
@@ -81,7 +86,8 @@ final class WebhookReceiver implements AutoCloseable {
             maxInFlight.accumulateAndGet(now, Math::max);
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                Received request = new Received(exchange.getRequestHeaders().getFirst("webhook-id"),
+                Received request = new Received(exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("webhook-id"),
                         exchange.getRequestHeaders().getFirst("webhook-timestamp"),
                         exchange.getRequestHeaders().getFirst("webhook-signature"), body, JSON.readTree(body),
                         Instant.now());
@@ -93,6 +99,9 @@ final class WebhookReceiver implements AutoCloseable {
                 int status = answer.apply(request);
                 if (retryAfter != null) {
                     exchange.getResponseHeaders().add("Retry-After", retryAfter);
+                }
+                if (location != null) {
+                    exchange.getResponseHeaders().add("Location", location);
                 }
                 byte[] reply = ("{\"received\":\"" + request.id() + "\"}").getBytes(StandardCharsets.UTF_8);
                 if (status == 204) {

@@ -6,6 +6,7 @@ import static dev.ministramanager.events.EventsFixture.count;
 import static dev.ministramanager.events.EventsFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -398,6 +399,33 @@ class WebhooksTest {
                                 + mac.replace(":", "%3A") + "&status=1")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(answer.body()).isEqualTo("{\"status\":\"OK\",\"results\":true}");
+    }
+
+    @Test
+    void retryAfterIsHonouredAndRedirectsAreNotFollowed(MinistraSimulator ministra) {
+        long company = EventsFixture.createCompany(service, ministra, "Throttling ISP");
+        try (WebhookReceiver throttling = WebhookReceiver.start(); WebhookReceiver moved = WebhookReceiver.start()) {
+            // 429 with Retry-After: 2, then accepted. Retry-After is honoured up to the longest delay, 400 ms here,
+            // where a first retry would wait 80 to 120 ms
+            throttling.retryAfter("2");
+            throttling.answer(request -> throttling.received().size() == 1 ? 429 : 204);
+            EventsFixture.createWebhook(service, company, throttling.url(), "[\"account.created\"]");
+            moved.location(moved.url().replace("/hooks/billing", "/hooks/elsewhere"));
+            moved.answer(request -> 302);
+            long movedId = EventsFixture.createWebhook(service, company, moved.url(), "[\"account.created\"]")
+                    .get("id").asLong();
+            EventsFixture.createAccount(service, company, "throttled");
+
+            awaitCondition(() -> throttling.received().size() == 2, "the retry after the 429");
+            List<WebhookReceiver.Received> attempts = throttling.received();
+            assertThat(attempts.get(1).id()).isEqualTo(attempts.get(0).id());
+            assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThan(
+                    Duration.ofMillis(390));
+            // a redirect is an answer, not a new address: a dead letter at once, the Location never called
+            awaitCondition(() -> count(database, "SELECT COUNT(*) FROM webhook_delivery WHERE webhook_id = ? AND"
+                    + " state = 'dead'", movedId) == 1, "the redirected delivery dead-lettered");
+            assertThat(moved.received()).extracting(WebhookReceiver.Received::path).containsExactly("/hooks/billing");
+        }
     }
 
     private static JsonNode findFirst(JsonNode items, String outcome) {
