@@ -428,6 +428,38 @@ class WebhooksTest {
         }
     }
 
+    @Test
+    void twoNodesDeliverEachEventOnceAndInOrder(MinistraSimulator ministra) {
+        long company = EventsFixture.createCompany(service, ministra, "Two-node ISP");
+        try (ServiceUnderTest second = ServiceUnderTest.start(database, EventsFixture.fast(Map.of()));
+             WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.delay(5);
+            long id = EventsFixture.createWebhook(service, company, receiver.url(), "[\"account.*\"]").get("id")
+                    .asLong();
+            for (int a = 0; a < 20; a++) {
+                ServiceUnderTest node = a % 2 == 0 ? service : second;
+                EventsFixture.createAccount(node, company, "node" + a);
+                node.patch("/accounts/node" + a + "?company=" + company, ADMIN, "{\"fullName\":\"Two " + a + "\"}");
+            }
+            awaitCondition(() -> count(database, "SELECT COUNT(*) FROM account_push WHERE company_id = ?"
+                    + " AND state <> 'synced'", company) == 0, "every account synced");
+            awaitCondition(() -> count(database, "SELECT COUNT(*) FROM webhook_delivery WHERE webhook_id = ?"
+                    + " AND state <> 'delivered'", id) == 0, "every delivery delivered");
+            Map<String, Long> sequence = new HashMap<>();
+            rows(database, "SELECT event_id, seq FROM event_outbox WHERE company_id = ?", company)
+                    .forEach(row -> sequence.put((String) row.get(0), ((Number) row.get(1)).longValue()));
+            List<WebhookReceiver.Received> received = receiver.received();
+            assertThat(received.stream().map(WebhookReceiver.Received::id).toList()).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(sequence.keySet());
+            Map<String, List<Long>> bySubject = new HashMap<>();
+            received.forEach(r -> bySubject.computeIfAbsent(r.json().get("subject").asText(), k -> new ArrayList<>())
+                    .add(sequence.get(r.id())));
+            bySubject.forEach((subject, arrivals) -> assertThat(arrivals).as(subject).isSorted());
+            assertThat(count(database, "SELECT COUNT(*) FROM webhook_attempt WHERE webhook_id = ?", id))
+                    .isEqualTo(received.size());
+        }
+    }
+
     private static JsonNode findFirst(JsonNode items, String outcome) {
         for (JsonNode item : items) {
             if (item.get("outcome").asText().equals(outcome)) {
