@@ -8,6 +8,7 @@ import dev.ministramanager.companies.CompanyConfiguration;
 import dev.ministramanager.console.ConsoleConfiguration;
 import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
+import dev.ministramanager.events.EventsConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.openapi.OpenApiConfiguration;
@@ -62,6 +63,7 @@ public final class Application {
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);
         main.configure().addConfiguration(CompanyConfiguration.class);
+        main.configure().addConfiguration(EventsConfiguration.class);
         main.configure().addConfiguration(EmbeddedMinistraConfiguration.class);
         main.configure().addConfiguration(StbConfiguration.class);
         main.configure().addConfiguration(SchedulingConfiguration.class);

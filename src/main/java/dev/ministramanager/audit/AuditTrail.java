@@ -8,10 +8,13 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The append-only audit trail, one mechanism for the whole service: who did what to which record of which company,
- * and how it ended. Callers pass details with secrets already masked; {@link #MASK} is the mask.
+ * and how it ended. Callers pass details with secrets already masked; {@link #MASK} is the mask. A follower (the
+ * event outbox) sees every entry in the transaction that writes it, so what it derives commits with the entry.
  */
 public class AuditTrail {
 
@@ -20,11 +23,23 @@ public class AuditTrail {
     public static final String ACCOUNT = "account";
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
     private final ObjectMapper json;
+    private volatile Follower follower = entries -> { };
 
     public AuditTrail(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
+    }
+
+    /** Sees the entries written, inside the transaction that writes them (the caller's, or one of its own). */
+    public interface Follower {
+        void recorded(List<Event> entries);
+    }
+
+    public void follow(Follower newFollower) {
+        this.follower = newFollower;
     }
 
     /** The subject id of an account's entries: its login as Ministra compares logins (case-insensitively). */
@@ -42,7 +57,10 @@ public class AuditTrail {
 
     public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,
                        Map<String, ?> details) {
-        jdbc.update(INSERT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
+        transaction.executeWithoutResult(tx -> {
+            jdbc.update(INSERT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
+            follower.recorded(List.of(new Event(actor, companyId, subject, subjectId, action, outcome, details)));
+        });
     }
 
     /** Several entries in one batch (in the caller's transaction, if any). */
@@ -50,9 +68,12 @@ public class AuditTrail {
         if (events.isEmpty()) {
             return;
         }
-        jdbc.batchUpdate(INSERT, events.stream().map(event -> new Object[] {event.actor(), event.companyId(),
-                event.subject(), event.subjectId(), event.action(), event.outcome(), detailsJson(event.details())})
-                .toList());
+        transaction.executeWithoutResult(tx -> {
+            jdbc.batchUpdate(INSERT, events.stream().map(event -> new Object[] {event.actor(), event.companyId(),
+                    event.subject(), event.subjectId(), event.action(), event.outcome(),
+                    detailsJson(event.details())}).toList());
+            follower.recorded(events);
+        });
     }
 
     private String detailsJson(Map<String, ?> details) {

@@ -158,6 +158,14 @@ public class ApiGate implements Processor {
     }
 
     /**
+     * The companies the caller may see, never empty (as the {@code companyIds} variable), for what Vert.x serves
+     * outside the REST DSL (the event stream).
+     */
+    public List<Long> companiesOf(ApiPrincipal principal) {
+        return visibleCompanies(principal);
+    }
+
+    /**
      * Verifies an API user's name and password exactly as HTTP Basic on any request is verified (the same cache,
      * checks and failed-authentication limits), for the console's sign-in; 401 when they do not match.
      */

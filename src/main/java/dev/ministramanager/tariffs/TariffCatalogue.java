@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.events.EventOutbox;
 import dev.ministramanager.tariffs.TariffListing.Plan;
 import dev.ministramanager.tariffs.TariffListing.PlanPackage;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,11 +41,13 @@ class TariffCatalogue {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final double maxArchiveShare;
+    private final EventOutbox events;
 
-    TariffCatalogue(DataSource dataSource, double maxArchiveShare) {
+    TariffCatalogue(DataSource dataSource, double maxArchiveShare, EventOutbox events) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.maxArchiveShare = maxArchiveShare;
+        this.events = events;
     }
 
     Changes apply(long companyId, TariffListing listing) {
@@ -85,6 +88,7 @@ class TariffCatalogue {
             }
             SyncRun.Counts counts = new SyncRun.Counts(created.size(), updated.size() + restored.size(),
                     missing.size(), unchanged, listing.skipped());
+            events.tariffsChanged(companyId, created, updated, restored, externalIds(missing));
             return new Changes(counts, created, updated, restored, externalIds(missing));
         });
     }

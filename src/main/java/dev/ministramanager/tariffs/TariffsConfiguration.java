@@ -5,6 +5,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.events.EventOutbox;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -43,7 +44,8 @@ public class TariffsConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class), dataSource);
         registry.bind("tariffPlans", plans);
         registry.bind("tariffSyncMetrics", metrics);
-        registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare),
+        registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare,
+                registry.lookupByNameAndType("eventOutbox", EventOutbox.class)),
                 camel.createProducerTemplate(), retry, audit, metrics, plans,
                 registry.lookupByNameAndType("activeTariffPlans", ActiveTariffPlans.class)));
 

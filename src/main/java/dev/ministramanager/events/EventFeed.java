@@ -1,0 +1,140 @@
+package dev.ministramanager.events;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.security.ApiGate;
+import org.apache.camel.Exchange;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * Reads the outbox for {@code GET /events} and the SSE stream: events of the given companies after a sequence
+ * number, optionally of some types. An event becomes readable {@code visibilityDelay} after it was recorded: a
+ * transaction that committed later than a reader passed its sequence number would otherwise be skipped by that
+ * reader (webhook deliveries, written in the event's own transaction, never are).
+ */
+public class EventFeed {
+
+    private static final int PAGE_DEFAULT = 100;
+    private static final int PAGE_MAX = 1000;
+
+    private final NamedParameterJdbcTemplate named;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration visibilityDelay;
+
+    public EventFeed(DataSource dataSource, ObjectMapper json, Clock clock, Duration visibilityDelay) {
+        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.json = json;
+        this.clock = clock;
+        this.visibilityDelay = visibilityDelay;
+    }
+
+    /** {@code GET /events?company=&after=&types=&limit=}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> page(Exchange exchange) {
+        Long companyId = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
+        List<Long> companies = companyId == null ? exchange.getVariable(ApiGate.COMPANY_IDS, List.class)
+                : List.of(companyId);
+        long after = after(exchange.getMessage().getHeader("after", String.class));
+        List<String> types = types(exchange.getMessage().getHeader("types", String.class));
+        int limit = limit(exchange.getMessage().getHeader("limit", String.class), PAGE_DEFAULT, PAGE_MAX);
+        List<Map<String, Object>> items = read(companies, types, after, limit);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("items", items);
+        answer.put("next", items.isEmpty() ? after : items.get(items.size() - 1).get("sequence"));
+        return answer;
+    }
+
+    public List<Map<String, Object>> read(List<Long> companies, List<String> types, long after, int limit) {
+        MapSqlParameterSource params = new MapSqlParameterSource("companies", companies)
+                .addValue("after", after).addValue("limit", limit)
+                .addValue("visibleBefore", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)
+                        .minus(visibilityDelay));
+        StringBuilder sql = new StringBuilder("SELECT seq, event_id, type, company_id, subject, occurred_at, data"
+                + " FROM event_outbox WHERE company_id IN (:companies) AND seq > :after"
+                + " AND occurred_at <= :visibleBefore");
+        if (types != null && !types.contains("*")) {
+            List<String> exact = new ArrayList<>();
+            List<String> clauses = new ArrayList<>();
+            for (String pattern : types) {
+                if (pattern.endsWith(".*")) {
+                    String name = "prefix" + clauses.size();
+                    clauses.add("type LIKE :" + name);
+                    params.addValue(name, pattern.substring(0, pattern.length() - 1) + "%");
+                } else {
+                    exact.add(pattern);
+                }
+            }
+            if (!exact.isEmpty()) {
+                clauses.add("type IN (:exact)");
+                params.addValue("exact", exact);
+            }
+            sql.append(" AND (").append(String.join(" OR ", clauses)).append(")");
+        }
+        sql.append(" ORDER BY seq LIMIT :limit");
+        return named.query(sql.toString(), params, (rs, i) -> {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("sequence", rs.getLong("seq"));
+            event.put("id", rs.getString("event_id"));
+            event.put("type", rs.getString("type"));
+            event.put("companyId", rs.getLong("company_id"));
+            event.put("subject", rs.getString("subject"));
+            event.put("timestamp", rs.getObject("occurred_at", OffsetDateTime.class).toInstant().toString());
+            try {
+                event.put("data", json.readTree(rs.getString("data")));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Stored event data is not JSON", e);
+            }
+            return event;
+        });
+    }
+
+    static long after(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        try {
+            long after = Long.parseLong(raw.trim());
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ProblemException.invalidField("after", "Parameter 'after' must be the sequence number of an event"
+                + " (0 or more).");
+    }
+
+    static List<String> types(String raw) {
+        return raw == null || raw.isBlank() ? null : EventTypes.requireKnown("types", EventTypes.patterns(raw));
+    }
+
+    /** A page size parameter: its default when absent, 400 naming {@code limit} outside 1 to {@code max}. */
+    static int limit(String raw, int byDefault, int max) {
+        if (raw == null) {
+            return byDefault;
+        }
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw ProblemException.invalidField("limit", "Parameter 'limit' must be 1 to " + max + ".");
+    }
+}

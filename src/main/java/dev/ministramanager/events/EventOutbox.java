@@ -1,0 +1,156 @@
+package dev.ministramanager.events;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The durable outbox of business events. An event is written in the caller's transaction (or a transaction of its
+ * own when there is none), so it exists if and only if the change that caused it committed; in the same transaction
+ * one delivery row is written for every enabled webhook of the company whose patterns match the type, so a webhook
+ * never misses an event committed while it was enabled. The SSE stream and {@code GET /events} read the same rows.
+ */
+public class EventOutbox {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    /** One event to publish: its type (see {@link EventTypes}), company, subject and the data that changed. */
+    public record Event(String type, long companyId, String subject, Map<String, ?> data) {
+    }
+
+    public EventOutbox(DataSource dataSource, ObjectMapper json, Clock clock) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public void publish(long companyId, String type, String subject, Map<String, ?> data) {
+        publishAll(List.of(new Event(type, companyId, subject, data)));
+    }
+
+    /** Writes the events and their deliveries, in the caller's transaction if there is one. */
+    public void publishAll(List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        transaction.executeWithoutResult(tx -> {
+            OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            List<Object[]> rows = new ArrayList<>(events.size());
+            List<Object[]> deliveries = new ArrayList<>();
+            Map<Long, List<Subscriber>> subscribers = new HashMap<>();
+            for (Event event : events) {
+                String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
+                rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now,
+                    serialise(event.data())});
+                for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
+                    if (EventTypes.matches(subscriber.patterns(), event.type())) {
+                        deliveries.add(new Object[] {subscriber.webhookId(), orderingKey(event), now, now, eventId});
+                    }
+                }
+            }
+            jdbc.batchUpdate("INSERT INTO event_outbox (event_id, type, company_id, subject, occurred_at, data)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", rows);
+            if (!deliveries.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO webhook_delivery (webhook_id, event_seq, ordering_key, state, attempts,"
+                        + " next_attempt_at, created_at) SELECT ?, seq, ?, 'pending', 0, ?, ? FROM event_outbox"
+                        + " WHERE event_id = ?", deliveries);
+            }
+        });
+    }
+
+    /**
+     * The company's Ministra was found reachable or not (a connection test; a circuit breaker's state change): an
+     * event is published only when that differs from what was known, so a Ministra down for an hour is one
+     * {@code company.ministra_unreachable} and one {@code company.ministra_recovered}. Never known before counts as
+     * reachable.
+     */
+    public void ministraReachability(long companyId, boolean reachable, String detail) {
+        transaction.executeWithoutResult(tx -> {
+            OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+            int changed = jdbc.update("UPDATE company_reachability SET reachable = ?, changed_at = ?"
+                    + " WHERE company_id = ? AND reachable <> ?", reachable, now, companyId, reachable);
+            if (changed == 0) {
+                if (!jdbc.queryForList("SELECT reachable FROM company_reachability WHERE company_id = ?",
+                        Boolean.class, companyId).isEmpty()) {
+                    return;
+                }
+                try {
+                    jdbc.update("INSERT INTO company_reachability (company_id, reachable, changed_at) VALUES (?, ?, ?)",
+                            companyId, reachable, now);
+                } catch (DuplicateKeyException recordedMeanwhile) {
+                    return;
+                }
+                if (reachable) {
+                    return;
+                }
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("detail", detail);
+            publish(companyId, reachable ? EventTypes.COMPANY_MINISTRA_RECOVERED
+                    : EventTypes.COMPANY_MINISTRA_UNREACHABLE, String.valueOf(companyId), data);
+        });
+    }
+
+    /** A tariff sync changed the catalogue: one event per plan, in the sync's transaction. */
+    public void tariffsChanged(long companyId, List<String> created, List<String> updated, List<String> restored,
+                               List<String> archived) {
+        List<Event> events = new ArrayList<>();
+        created.forEach(plan -> events.add(new Event(EventTypes.TARIFF_CREATED, companyId, plan, Map.of())));
+        updated.forEach(plan -> events.add(new Event(EventTypes.TARIFF_UPDATED, companyId, plan, Map.of())));
+        restored.forEach(plan -> events.add(new Event(EventTypes.TARIFF_UPDATED, companyId, plan,
+                Map.of("restored", true))));
+        archived.forEach(plan -> events.add(new Event(EventTypes.TARIFF_ARCHIVED, companyId, plan, Map.of())));
+        publishAll(events);
+    }
+
+    /**
+     * Forgets events older than the retention, except those a webhook still has to deliver or an operator still has
+     * to decide on (a dead letter); their delivered deliveries and attempts go with them.
+     */
+    public int purge(java.time.Duration retention) {
+        OffsetDateTime before = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(retention);
+        return jdbc.update("DELETE FROM event_outbox WHERE occurred_at < ? AND NOT EXISTS (SELECT 1 FROM"
+                + " webhook_delivery d WHERE d.event_seq = event_outbox.seq AND d.state IN ('pending', 'dead'))", before);
+    }
+
+    private record Subscriber(long webhookId, List<String> patterns) {
+    }
+
+    private List<Subscriber> subscribers(long companyId) {
+        return jdbc.query("SELECT id, event_types FROM webhook WHERE company_id = ? AND enabled = TRUE",
+                (rs, i) -> new Subscriber(rs.getLong(1), EventTypes.patterns(rs.getString(2))), companyId);
+    }
+
+    /** Events of one subject (an account, a plan) reach an endpoint in the order they were recorded. */
+    private static String orderingKey(Event event) {
+        return event.type().substring(0, event.type().indexOf('.') + 1) + event.subject().toLowerCase(Locale.ROOT);
+    }
+
+    private String serialise(Map<String, ?> data) {
+        try {
+            return json.writeValueAsString(data == null ? Map.of() : data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Event data must be JSON-serialisable", e);
+        }
+    }
+}
