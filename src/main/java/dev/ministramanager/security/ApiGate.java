@@ -89,6 +89,8 @@ public class ApiGate implements Processor {
         String csrfToken = message.getHeader(ConsoleSessions.CSRF_HEADER, String.class);
         message.removeHeaders("Authorization|Cookie|" + ConsoleSessions.CSRF_HEADER);
         if (contract.isPublic()) {
+            // no caller and no company scope yet (the sign-in), but the same text rules
+            checkRequestText(message);
             if (contract.requestType() != null) {
                 message.setBody(jsonRequests.read(exchange, contract.requestType()));
             }

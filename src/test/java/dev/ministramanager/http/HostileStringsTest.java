@@ -70,6 +70,11 @@ class HostileStringsTest {
                     String nulInPath = operation.path(parameter -> "1%00y");
                     expect(softly, service, operation.method(), nulInPath + query, body, 400, "path");
                 }
+                if (operation.pathTemplate().equals("/session")) {
+                    // the sign-in has no company (it documents none): only its text is checked
+                    expect(softly, service, operation.method(), path + "?x=1%00", body, 400, "x");
+                    continue;
+                }
                 expect(softly, service, operation.method(), path + "?company=" + company + "%00", body, 400,
                         "company");
                 expect(softly, service, operation.method(), path + "?company=%2B" + company, body, 400, "company");
