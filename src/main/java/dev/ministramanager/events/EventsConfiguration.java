@@ -10,13 +10,12 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -31,9 +30,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * feed and its SSE stream, and their metrics. Registered before the configurations whose changes publish events.
  */
 public class EventsConfiguration implements CamelConfiguration {
-
-    /** Where camel-micrometer-prometheus looks for the registry it serves on /observe/metrics. */
-    private static final String METRICS_REGISTRY = "metricsRegistry";
 
     @Override
     public void configure(CamelContext camel) {
@@ -67,7 +63,7 @@ public class EventsConfiguration implements CamelConfiguration {
         Webhooks webhooks = new Webhooks(dataSource, cipher, audit,
                 new WebhookUrls(Boolean.parseBoolean(property(camel, "mm.webhooks.allow-private-urls"))),
                 Duration.ofSeconds(integer(camel, "mm.webhooks.secret-overlap-seconds")), clock);
-        MeterRegistry metrics = metrics(registry);
+        MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
         registry.bind("webhooks", webhooks);
         registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
         WebhookDeliveries deliveries = new WebhookDeliveries(dataSource, cipher, audit, json, clock, settings, metrics);
@@ -111,16 +107,6 @@ public class EventsConfiguration implements CamelConfiguration {
         Gauge.builder("mm.webhooks.disabled.endpoints", () -> jdbc.queryForObject("SELECT COUNT(*) FROM webhook"
                 + " WHERE enabled = FALSE AND disabled_at IS NOT NULL", Integer.class))
                 .description("Webhooks disabled because they kept failing or answered 410").register(metrics);
-    }
-
-    private static MeterRegistry metrics(Registry registry) {
-        MeterRegistry existing = registry.lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
-        if (existing != null) {
-            return existing;
-        }
-        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.bind(METRICS_REGISTRY, created);
-        return created;
     }
 
     private static int integer(CamelContext camel, String key) {
