@@ -38,7 +38,9 @@ public record AccountAnswer(
         @Schema(description = "Only in the answer of the create, provision or password change that generated it",
                 example = "x7Kp9mQ2vR4t") String generatedPassword,
         @Schema(description = "In an Idempotency-Key replay of such an answer, instead of the password")
-        Boolean passwordGenerated) {
+        Boolean passwordGenerated,
+        @Schema(nullable = true, description = "GET /accounts only: the box's state at the last pull or refresh"
+                + " (null: unknown)") Boolean online) {
 
     /** {@link SyncState#view()}. */
     @Schema(name = "AccountSync", description = "Where the account stands with Ministra")
@@ -53,6 +55,10 @@ public record AccountAnswer(
             @Schema(description = "The classified cause of the last failure", example = "rejected")
             String lastErrorKind,
             @Schema(description = "dead: the open dead letter") Long deadLetterId,
-            @Schema(nullable = true) OffsetDateTime lastPushedAt) {
+            @Schema(nullable = true) OffsetDateTime lastPushedAt,
+            @Schema(description = "The company's Ministra is unreachable: the push waits for it, spending no"
+                    + " attempt") Boolean waitingForMinistra,
+            @Schema(description = "While waiting for Ministra: why, since when, and the next probe")
+            String explanation) {
     }
 }

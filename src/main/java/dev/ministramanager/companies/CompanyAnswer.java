@@ -24,5 +24,18 @@ public record CompanyAnswer(
         String defaultProvisionStatus,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long version,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime createdAt,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime updatedAt) {
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime updatedAt,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) MinistraReachability ministra) {
+
+    /** Whether the company's Ministra answers, as its pushes found (the circuit shared by every node). */
+    @Schema(name = "MinistraReachability", description = "The company's Ministra as its pushes find it: while"
+            + " unreachable its pushes wait (no attempt spent) and one node probes it")
+    public record MinistraReachability(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean reachable,
+            @Schema(nullable = true) OffsetDateTime failingSince,
+            @Schema(nullable = true, description = "While unreachable: the next probe") OffsetDateTime nextProbeAt,
+            @Schema(nullable = true, example = "unreachable") String lastFailureKind,
+            @Schema(nullable = true) OffsetDateTime lastFailureAt,
+            @Schema(nullable = true) OffsetDateTime recoveredAt) {
+    }
 }

@@ -318,6 +318,12 @@ public final class MinistraSimulator implements AutoCloseable {
     }
 
     private void outageChanged(boolean active, Duration window) {
+        if (active && Context.isOnEventLoopThread()) {
+            // added through the control API: close the port once that request's answer has gone out (closing it
+            // at once could cut the answer off mid-write)
+            delays.schedule(() -> outageChanged(true, window), ANSWER_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         Future<Void> transition = transition(active);
         if (active && window != null) {
             // timed by the scheduler thread, not a Vert.x timer: an outage added through the control API runs on
@@ -329,6 +335,9 @@ public final class MinistraSimulator implements AutoCloseable {
             await(transition);
         }
     }
+
+    /** How long an outage added through the control API waits for its own answer to be written. */
+    private static final long ANSWER_FLUSH_MILLIS = 50;
 
     private void endOutageIfExpired() {
         Duration left = faults.endExpiredOutages();

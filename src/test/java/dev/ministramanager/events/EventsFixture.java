@@ -47,7 +47,7 @@ final class EventsFixture {
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "readTimeoutMs":5000}""".formatted(name, ministra.apiBaseUrl()));
+                 "readTimeoutMs":5000,"sharedMinistra":true}""".formatted(name, ministra.apiBaseUrl()));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asLong();
     }

@@ -338,7 +338,8 @@ class WebhooksTest {
                 .containsExactly("basic", "premium");
 
         // Ministra down: one "unreachable" however often it is tested, and a failed sync
-        assertThat(service.patch("/companies/" + company, ADMIN, "{\"ministraBaseUrl\":\"http://127.0.0.1:9/\"}")
+        assertThat(service.patch("/companies/" + company, ADMIN,
+                "{\"ministraBaseUrl\":\"http://127.0.0.1:9/\",\"sharedMinistra\":true}")
                 .status()).isEqualTo(200);
         for (int i = 0; i < 2; i++) {
             assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).json().get("outcome")
@@ -347,7 +348,7 @@ class WebhooksTest {
         assertThat(service.post("/companies/" + company + "/tariffs/sync", ADMIN, null).json().get("outcome")
                 .asText()).isEqualTo("failed");
         assertThat(service.patch("/companies/" + company, ADMIN, "{\"ministraBaseUrl\":\"" + ministra.apiBaseUrl()
-                + "\"}").status()).isEqualTo(200);
+                + "\",\"sharedMinistra\":true}").status()).isEqualTo(200);
         assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).json().get("outcome")
                 .asText()).isEqualTo("ok");
         assertThat(service.post("/companies/" + company + "/test-connection", ADMIN, null).status()).isEqualTo(200);

@@ -159,6 +159,23 @@ class ApiAnswersMatchTheContractTest {
         call("POST", "/stb/commands?company=" + companyA, ADMIN, "{\"command\":\"update-channels\","
                 + "\"logins\":[\"contract1\"]}", 200);
 
+        // Console: who is signed in and the dashboard
+        call("GET", "/session", ADMIN, null, 200);
+        call("GET", "/dashboard?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/session", null, "{\"username\":\"nobody-here\",\"password\":\"wrong-password\"}", 401);
+
+        // Webhooks and events
+        long webhook = call("POST", "/webhooks?company=" + companyA, ADMIN,
+                "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"account.*\"]}", 201).json().get("id").asLong();
+        call("GET", "/webhooks?company=" + companyA, ADMIN, null, 200);
+        call("GET", "/webhooks/" + webhook, ADMIN, null, 200);
+        call("PATCH", "/webhooks/" + webhook, ADMIN, "{\"enabled\":false}", 200);
+        call("GET", "/webhooks/" + webhook + "/deliveries?limit=5", ADMIN, null, 200);
+        call("POST", "/webhooks/" + webhook + "/secret", ADMIN, null, 200);
+        call("GET", "/webhook-dead-letters?company=" + companyA, ADMIN, null, 200);
+        call("GET", "/events?company=" + companyA + "&limit=5", ADMIN, null, 200);
+        call("DELETE", "/webhooks/" + webhook, ADMIN, null, 200);
+
         // the HTTP server's own answers
         call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":", 400);
         call("POST", "/stb/commands?company=" + companyA, ADMIN, "not json", 415, Map.of("Content-Type",
