@@ -97,6 +97,11 @@ public class WebhookDeliveries {
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
+        // every outcome's series at zero from the start, as README's metrics promise
+        for (String outcome : new String[] {"delivered", "retrying", "dead", "disabled", "lost", "failed"}) {
+            Counter.builder("mm.webhooks.deliveries").description("Webhook delivery attempts by outcome")
+                    .tag("outcome", outcome).register(metrics);
+        }
         // the workers' queue holds at most one more batch than they can take
         this.slots = new Semaphore(settings.workers() * 2);
     }
