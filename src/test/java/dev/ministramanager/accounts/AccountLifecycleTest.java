@@ -101,6 +101,9 @@ class AccountLifecycleTest {
         assertThat(writes.get(2).form()).containsOnlyKeys("tariff_plan", "stb_mac");
         assertThat(writes).noneMatch(WriteLogEntry::isBroadcast);
 
+        // the delete's push is recorded a moment after Ministra answered it (successes are recorded in batches)
+        AccountsFixture.awaitCondition(() -> service.get("/accounts/alice/history?company=" + company, ADMIN).json()
+                .findValuesAsText("action").size() >= 10, "the delete's push recorded in the history");
         JsonNode history = service.get("/accounts/alice/history?company=" + company, ADMIN).json();
         assertThat(history.findValuesAsText("action")).containsSubsequence("create", "push", "activate", "push",
                 "change", "push", "deactivate", "push", "delete", "push");
