@@ -46,7 +46,7 @@ public class AccountsApi {
 
     public void create(Exchange exchange) {
         NewAccount request = exchange.getMessage().getBody(NewAccount.class);
-        long companyId = company(exchange, request.companyId());
+        long companyId = ApiGate.requireCompany(exchange, request.companyId());
         String status = Objects.requireNonNullElse(request.status(), "active");
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
         ApiReply reply = idempotent(exchange, () -> companyId + "|" + describe(request),
@@ -65,7 +65,7 @@ public class AccountsApi {
             throw ProblemException.invalidField("draft", "Provision pushes at once; create a draft with POST"
                     + " /api/v1/accounts.");
         }
-        long companyId = company(exchange, request.companyId());
+        long companyId = ApiGate.requireCompany(exchange, request.companyId());
         Duration wait = waitOf(exchange.getMessage().getHeader("wait", String.class));
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
         ApiReply created = idempotent(exchange, () -> companyId + "|" + describe(request),
@@ -91,7 +91,7 @@ public class AccountsApi {
     /** Rotates the subscriber password: the given one, or a generated one shown once in this answer. */
     public void password(Exchange exchange) {
         PasswordChange request = exchange.getMessage().getBody(PasswordChange.class);
-        long companyId = company(exchange, null);
+        long companyId = ApiGate.requireCompany(exchange);
         String login = login(exchange);
         OneTimePassword password = new OneTimePassword(request == null ? null : request.password(), passwords);
         ApiReply reply = idempotent(exchange, () -> "password|" + companyId + "|" + login + "|"
@@ -111,7 +111,7 @@ public class AccountsApi {
     }
 
     private void customerStatus(Exchange exchange, String status) {
-        long companyId = company(exchange, null);
+        long companyId = ApiGate.requireCompany(exchange);
         String customerRef = exchange.getMessage().getHeader("customerRef", String.class);
         AccountRules.checkCustomerRef(customerRef);
         idempotent(exchange, () -> "customer|" + status + "|" + companyId + "|" + customerRef,
@@ -129,18 +129,18 @@ public class AccountsApi {
     }
 
     public void get(Exchange exchange) {
-        StoredAccount account = accounts.get(company(exchange, null), login(exchange));
+        StoredAccount account = accounts.get(ApiGate.requireCompany(exchange), login(exchange));
         ApiReply.of(200, account.view()).withEtag(account.etag()).writeTo(exchange);
     }
 
     public void change(Exchange exchange) {
         AccountChanges changes = exchange.getMessage().getBody(AccountChanges.class);
-        accounts.change(company(exchange, null), login(exchange), changes, ifMatch(exchange), actor(exchange))
+        accounts.change(ApiGate.requireCompany(exchange), login(exchange), changes, ifMatch(exchange), actor(exchange))
                 .writeTo(exchange);
     }
 
     public void delete(Exchange exchange) {
-        accounts.delete(company(exchange, null), login(exchange), ifMatch(exchange), actor(exchange))
+        accounts.delete(ApiGate.requireCompany(exchange), login(exchange), ifMatch(exchange), actor(exchange))
                 .writeTo(exchange);
     }
 
@@ -153,14 +153,14 @@ public class AccountsApi {
     }
 
     public void push(Exchange exchange) {
-        long companyId = company(exchange, null);
+        long companyId = ApiGate.requireCompany(exchange);
         String login = login(exchange);
         idempotent(exchange, () -> "push|" + companyId + "|" + login,
                 () -> accounts.forcePush(companyId, login, actor(exchange))).writeTo(exchange);
     }
 
     public List<Map<String, Object>> history(Exchange exchange) {
-        return accounts.history(company(exchange, null), login(exchange));
+        return accounts.history(ApiGate.requireCompany(exchange), login(exchange));
     }
 
     public List<Map<String, Object>> deadLetters(Exchange exchange) {
@@ -197,7 +197,7 @@ public class AccountsApi {
     }
 
     private void setStatus(Exchange exchange, String status) {
-        long companyId = company(exchange, null);
+        long companyId = ApiGate.requireCompany(exchange);
         String login = login(exchange);
         String ifMatch = ifMatch(exchange);
         idempotent(exchange, () -> status + "|" + companyId + "|" + login + "|" + ifMatch,
@@ -209,27 +209,6 @@ public class AccountsApi {
         String key = exchange.getMessage().getHeader(IDEMPOTENCY_KEY, String.class);
         String route = exchange.getFromRouteId();
         return idempotency.run(principal.userId(), key, () -> route + "|" + request.get(), work);
-    }
-
-    /**
-     * The one company a request is about: the {@code company} parameter (checked by the gate), else a
-     * {@code companyId} in the body (which must be one the caller sees, and agree with the parameter), else the
-     * caller's only company.
-     */
-    static long company(Exchange exchange, Long fromBody) {
-        Long fromQuery = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
-        List<Long> visible = companyIds(exchange);
-        if (fromBody != null) {
-            if (!visible.contains(fromBody)) {
-                throw ProblemException.notFound("Company " + fromBody + " not found.");
-            }
-            if (fromQuery != null && !fromQuery.equals(fromBody)) {
-                throw ProblemException.invalidField("companyId", "Field 'companyId' differs from the company"
-                        + " parameter.");
-            }
-            return fromBody;
-        }
-        return ApiGate.requireCompany(exchange);
     }
 
     @SuppressWarnings("unchecked")

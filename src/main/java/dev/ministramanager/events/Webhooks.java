@@ -64,7 +64,7 @@ public class Webhooks {
 
     public void create(Exchange exchange) {
         NewWebhook request = exchange.getMessage().getBody(NewWebhook.class);
-        long companyId = company(exchange, request.companyId());
+        long companyId = ApiGate.requireCompany(exchange, request.companyId());
         String url = urls.check(request.url());
         String secret = newSecret();
         OffsetDateTime now = now();
@@ -222,20 +222,6 @@ public class Webhooks {
         }
     }
 
-    private static long company(Exchange exchange, Long fromBody) {
-        Long fromQuery = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
-        if (fromBody != null) {
-            if (!visible(exchange).contains(fromBody)) {
-                throw ProblemException.notFound("Company " + fromBody + " not found.");
-            }
-            if (fromQuery != null && !fromQuery.equals(fromBody)) {
-                throw ProblemException.invalidField("companyId", "Field 'companyId' differs from the company"
-                        + " parameter.");
-            }
-            return fromBody;
-        }
-        return ApiGate.requireCompany(exchange);
-    }
 
     @SuppressWarnings("unchecked")
     static List<Long> visible(Exchange exchange) {

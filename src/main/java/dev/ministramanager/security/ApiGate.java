@@ -146,6 +146,27 @@ public class ApiGate implements Processor {
         }
     }
 
+    /**
+     * The one company a request is about: the {@code company} parameter (checked by the gate), else a
+     * {@code companyId} in the body (which must be one the caller sees, and agree with the parameter), else the
+     * caller's only company.
+     */
+    @SuppressWarnings("unchecked")
+    public static long requireCompany(Exchange exchange, Long fromBody) {
+        if (fromBody == null) {
+            return requireCompany(exchange);
+        }
+        if (!exchange.getVariable(COMPANY_IDS, List.class).contains(fromBody)) {
+            throw ProblemException.notFound("Company " + fromBody + " not found.");
+        }
+        Long fromQuery = exchange.getVariable(COMPANY_ID, Long.class);
+        if (fromQuery != null && !fromQuery.equals(fromBody)) {
+            throw ProblemException.invalidField("companyId", "Field 'companyId' differs from the company"
+                    + " parameter.");
+        }
+        return fromBody;
+    }
+
     /** The request's one company; 400 naming {@code company} when the caller sees several and named none. */
     public static long requireCompany(Exchange exchange) {
         Long companyId = exchange.getVariable(COMPANY_ID, Long.class);
