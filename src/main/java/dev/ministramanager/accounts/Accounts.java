@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ApiReply;
 import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -68,11 +69,10 @@ public class Accounts {
     private final Set<String> notInMinistra;
 
     /** @param expiryInMinistra whether expiresAt is sent to Ministra (mm.accounts.send-expiry) */
-    public Accounts(DataSource dataSource, SecretCipher cipher, AuditTrail audit, ObjectMapper json, Clock clock,
-                    boolean expiryInMinistra) {
+    public Accounts(DataSource dataSource, SqlDialect dialect, SecretCipher cipher, AuditTrail audit,
+                    ObjectMapper json, Clock clock, boolean expiryInMinistra) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection connection) -> connection.getMetaData()
-                .getDatabaseProductName().equals("PostgreSQL")));
+        this.postgres = dialect == SqlDialect.POSTGRESQL;
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = cipher;

@@ -44,7 +44,8 @@ public class AccountsConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camel, "mm.accounts.send-expiry")),
                 ZoneId.of(property(camel, "mm.accounts.ministra-time-zone")));
 
-        Accounts accounts = new Accounts(dataSource, cipher, audit, json, clock, settings.sendExpiry());
+        Accounts accounts = new Accounts(dataSource, dialect, cipher, audit, json, clock,
+                settings.sendExpiry());
         DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
         IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher,
                 Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
