@@ -33,6 +33,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -112,6 +113,9 @@ class ConsoleBrowserTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(driverService, options);
         waiting = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // the console re-renders a page when an answer arrives: an element found a moment ago may be gone, so a
+        // wait finds it again instead of failing
+        waiting.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterEach
@@ -230,7 +234,8 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("save-account")).click();
 
         waiting.until(driver -> driver.findElement(By.id("account-notice")).getText().contains("changed this account"));
-        assertThat(browser.findElement(By.id("field-phone")).getAttribute("value")).isEqualTo("+355 4 222");
+        String phone = waiting.until(driver -> driver.findElement(By.id("field-phone")).getAttribute("value"));
+        assertThat(phone).isEqualTo("+355 4 222");
         assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'edited.twice'"
                 + " AND full_name = 'First Name'")).isEqualTo(1);
     }
