@@ -2,7 +2,6 @@ package dev.ministramanager.tariffs;
 
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -16,8 +15,6 @@ import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -25,9 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
- * The steps of the {@code tariffs-sync} route: record the run, fetch the company's listing through the one Ministra
- * client (retrying transient failures with backoff), apply it, and record how the run ended in the sync history, the
- * audit trail and the metrics, whatever happened.
+ * The steps of the {@code tariffs-sync} route: record the run, build the listing request (the route sends it through
+ * the one Ministra client and redelivers it while {@link #retryListing} says so), apply the listing, and record how
+ * the run ended in the sync history, the audit trail and the metrics, whatever happened.
  */
 public class TariffSync {
 
@@ -37,30 +34,19 @@ public class TariffSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(TariffSync.class);
 
-    /** How often and how patiently a transient failure of the listing call is retried within one run. */
-    public record RetryPolicy(int attempts, Duration firstDelay, double multiplier, Duration maxDelay) {
-
-        Duration delayBefore(int attempt) {
-            double millis = firstDelay.toMillis() * Math.pow(multiplier, attempt - 2);
-            return Duration.ofMillis((long) Math.min(millis, maxDelay.toMillis()));
-        }
-    }
-
     private final JdbcTemplate jdbc;
     private final TariffCatalogue catalogue;
-    private final ProducerTemplate ministra;
-    private final RetryPolicy retry;
+    private final int listingAttempts;
     private final AuditTrail audit;
     private final TariffSyncMetrics metrics;
     private final TariffPlans plans;
     private final ActiveTariffPlans knownPlans;
 
-    TariffSync(DataSource dataSource, TariffCatalogue catalogue, ProducerTemplate ministra, RetryPolicy retry,
-               AuditTrail audit, TariffSyncMetrics metrics, TariffPlans plans, ActiveTariffPlans knownPlans) {
+    TariffSync(DataSource dataSource, TariffCatalogue catalogue, int listingAttempts, AuditTrail audit,
+               TariffSyncMetrics metrics, TariffPlans plans, ActiveTariffPlans knownPlans) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.catalogue = catalogue;
-        this.ministra = ministra;
-        this.retry = retry;
+        this.listingAttempts = listingAttempts;
         this.audit = audit;
         this.metrics = metrics;
         this.plans = plans;
@@ -113,26 +99,24 @@ public class TariffSync {
         return new SyncRun(key.getKey().longValue(), companyId, trigger, who, now);
     }
 
-    /** {@code GET tariffs} through {@code direct:ministra-call}; transient failures are retried with backoff. */
-    public MinistraResult fetch(SyncRun run) throws InterruptedException {
-        MinistraRequest request = MinistraRequest.get(run.companyId(), "tariffs");
-        while (true) {
-            run.attempted();
-            try {
-                return ministra.requestBody("direct:ministra-call", request, MinistraResult.class);
-            } catch (CamelExecutionException e) {
-                if (!(e.getCause() instanceof MinistraFailure failure)) {
-                    throw e;
-                }
-                if (!failure.kind().isTransient() || run.attempts() >= retry.attempts()) {
-                    throw failure;
-                }
-                Duration delay = retry.delayBefore(run.attempts() + 1);
-                LOG.warn("Tariff listing of company {} failed ({}), attempt {} of {}; retrying in {} ms",
-                        run.companyId(), failure.kind().id(), run.attempts(), retry.attempts(), delay.toMillis());
-                Thread.sleep(delay.toMillis());
-            }
+    /** One attempt at the listing: the {@code GET tariffs} request that {@code direct:ministra-call} sends. */
+    public MinistraRequest listingRequest(SyncRun run) {
+        run.attempted();
+        return MinistraRequest.get(run.companyId(), "tariffs");
+    }
+
+    /**
+     * The {@code retryWhile} of the listing's redelivery ({@code routes/tariffs-sync.camel.yaml}): a transient
+     * failure is tried again until the run has made its configured number of attempts; anything else ends the run.
+     */
+    public boolean retryListing(SyncRun run, Exception cause) {
+        if (!(cause instanceof MinistraFailure failure) || !failure.kind().isTransient()
+                || run.attempts() >= listingAttempts) {
+            return false;
         }
+        LOG.warn("Tariff listing of company {} failed ({}), attempt {} of {}; retrying", run.companyId(),
+                failure.kind().id(), run.attempts(), listingAttempts);
+        return true;
     }
 
     public void apply(SyncRun run, MinistraResult answer) {

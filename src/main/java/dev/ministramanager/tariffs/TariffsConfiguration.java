@@ -1,7 +1,5 @@
 package dev.ministramanager.tariffs;
 
-import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
@@ -17,9 +15,6 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 /** The tariff catalogue: its sync ({@code tariffSync}) and read side ({@code tariffPlans}). */
 public class TariffsConfiguration implements CamelConfiguration {
 
-    /** Each retry waits this many times longer than the one before (up to the maximum delay). */
-    private static final double BACKOFF_MULTIPLIER = 2.0;
-
     @Override
     public void configure(CamelContext camel) {
         Registry registry = camel.getRegistry();
@@ -30,12 +25,9 @@ public class TariffsConfiguration implements CamelConfiguration {
         if (!(maxArchiveShare >= 0 && maxArchiveShare <= 1)) {
             throw new IllegalArgumentException("mm.tariffs.max-archive-share must be between 0 and 1");
         }
-        TariffSync.RetryPolicy retry = new TariffSync.RetryPolicy(
-                Integer.parseInt(property(camel, "mm.tariffs.sync-attempts")),
-                Duration.ofMillis(Long.parseLong(property(camel, "mm.tariffs.sync-retry-delay-ms"))),
-                BACKOFF_MULTIPLIER,
-                Duration.ofMillis(Long.parseLong(property(camel, "mm.tariffs.sync-retry-max-delay-ms"))));
-        if (retry.attempts() < 1) {
+        // the delays between attempts are the redelivery policy of routes/tariffs-sync.camel.yaml
+        int listingAttempts = Integer.parseInt(property(camel, "mm.tariffs.sync-attempts"));
+        if (listingAttempts < 1) {
             throw new IllegalArgumentException("mm.tariffs.sync-attempts must be at least 1");
         }
 
@@ -46,7 +38,7 @@ public class TariffsConfiguration implements CamelConfiguration {
         registry.bind("tariffSyncMetrics", metrics);
         registry.bind("tariffSync", new TariffSync(dataSource, new TariffCatalogue(dataSource, maxArchiveShare,
                 registry.lookupByNameAndType("eventOutbox", EventOutbox.class)),
-                camel.createProducerTemplate(), retry, audit, metrics, plans,
+                listingAttempts, audit, metrics, plans,
                 registry.lookupByNameAndType("activeTariffPlans", ActiveTariffPlans.class)));
 
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
