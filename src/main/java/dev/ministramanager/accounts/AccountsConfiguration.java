@@ -47,7 +47,7 @@ public class AccountsConfiguration implements CamelConfiguration {
         Accounts accounts = new Accounts(dataSource, dialect, cipher, audit, json, clock,
                 settings.sendExpiry());
         DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
-        IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher,
+        IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher::keyedDigest,
                 Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
         registry.bind("accounts", accounts);
         registry.bind("deadLetters", deadLetters);

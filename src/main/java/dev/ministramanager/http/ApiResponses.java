@@ -5,6 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.ministra.MinistraFailure;
 import io.vertx.core.buffer.Buffer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -68,8 +69,8 @@ public class ApiResponses {
         if (cause instanceof ProblemException known) {
             return known;
         }
-        if (cause instanceof ProblemSource source) {
-            return source.toProblem();
+        if (cause instanceof MinistraFailure failure) {
+            return MinistraProblems.of(failure);
         }
         return databaseRefusal(cause);
     }

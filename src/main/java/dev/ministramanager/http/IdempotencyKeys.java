@@ -7,13 +7,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -33,16 +33,17 @@ public class IdempotencyKeys {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
-    private final SecretCipher cipher;
+    /** A keyed digest (HMAC) of the request's description: the request may hold secrets, the digest does not. */
+    private final UnaryOperator<String> keyedDigest;
     private final Duration retention;
     private final Clock clock;
 
-    public IdempotencyKeys(DataSource dataSource, ObjectMapper json, SecretCipher cipher, Duration retention,
-                           Clock clock) {
+    public IdempotencyKeys(DataSource dataSource, ObjectMapper json, UnaryOperator<String> keyedDigest,
+                           Duration retention, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
-        this.cipher = cipher;
+        this.keyedDigest = keyedDigest;
         this.retention = retention;
         this.clock = clock;
     }
@@ -61,7 +62,7 @@ public class IdempotencyKeys {
             throw ProblemException.invalidField("Idempotency-Key", "The Idempotency-Key header must be 1 to 200"
                     + " visible ASCII characters.");
         }
-        String fingerprint = cipher.keyedDigest(request.get());
+        String fingerprint = keyedDigest.apply(request.get());
         Instant now = clock.instant();
         jdbc.update("DELETE FROM idempotency_key WHERE user_id = ? AND idem_key = ? AND created_at < ?", userId, key,
                 Timestamp.from(now.minus(retention)));

@@ -1,15 +1,10 @@
 package dev.ministramanager.ministra;
 
-import java.util.Map;
-
-import dev.ministramanager.http.ProblemException;
-import dev.ministramanager.http.ProblemSource;
-
 /**
  * Why a call to Ministra did not succeed, classified so that callers can decide: retry ({@link Kind#isTransient()}),
  * pause the company (authentication), or give up (Ministra refused, or our own guardrail refused to send).
  */
-public class MinistraFailure extends RuntimeException implements ProblemSource {
+public class MinistraFailure extends RuntimeException {
 
     public enum Kind {
         /** Connection refused or reset, DNS failure: nothing reached Ministra, or its answer was lost. */
@@ -64,21 +59,5 @@ public class MinistraFailure extends RuntimeException implements ProblemSource {
     /** Ministra's own error text, for {@link Kind#REJECTED}; null otherwise. */
     public String ministraError() {
         return ministraError;
-    }
-
-    /** What a caller of our API is told when the Ministra call behind its request failed. */
-    @Override
-    public ProblemException toProblem() {
-        return switch (kind) {
-            case UNREACHABLE, SERVER_ERROR, GARBLED_ANSWER -> new ProblemException(503, "Ministra unavailable",
-                    getMessage(), Map.of("ministraFailure", kind.id()));
-            case TIMEOUT -> new ProblemException(504, "Ministra timeout", getMessage(),
-                    Map.of("ministraFailure", kind.id()));
-            case REFUSED_BY_GUARDRAIL -> new ProblemException(422, "Refused by a safety guardrail", getMessage(),
-                    Map.of("ministraFailure", kind.id()));
-            case AUTHENTICATION_FAILED, NOT_MINISTRA, REJECTED -> new ProblemException(502, "Ministra refused",
-                    getMessage(), ministraError == null ? Map.of("ministraFailure", kind.id())
-                            : Map.of("ministraFailure", kind.id(), "ministraError", ministraError));
-        };
     }
 }

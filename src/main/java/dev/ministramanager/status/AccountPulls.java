@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.http.MinistraProblems;
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
@@ -71,7 +72,7 @@ public class AccountPulls {
         audit.record(exchange.getVariable(ApiGate.ACTOR, String.class), account.companyId(), AuditTrail.ACCOUNT,
                 AuditTrail.accountSubjectId(account.login()), "pull", failure.kind().id(), Map.of("login", account.login(),
                         "detail", failure.getMessage()));
-        responses.writeProblem(exchange.getMessage(), failure.toProblem());
+        responses.writeProblem(exchange.getMessage(), MinistraProblems.of(failure));
     }
 
     private Map<String, Object> stored(Exchange exchange, List<RemoteAccount> rows) {
