@@ -10,7 +10,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
 import dev.ministramanager.status.BatchReads;
 import dev.ministramanager.status.LocalAccounts;
-import dev.ministramanager.status.RefreshLeases;
+import dev.ministramanager.scheduling.RefreshLeases;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;

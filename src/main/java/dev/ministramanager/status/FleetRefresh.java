@@ -15,6 +15,7 @@ import dev.ministramanager.companies.Companies;
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
+import dev.ministramanager.scheduling.RefreshLeases;
 import dev.ministramanager.status.BatchReads.Match;
 import dev.ministramanager.status.BatchReads.Mode;
 import org.slf4j.Logger;

@@ -11,6 +11,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
 import dev.ministramanager.http.ApiResponses;
 import dev.ministramanager.metrics.MetricsConfiguration;
+import dev.ministramanager.scheduling.RefreshLeases;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

@@ -1,4 +1,4 @@
-package dev.ministramanager.status;
+package dev.ministramanager.scheduling;
 
 import java.sql.Timestamp;
 import java.time.Clock;

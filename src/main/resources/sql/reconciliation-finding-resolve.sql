@@ -1,0 +1,1 @@
+UPDATE reconciliation_finding SET resolution = ?, resolution_detail = ? WHERE id = ?
