@@ -15,6 +15,7 @@ import dev.ministramanager.companies.Companies;
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.scheduling.RefreshLeases;
 import dev.ministramanager.status.BatchReads.Match;
 import dev.ministramanager.status.BatchReads.Mode;
@@ -36,6 +37,8 @@ public class FleetRefresh {
     /** Settings of the refresh; see mm.status.* in application.properties. */
     public record Settings(Duration interval, Duration maxRun, int maxConsecutiveFailures) {
     }
+
+    private static final String ENABLED_COMPANIES = SqlStatements.load("companies-enabled");
 
     private final JdbcTemplate jdbc;
     private final Companies companies;
@@ -63,20 +66,25 @@ public class FleetRefresh {
         this.settings = settings;
     }
 
-    /** The scheduled refresh: each enabled company whose refresh is due and not running on another node. */
-    public void refreshDueCompanies() {
-        for (Long companyId : jdbc.queryForList("SELECT id FROM company WHERE enabled = TRUE ORDER BY id",
-                Long.class)) {
-            if (!leases.acquireWhenDue(leaseName(companyId), settings.maxRun())) {
-                continue;
-            }
-            try {
-                Map<String, Object> run = run(companyId, "scheduled", "scheduler");
-                LOG.info("Status refresh of company {}: {}", companyId, run);
-            } catch (RuntimeException e) {
-                LOG.warn("Status refresh of company {} failed", companyId, e);
-            }
-        }
+    /** The scheduled refresh's companies: every enabled one (whether its refresh is due is {@link #takeDueLease}). */
+    public List<Long> enabledCompanies() {
+        return jdbc.queryForList(ENABLED_COMPANIES, Long.class);
+    }
+
+    /** True when the company's scheduled refresh is due and no node runs it; this node then holds its lease. */
+    public boolean takeDueLease(long companyId) {
+        return leases.acquireWhenDue(leaseName(companyId), settings.maxRun());
+    }
+
+    /** One company's scheduled refresh (the lease taken), logged; the lease is released however it ends. */
+    public void refreshScheduled(long companyId) {
+        Map<String, Object> run = run(companyId, "scheduled", "scheduler");
+        LOG.info("Status refresh of company {}: {}", companyId, run);
+    }
+
+    /** A company's scheduled refresh failed: logged, and the next company's goes on. */
+    public void scheduledRefreshFailed(long companyId, Exception cause) {
+        LOG.warn("Status refresh of company {} failed", companyId, cause);
     }
 
     /** {@code POST /companies/{id}/status/refresh}: runs now and answers with the run; 409 while one is running. */
