@@ -15,6 +15,7 @@ import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.persistence.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,6 +34,8 @@ public class TariffSync {
     static final String SCHEDULER_ACTOR = "scheduler";
 
     private static final Logger LOG = LoggerFactory.getLogger(TariffSync.class);
+
+    private static final String ENABLED_COMPANIES = SqlStatements.load("companies-enabled");
 
     private final JdbcTemplate jdbc;
     private final TariffCatalogue catalogue;
@@ -55,7 +58,7 @@ public class TariffSync {
 
     /** The companies the scheduled sync covers. */
     public List<Long> enabledCompanies() {
-        return jdbc.queryForList("SELECT id FROM company WHERE enabled = TRUE ORDER BY id", Long.class);
+        return jdbc.queryForList(ENABLED_COMPANIES, Long.class);
     }
 
     /** An on-demand sync needs the company enabled, as the scheduled one only covers enabled companies. */
