@@ -24,9 +24,9 @@ import dev.ministramanager.ministra.MinistraResult;
  * MAC), and without an identifier it applies to every row: the account number is used when it is shorter than 12
  * characters, otherwise the box's MAC; should several Ministra rows share the number (a household), the MAC too, so
  * the write reaches this account's row only. An account with neither a usable number nor a MAC is refused by the
- * guardrail (a dead letter naming why, so an operator binds a box and replays it), never sent unaddressed. Ministra's {@code false} after a
- * write means it changed nothing although something differed (the package is not optional in the plan Ministra
- * has): a rejection, like any refusal, so the same retry and dead-letter rules apply.
+ * guardrail (a dead letter naming why, so an operator binds a box and replays it), never sent unaddressed.
+ * Ministra's {@code false} after a write means it changed nothing although something differed (the package is not
+ * optional in the plan Ministra has): a rejection, like any refusal, so the same retry and dead-letter rules apply.
  * Accounts whose packages are not managed here ({@code packages} null) skip this part: no extra call.
  */
 final class SubscriptionConvergence {

@@ -48,9 +48,17 @@ public record LocalAccount(long id, long companyId, String login, String account
 
     /** The managed packages, sorted and comma-separated, as a reconciliation finding shows them. */
     public String packagesText() {
+        return packagesText(packages);
+    }
+
+    /** {@code account.packages} (a JSON array) sorted and comma-separated; null when not managed here. */
+    public static String packagesText(String stored) {
+        if (stored == null) {
+            return null;
+        }
         try {
             List<String> list = new ArrayList<>();
-            PACKAGES_JSON.readTree(packages).forEach(pkg -> list.add(pkg.asText()));
+            PACKAGES_JSON.readTree(stored).forEach(pkg -> list.add(pkg.asText()));
             return String.join(",", new TreeSet<>(list));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("account.packages is not a JSON list", e);
