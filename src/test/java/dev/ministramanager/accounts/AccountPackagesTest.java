@@ -97,6 +97,42 @@ class AccountPackagesTest {
     }
 
     @Test
+    void theIdentifierIsTheAccountNumberElseTheMacAndNeverNone(MinistraSimulator ministra) throws Exception {
+        long company = company(ministra);
+        // a household: Ministra has another box under account number hh3
+        assertThat(ministraCall(ministra, "POST", "accounts", "login=pk.kid&account_number=hh3&tariff_plan=basic")
+                .statusCode()).isEqualTo(200);
+        String[][] accounts = {
+            // 12 characters or more: Ministra would read the number as a MAC
+            {"pk.long", "pk-household-1", "00:1A:79:00:AB:01"},
+            {"pk.gus", "hh3", "00:1A:79:00:AB:03"},
+            {"pk.nobox", "pk-household-2", null},
+        };
+        for (String[] account : accounts) {
+            ApiAnswer created = service.post("/accounts?company=" + company, ADMIN, """
+                    {"login":"%s","accountNumber":"%s","tariff":"basic","packages":["sport"]%s}""".formatted(
+                    account[0], account[1], account[2] == null ? "" : ",\"stbMac\":\"" + account[2] + "\""));
+            assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        }
+        AccountsFixture.awaitState(service, company, "pk.long", "synced");
+        AccountsFixture.awaitState(service, company, "pk.gus", "synced");
+        JsonNode nobox = AccountsFixture.awaitState(service, company, "pk.nobox", "dead");
+        assertThat(nobox.get("sync").get("lastErrorKind").asText()).isEqualTo("refused_by_guardrail");
+        assertThat(nobox.get("sync").get("lastError").asText()).contains("bind a box");
+
+        assertThat(subscriptionWrites(ministra)).extracting(WriteLogEntry::identifiers).containsExactlyInAnyOrder(
+                List.of("00:1A:79:00:AB:01"), List.of("00:1A:79:00:AB:03"));
+        assertThat(ministra.writeLog()).noneMatch(entry -> entry.resource().equals("account_subscription")
+                && entry.identifiers().isEmpty());
+        assertThat(AccountsFixture.ministraAccount(ministra, "pk.gus").orElseThrow().get("subscribed"))
+                .isEqualTo(List.of("sport"));
+        assertThat(AccountsFixture.ministraAccount(ministra, "pk.kid").orElseThrow().get("subscribed"))
+                .isEqualTo(List.of());
+        assertThat(AccountsFixture.ministraAccount(ministra, "pk.nobox").orElseThrow().get("subscribed"))
+                .isEqualTo(List.of());
+    }
+
+    @Test
     void accountsWithoutPackagesNeverTouchSubscriptions(MinistraSimulator ministra) throws Exception {
         long company = company(ministra);
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
@@ -188,6 +224,10 @@ class AccountPackagesTest {
         ApiAnswer renamed = service.patch("/accounts/pk.dan?company=" + company, ADMIN, "{\"fullName\":\"Dan\"}");
         assertThat(renamed.json().has("droppedPackages")).isFalse();
         assertThat(renamed.json().get("packages")).extracting(JsonNode::asText).containsExactly("sport");
+        // settled before the next test resets the simulator
+        AccountsFixture.await(service, company, "pk.dan", account -> account.path("sync").path("state").asText()
+                .equals("synced") && account.path("version").asLong() == renamed.json().get("version").asLong(),
+                "the rename pushed");
     }
 
     @Test
@@ -197,13 +237,19 @@ class AccountPackagesTest {
                 {"login":"pk.erin","tariff":"basic","stbMac":"00:1A:79:00:AA:05","packages":["sport"]}""")
                 .status()).isEqualTo(201);
         AccountsFixture.awaitState(service, company, "pk.erin", "synced");
+        assertThat(service.get("/accounts/pk.erin?company=" + company, ADMIN).json().get("subscribed").isNull())
+                .isTrue();
+        assertThat(service.post("/accounts/pk.erin/pull?company=" + company, ADMIN, "").status()).isEqualTo(200);
+        assertThat(service.get("/accounts/pk.erin?company=" + company, ADMIN).json().get("subscribed"))
+                .extracting(JsonNode::asText).containsExactly("sport");
         // someone unsubscribes the box in Ministra's admin
-        HttpResponse<String> removed = ministraCall(ministra, "DELETE", "account_subscription/pk.erin");
+        HttpResponse<String> removed = ministraCall(ministra, "DELETE", "account_subscription/pk.erin", null);
         assertThat(removed.body()).isEqualTo("{\"status\":\"OK\",\"results\":true}");
 
         assertThat(service.post("/accounts/pk.erin/pull?company=" + company, ADMIN, "").status()).isEqualTo(200);
         JsonNode erin = service.get("/accounts/pk.erin?company=" + company, ADMIN).json();
         assertThat(erin.get("packages")).extracting(JsonNode::asText).containsExactly("sport");
+        assertThat(erin.get("subscribed").isArray()).isTrue();
         assertThat(erin.get("subscribed")).isEmpty();
 
         ApiAnswer run = service.post("/reconciliation/runs?company=" + company, ADMIN, "{}");
@@ -218,6 +264,30 @@ class AccountPackagesTest {
         assertThat(service.post("/accounts/pk.erin/push?company=" + company, ADMIN, "").status()).isEqualTo(202);
         AccountsFixture.awaitCondition(() -> List.of("sport").equals(AccountsFixture.ministraAccount(ministra,
                 "pk.erin").orElseThrow().get("subscribed")), "sport subscribed again");
+        AccountsFixture.awaitState(service, company, "pk.erin", "synced");
+    }
+
+    @Test
+    void theAdoptPolicyTakesMinistrasSubscriptions(MinistraSimulator ministra) throws Exception {
+        long company = company(ministra);
+        assertThat(service.post("/accounts?company=" + company, ADMIN, """
+                {"login":"pk.fay","tariff":"premium","packages":["movies"]}""").status()).isEqualTo(201);
+        AccountsFixture.awaitState(service, company, "pk.fay", "synced");
+        assertThat(ministraCall(ministra, "DELETE", "account_subscription/pk.fay", null).body())
+                .isEqualTo("{\"status\":\"OK\",\"results\":true}");
+        ApiAnswer policy = service.send(service.request(service.api("/companies/" + company
+                + "/reconciliation-policy"), ADMIN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"policy\":\"adopt\"}")));
+        assertThat(policy.status()).as(policy.toString()).isEqualTo(200);
+
+        ApiAnswer run = service.post("/reconciliation/runs?company=" + company, ADMIN, "{}");
+        assertThat(run.status()).as(run.toString()).isEqualTo(201);
+        JsonNode findings = service.get("/reconciliation/runs/" + run.json().get("id").asLong()
+                + "?kind=drift&limit=100", ADMIN).json().get("findings").get("items");
+        assertThat(findings).extracting(f -> f.get("field").asText() + ":" + f.get("resolution").asText())
+                .containsExactly("packages:adopted");
+        JsonNode fay = service.get("/accounts/pk.fay?company=" + company, ADMIN).json();
+        assertThat(fay.get("packages")).isEmpty();
     }
 
     private static long company(MinistraSimulator ministra) throws SQLException {
@@ -266,12 +336,17 @@ class AccountPackagesTest {
         return ministra.writeLog().stream().filter(entry -> entry.resource().equals("account_subscription")).toList();
     }
 
-    private static HttpResponse<String> ministraCall(MinistraSimulator ministra, String method, String path)
-            throws Exception {
+    /** A change made in Ministra behind our back (its admin, another tool). */
+    private static HttpResponse<String> ministraCall(MinistraSimulator ministra, String method, String path,
+                                                     String form) throws Exception {
         String credentials = Base64.getEncoder().encodeToString((ministra.settings().apiUser() + ":"
                 + ministra.settings().apiPassword()).getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ministra.apiBaseUrl() + path))
-                .header("Authorization", "Basic " + credentials).method(method, HttpRequest.BodyPublishers.noBody())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ministra.apiBaseUrl() + path))
+                .header("Authorization", "Basic " + credentials).method(method, form == null
+                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form));
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }
