@@ -1,8 +1,10 @@
 package dev.ministramanager.accounts;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -25,6 +27,15 @@ public record AccountAnswer(
         @Schema(nullable = true) String comment,
         @Schema(nullable = true) OffsetDateTime expiresAt,
         @Schema(nullable = true, example = "C-100") String customerRef,
+        @ArraySchema(arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Optional"
+                + " packages subscribed on top of the plan (ours, pushed to Ministra)"),
+                schema = @Schema(example = "sport")) List<String> packages,
+        @ArraySchema(arraySchema = @Schema(nullable = true, description = "GET /accounts/{login} only: the"
+                + " optional packages Ministra had at the last pull or refresh (null: never read)"),
+                schema = @Schema(example = "sport")) List<String> subscribed,
+        @ArraySchema(arraySchema = @Schema(description = "Only in the answer of a tariff change that dropped"
+                + " subscribed packages (not optional packages of the new plan)"),
+                schema = @Schema(example = "sport")) List<String> droppedPackages,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Whether a password is stored (it is"
                 + " never returned)") boolean passwordSet,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Its version; the ETag is this number"

@@ -43,7 +43,7 @@ public class Accounts {
     static final String SUBJECT = "account";
     static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.full_name, a.phone,"
             + " a.account_number, a.tariff_plan_id, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.customer_ref, a.version, a.created_at, a.updated_at, p.state AS p_state,"
+            + " a.expires_at, a.customer_ref, a.packages, a.version, a.created_at, a.updated_at, p.state AS p_state,"
             + " p.attempts AS p_attempts,"
             + " p.next_attempt_at AS p_next_attempt_at, p.last_error AS p_last_error,"
             + " p.last_error_kind AS p_last_error_kind, p.dead_letter_id AS p_dead_letter_id,"
@@ -102,9 +102,9 @@ public class Accounts {
                     PreparedStatement insert = connection.prepareStatement("INSERT INTO account (company_id, login,"
                             + " login_key, password_enc, password_version, full_name, phone, account_number,"
                             + " account_number_key, tariff_plan_id, status, stb_mac, comment, expires_at,"
-                            + " customer_ref, version, created_at, updated_at)"
+                            + " customer_ref, packages, version, created_at, updated_at)"
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM tariff_plan WHERE company_id = ?"
-                            + " AND external_id = ? AND archived_at IS NULL), ?, ?, ?, ?, ?, 1, ?, ?)",
+                            + " AND external_id = ? AND archived_at IS NULL), ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                             new String[] {"id"});
                     insert.setLong(1, companyId);
                     insert.setString(2, request.login());
@@ -123,8 +123,9 @@ public class Accounts {
                     insert.setString(14, emptyToNull(request.comment()));
                     insert.setObject(15, expiresAt);
                     insert.setString(16, emptyToNull(request.customerRef()));
-                    insert.setObject(17, now);
+                    insert.setString(17, AccountPackages.encode(request.packages()));
                     insert.setObject(18, now);
+                    insert.setObject(19, now);
                     return insert;
                 }, key);
                 long id = key.getKey().longValue();
@@ -135,6 +136,8 @@ public class Accounts {
                 if (request.tariff() != null && stored.tariffPlanId() == null) {
                     throw unknownPlan(companyId, request.tariff());
                 }
+                AccountPackages.requireOptional(jdbc, companyId, stored.tariffPlanId(), request.tariff(),
+                        request.packages());
                 Map<String, Object> details = new LinkedHashMap<>(stored.auditedFields());
                 details.values().removeIf(Objects::isNull);
                 details.put("password", AuditTrail.MASK);
@@ -159,12 +162,25 @@ public class Accounts {
 
     public ApiReply change(long companyId, String login, AccountChanges changes, String ifMatch, String actor) {
         try {
+            List<String> dropped = new ArrayList<>();
             StoredAccount changed = transaction.execute(tx -> {
                 StoredAccount before = load(companyId, login, true);
                 requireMatch(before, ifMatch);
-                return apply(before, changes, actor, "change");
+                StoredAccount after = apply(before, changes, actor, "change");
+                if (changes.packages() == null && before.packages() != null) {
+                    dropped.addAll(before.packages());
+                    dropped.removeAll(after.packages());
+                }
+                return after;
             });
-            return reply(200, changed);
+            ApiReply reply = reply(200, changed);
+            if (!dropped.isEmpty()) {
+                // the tariff change dropped subscribed packages: the caller must hear it, not just find them gone
+                Map<String, Object> body = new LinkedHashMap<>(changed.view());
+                body.put("droppedPackages", dropped);
+                reply = ApiReply.of(200, body).withEtag(changed.etag());
+            }
+            return reply;
         } catch (DuplicateKeyException e) {
             throw duplicate(e, login, changes.accountNumber(),
                     emptyToNull(changes.stbMac()) == null ? null : AccountRules.canonicalMac(changes.stbMac()));
@@ -456,10 +472,13 @@ public class Accounts {
             set.put("account_number_key", AccountRules.key(changes.accountNumber()));
             changed.put("accountNumber", beforeAfter(before.accountNumber(), changes.accountNumber()));
         }
+        Long planId = before.tariffPlanId();
         if (changes.tariff() != null && !changes.tariff().equals(before.tariff())) {
-            set.put("tariff_plan_id", activePlan(before.companyId(), changes.tariff()));
+            planId = activePlan(before.companyId(), changes.tariff());
+            set.put("tariff_plan_id", planId);
             changed.put("tariff", beforeAfter(before.tariff(), changes.tariff()));
         }
+        packages(set, changed, before, planId, changes);
         compare(set, changed, "status", "status", before.status(), changes.status(), changes.status());
         String mac = emptyToNull(changes.stbMac()) == null ? null : AccountRules.canonicalMac(changes.stbMac());
         compare(set, changed, "stb_mac", "stbMac", before.stbMac(), mac, changes.stbMac());
@@ -502,6 +521,35 @@ public class Accounts {
         changed.putAll(context);
         audit.record(actor, before.companyId(), SUBJECT, AccountRules.key(before.login()), action, "ok", changed);
         return loadById(before.id());
+    }
+
+    /**
+     * The packages after a change: the requested list (each an optional package of the plan the account will be
+     * on), or, when the tariff changed without a new list, the subscribed packages the new plan still offers; the
+     * others are dropped, and the audit entry names them.
+     */
+    private void packages(Map<String, Object> set, Map<String, Object> changed, StoredAccount before, Long planId,
+                          AccountChanges changes) {
+        List<String> after;
+        if (changes.packages() != null) {
+            AccountPackages.requireOptional(jdbc, before.companyId(), planId, changes.tariff(), changes.packages());
+            after = changes.packages();
+        } else if (!Objects.equals(planId, before.tariffPlanId())) {
+            List<String> dropped = AccountPackages.droppedBy(jdbc, planId, before.packages());
+            if (dropped.isEmpty()) {
+                return;
+            }
+            after = new ArrayList<>(before.packages());
+            after.removeAll(dropped);
+            changed.put("droppedPackages", dropped);
+        } else {
+            return;
+        }
+        String stored = AccountPackages.encode(after);
+        if (!stored.equals(AccountPackages.encode(before.packages()))) {
+            set.put("packages", stored);
+            changed.put("packages", beforeAfter(before.packages(), AccountPackages.decode(stored)));
+        }
     }
 
     /**

@@ -3,20 +3,22 @@ package dev.ministramanager.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * What a push must make true in Ministra: the account as stored now (or its absence, for a deleted one), the version
- * it converges to, and what Ministra was last confirmed to have. The password stays encrypted until a request needs
- * it.
+ * it converges to, and what Ministra was last confirmed to have. {@code packages} is null when the account's
+ * optional packages are not managed here. The password stays encrypted until a request needs it.
  */
 record DesiredAccount(long id, long companyId, String login, String passwordEnc, long passwordVersion,
                       String fullName, String phone, String accountNumber, String tariff, String status,
-                      String stbMac, String comment, OffsetDateTime expiresAt, long version, boolean deleted,
-                      Long pushedVersion, Long pushedPasswordVersion, int attempts) {
+                      String stbMac, String comment, OffsetDateTime expiresAt, List<String> packages, long version,
+                      boolean deleted, Long pushedVersion, Long pushedPasswordVersion, int attempts) {
 
     static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.password_version,"
             + " a.full_name, a.phone, a.account_number, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.version, a.deleted_at, p.pushed_version, p.pushed_password_version, p.attempts"
+            + " a.expires_at, a.packages, a.version, a.deleted_at, p.pushed_version, p.pushed_password_version,"
+            + " p.attempts"
             + " FROM account a JOIN account_push p ON p.account_id = a.id"
             + " LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
             + " WHERE p.claim_token = :token AND a.id IN (:ids)";
@@ -30,8 +32,9 @@ record DesiredAccount(long id, long companyId, String login, String passwordEnc,
                 rs.getString("password_enc"), rs.getLong("password_version"), rs.getString("full_name"),
                 rs.getString("phone"), rs.getString("account_number"), rs.getString("tariff"), rs.getString("status"),
                 rs.getString("stb_mac"), rs.getString("comment"), rs.getObject("expires_at", OffsetDateTime.class),
-                rs.getLong("version"), rs.getObject("deleted_at", OffsetDateTime.class) != null, pushedVersion,
-                pushedPasswordVersion, rs.getInt("attempts"));
+                AccountPackages.decode(rs.getString("packages")), rs.getLong("version"),
+                rs.getObject("deleted_at", OffsetDateTime.class) != null, pushedVersion, pushedPasswordVersion,
+                rs.getInt("attempts"));
     }
 
     /** Ministra does not have this password yet (as far as we know). */

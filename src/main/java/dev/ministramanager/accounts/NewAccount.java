@@ -1,5 +1,8 @@
 package dev.ministramanager.accounts;
 
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import dev.ministramanager.http.JsonRequests.Validated;
 
@@ -27,6 +30,9 @@ public record NewAccount(
         @Schema(maxLength = 2000) String comment,
         @Schema(description = "ISO 8601 date-time", format = "date-time") String expiresAt,
         @Schema(description = "The billing customer id", maxLength = 100, example = "C-100") String customerRef,
+        @ArraySchema(arraySchema = @Schema(description = "Optional packages subscribed on top of the plan: external"
+                + " ids of optional packages of the tariff plan"), maxItems = AccountPackages.MAX_PACKAGES,
+                uniqueItems = true, schema = @Schema(maxLength = 100, example = "sport")) List<String> packages,
         @Schema(description = "Create only: store without pushing until pushed or activated") Boolean draft)
         implements Validated {
 
@@ -36,6 +42,7 @@ public record NewAccount(
         AccountRules.checkFields(password, fullName, phone, accountNumber, tariff, status, stbMac, comment,
                 expiresAt);
         AccountRules.checkCustomerRef(customerRef);
+        AccountPackages.checkShape(packages);
     }
 
     boolean isDraft() {

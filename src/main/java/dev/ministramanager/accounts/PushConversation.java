@@ -26,15 +26,17 @@ import dev.ministramanager.security.SecretCipher;
  * <li>a deleted account is removed ({@code DELETE users/<login>}); "Account not found" is success.</li>
  * </ul>
  * Accounts are always addressed by login, never by account number (a shared number would fan the write out to every
- * box that has it). The password is sent on create and when it changed, never otherwise.
+ * box that has it). The password is sent on create and when it changed, never otherwise. Then the optional packages
+ * converge ({@link SubscriptionConvergence}).
  */
 final class PushConversation {
 
-    private static final int MAX_CALLS = 6;
+    /** The account's own calls (at most 5) and its subscriptions' (at most 3, see SubscriptionConvergence). */
+    private static final int MAX_CALLS = 8;
     private static final DateTimeFormatter MINISTRA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     static final String NO_EXPIRY = "0000-00-00 00:00:00";
 
-    private enum Step { CREATE, READ, UPDATE, DELETE, DONE }
+    private enum Step { CREATE, READ, UPDATE, DELETE, SUBSCRIPTIONS, DONE }
 
     private final DesiredAccount desired;
     private final SecretCipher cipher;
@@ -45,6 +47,7 @@ final class PushConversation {
     private MinistraRequest request;
     private int calls;
     private final List<String> written = new ArrayList<>();
+    private SubscriptionConvergence subscriptions;
 
     private PushConversation(DesiredAccount desired, SecretCipher cipher, boolean sendExpiry, ZoneId ministraZone) {
         this.desired = desired;
@@ -120,6 +123,17 @@ final class PushConversation {
                 written.add("delete");
                 next(Step.DONE);
             }
+            case SUBSCRIPTIONS -> {
+                subscriptions.answered(result);
+                if (subscriptions.isPending()) {
+                    request = subscriptions.request();
+                    count();
+                } else {
+                    written.addAll(subscriptions.written());
+                    step = Step.DONE;
+                    request = null;
+                }
+            }
             default -> throw new IllegalStateException("No request is outstanding");
         }
     }
@@ -157,6 +171,16 @@ final class PushConversation {
     }
 
     private void next(Step nextStep) {
+        if (nextStep == Step.DONE && subscriptions == null) {
+            // the account matches: its optional packages next (nothing when they are not managed here)
+            subscriptions = SubscriptionConvergence.start(desired, step == Step.CREATE);
+            if (subscriptions != null) {
+                step = Step.SUBSCRIPTIONS;
+                request = subscriptions.request();
+                count();
+                return;
+            }
+        }
         step = nextStep;
         request = switch (nextStep) {
             case CREATE -> MinistraRequest.write(desired.companyId(), "POST", "accounts", List.of(), createForm());

@@ -4,13 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One account row with its tariff's external id and its push state, as {@link Accounts#SELECT} reads it. */
 record StoredAccount(long id, long companyId, String login, boolean passwordSet, String fullName, String phone,
                      String accountNumber, Long tariffPlanId, String tariff, String status, String stbMac,
-                     String comment, OffsetDateTime expiresAt, String customerRef, long version,
-                     OffsetDateTime createdAt, OffsetDateTime updatedAt, SyncState sync) {
+                     String comment, OffsetDateTime expiresAt, String customerRef, List<String> packages,
+                     long version, OffsetDateTime createdAt, OffsetDateTime updatedAt, SyncState sync) {
 
     static StoredAccount read(ResultSet rs, OffsetDateTime now) throws SQLException {
         long plan = rs.getLong("tariff_plan_id");
@@ -19,8 +20,9 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
                 rs.getString("password_enc") != null, rs.getString("full_name"), rs.getString("phone"),
                 rs.getString("account_number"), tariffPlanId, rs.getString("tariff"), rs.getString("status"),
                 rs.getString("stb_mac"), rs.getString("comment"), rs.getObject("expires_at", OffsetDateTime.class),
-                rs.getString("customer_ref"), rs.getLong("version"), rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class), SyncState.read(rs, now));
+                rs.getString("customer_ref"), AccountPackages.decode(rs.getString("packages")), rs.getLong("version"),
+                rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
+                SyncState.read(rs, now));
     }
 
     boolean isDraft() {
@@ -43,6 +45,7 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
         fields.put("comment", comment);
         fields.put("expiresAt", expiresAt == null ? null : expiresAt.toInstant().toString());
         fields.put("customerRef", customerRef);
+        fields.put("packages", packages);
         return fields;
     }
 
@@ -59,6 +62,7 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
         view.put("comment", comment);
         view.put("expiresAt", expiresAt);
         view.put("customerRef", customerRef);
+        view.put("packages", packages == null ? List.of() : packages);
         view.put("passwordSet", passwordSet);
         view.put("version", version);
         view.put("createdAt", createdAt);

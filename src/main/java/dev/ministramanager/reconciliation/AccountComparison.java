@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -72,6 +73,10 @@ class AccountComparison {
                     drift(pass, findings, ours, "phone", ours.phone(), theirs.phone());
                     drift(pass, findings, ours, "stb_mac", ours.stbMac(), theirs.stbMac() == null ? null
                             : theirs.stbMac().toUpperCase(Locale.ROOT));
+                    if (ours.managesPackages()) {
+                        drift(pass, findings, ours, "packages", ours.packagesText(),
+                                String.join(",", new TreeSet<>(theirs.subscribed())));
+                    }
                 }
                 store.insertFindings(pass, findings);
             }

@@ -14,6 +14,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.ProblemException;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.security.ApiGate;
+import dev.ministramanager.status.LocalAccount;
 import dev.ministramanager.status.RemoteAccount;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DuplicateKeyException;
@@ -47,8 +48,10 @@ public class Adoptions {
         transaction.executeWithoutResult(status -> {
             jdbc.queryForList("SELECT id FROM account WHERE id = ? FOR UPDATE", accountId);
             Map<String, Object> current = jdbc.queryForMap("SELECT a.login, a.status, p.external_id AS tariff,"
-                    + " a.full_name, a.phone, a.stb_mac FROM account a LEFT JOIN tariff_plan p"
+                    + " a.full_name, a.phone, a.stb_mac, a.packages FROM account a LEFT JOIN tariff_plan p"
                     + " ON p.id = a.tariff_plan_id WHERE a.id = ? AND a.company_id = ?", accountId, companyId);
+            // compared as the finding shows them
+            current.put("packages", LocalAccount.packagesText((String) current.get("packages")));
             Map<String, Object> changed = new LinkedHashMap<>();
             for (Map<String, Object> finding : findings) {
                 long findingId = ((Number) finding.get("id")).longValue();
@@ -116,6 +119,17 @@ public class Adoptions {
                     return "MAC " + mac + " belongs to another of our accounts.";
                 }
                 jdbc.update("UPDATE account SET stb_mac = ? WHERE id = ?", mac, accountId);
+            }
+            case "packages" -> {
+                // what Ministra has subscribed are optional packages of the plan it has: ours to keep from now on
+                List<String> subscribed = theirs == null || theirs.isEmpty() ? List.of()
+                        : List.of(theirs.split(","));
+                try {
+                    jdbc.update("UPDATE account SET packages = ? WHERE id = ?", json.writeValueAsString(subscribed),
+                            accountId);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("A list of strings is always JSON", e);
+                }
             }
             default -> {
                 return "Field " + field + " cannot be adopted.";

@@ -21,9 +21,10 @@ import org.apache.camel.Exchange;
 /**
  * A reconciliation run compares a company's accounts with its Ministra and stores what differs: accounts missing in
  * Ministra, rows only Ministra has (through our accounts' known MACs, and through a full listing where the
- * installation allows one), and drifted fields (status, tariff, name, phone, MAC). Only when every read answered
- * completely and well is the company's policy applied: {@code report} leaves it at the findings, {@code adopt} takes
- * Ministra's values into our records, {@code enforce} asks for our state to be pushed. Any bad answer (empty, not
+ * installation allows one), and drifted fields (status, tariff, name, phone, MAC, optional packages where we manage
+ * them). Only when every read answered completely and well is the company's policy applied: {@code report} leaves
+ * it at the findings, {@code adopt} takes Ministra's values into our records, {@code enforce} asks for our state to
+ * be pushed. Any bad answer (empty, not
  * JSON, truncated, a failed batch, a listing over its limits) fails the run with the reason, and nothing is changed.
  */
 public class Reconciliations {

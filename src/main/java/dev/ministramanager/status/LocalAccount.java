@@ -1,20 +1,28 @@
 package dev.ministramanager.status;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Our record of an account, as far as status and reconciliation compare it with Ministra. A {@code draft} is not
- * meant to be in Ministra yet.
+ * meant to be in Ministra yet. {@code packages}: the optional packages as stored (a sorted JSON array), null when
+ * not managed here.
  */
 public record LocalAccount(long id, long companyId, String login, String accountNumber, String stbMac, String status,
-                           String tariff, String fullName, String phone, boolean draft) {
+                           String tariff, String fullName, String phone, boolean draft, String packages) {
 
     /** What an identifier in a Ministra URL path may hold (the client's guardrail). */
+    private static final ObjectMapper PACKAGES_JSON = new ObjectMapper();
     private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     /** Our columns, joined with the tariff plan's external id; callers add FROM/WHERE. */
     public static final String COLUMNS = "a.id, a.company_id, a.login, a.account_number, a.stb_mac, a.status,"
-            + " p.external_id AS tariff, a.full_name, a.phone, ap.state AS push_state";
+            + " p.external_id AS tariff, a.full_name, a.phone, ap.state AS push_state, a.packages";
     public static final String FROM = " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id"
             + " LEFT JOIN account_push ap ON ap.account_id = a.id";
 
@@ -22,7 +30,7 @@ public record LocalAccount(long id, long companyId, String login, String account
         return new LocalAccount(rs.getLong("id"), rs.getLong("company_id"), rs.getString("login"),
                 rs.getString("account_number"), rs.getString("stb_mac"), rs.getString("status"),
                 rs.getString("tariff"), rs.getString("full_name"), rs.getString("phone"),
-                "draft".equals(rs.getString("push_state")));
+                "draft".equals(rs.getString("push_state")), rs.getString("packages"));
     }
 
     /**
@@ -31,6 +39,30 @@ public record LocalAccount(long id, long companyId, String login, String account
      */
     public boolean readableByNumber() {
         return accountNumber != null && URL_SAFE.matcher(accountNumber).matches();
+    }
+
+    /** Whether the account's optional packages are ours to push (and so to compare with Ministra's). */
+    public boolean managesPackages() {
+        return packages != null;
+    }
+
+    /** The managed packages, sorted and comma-separated, as a reconciliation finding shows them. */
+    public String packagesText() {
+        return packagesText(packages);
+    }
+
+    /** {@code account.packages} (a JSON array) sorted and comma-separated; null when not managed here. */
+    public static String packagesText(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            List<String> list = new ArrayList<>();
+            PACKAGES_JSON.readTree(stored).forEach(pkg -> list.add(pkg.asText()));
+            return String.join(",", new TreeSet<>(list));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("account.packages is not a JSON list", e);
+        }
     }
 
     public String numberKey() {

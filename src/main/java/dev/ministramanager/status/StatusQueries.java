@@ -45,13 +45,19 @@ public class StatusQueries {
         return view;
     }
 
-    /** {@code GET /accounts/{login}}: the account's answer gains Ministra's snapshot and its age (null if never read). */
+    /**
+     * {@code GET /accounts/{login}}: the account's answer gains Ministra's snapshot and its age (null if never read),
+     * and beside its {@code packages} the ones Ministra had subscribed at that read ({@code subscribed}).
+     */
     @SuppressWarnings("unchecked")
     public void withSnapshot(Exchange exchange) {
         Map<String, Object> view = new LinkedHashMap<>(exchange.getMessage().getBody(Map.class));
         long companyId = ((Number) view.get("companyId")).longValue();
-        accounts.byLogin(companyId, (String) view.get("login"))
-                .ifPresent(account -> view.put("ministra", snapshots.view(account.id(), clock.instant())));
+        accounts.byLogin(companyId, (String) view.get("login")).ifPresent(account -> {
+            Map<String, Object> snapshot = snapshots.view(account.id(), clock.instant());
+            view.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
+            view.put("ministra", snapshot);
+        });
         exchange.getMessage().setBody(view);
     }
 

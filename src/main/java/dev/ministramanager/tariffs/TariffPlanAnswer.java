@@ -38,6 +38,8 @@ public record TariffPlanAnswer(
             @Schema(nullable = true, example = "Base TV") String name,
             @Schema(nullable = true, example = "tv") String type,
             @Schema(nullable = true) BigDecimal price,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean optional) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean optional,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "How many accounts on the plan"
+                    + " subscribe to it (optional packages; 0 for the others)", example = "12") long subscribers) {
     }
 }

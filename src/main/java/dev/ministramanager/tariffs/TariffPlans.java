@@ -42,7 +42,11 @@ public class TariffPlans {
                 (rs, i) -> plan(rs));
     }
 
-    /** {@code GET /tariffs/{id}}: the plan with its packages and how many active accounts are on it. */
+    /**
+     * {@code GET /tariffs/{id}}: the plan with its packages (each with how many accounts subscribe to it) and how
+     * many active accounts are on it.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> get(List<Long> companyIds, String id) {
         Map<String, Object> plan = find(companyIds, id);
         MapSqlParameterSource params = new MapSqlParameterSource("plan", plan.get("id"));
@@ -57,9 +61,28 @@ public class TariffPlans {
                     pkg.put("optional", rs.getBoolean("optional"));
                     return pkg;
                 }));
+        for (Map<String, Object> pkg : (List<Map<String, Object>>) plan.get("packages")) {
+            pkg.put("subscribers", subscribers(plan.get("id"), (Boolean) pkg.get("optional"),
+                    (String) pkg.get("externalId")));
+        }
         plan.put("activeAccounts", named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan"
                 + " AND status = 'active'", params, Long.class));
         return plan;
+    }
+
+    /**
+     * The accounts on the plan that subscribe to this optional package: its external id, quoted, in the account's
+     * {@code packages} (a JSON array of strings).
+     */
+    private long subscribers(Object planId, boolean optional, String externalId) {
+        if (!optional) {
+            return 0;
+        }
+        String quoted = "%\"" + externalId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                .replace("\"", "\\\\\"") + "\"%";
+        return named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan AND deleted_at IS NULL"
+                + " AND packages LIKE :quoted ESCAPE '\\'", new MapSqlParameterSource("plan", planId)
+                .addValue("quoted", quoted), Long.class);
     }
 
     /** {@code GET /tariffs/{id}/accounts?limit=&offset=}: the accounts on the plan, by login. */
