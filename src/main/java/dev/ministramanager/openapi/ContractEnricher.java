@@ -15,7 +15,6 @@ import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.parameters.HeaderParameter;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.PathParameter;
 import io.swagger.v3.oas.models.parameters.QueryParameter;
@@ -34,9 +33,10 @@ import org.apache.camel.model.rest.VerbDefinition;
  * text its {@code description}, followed by the role the verb's {@code security} scope requires;</li>
  * <li>security: the schemes of {@link SecuritySchemes}, any one of which may authenticate each operation;</li>
  * <li>parameters: every path variable, typed, and the constraints of {@link ParameterRules} on every parameter;
- * {@code company} where ApiGate takes it, {@code Idempotency-Key} on every POST (IdempotencyKeys);</li>
- * <li>responses: the verb's {@code responseMessage}s (success answers as JSON, error codes as problem+json) plus
- * the problems every operation of its kind can answer, all with the one {@code Problem} schema.</li>
+ * {@code company} where ApiGate takes it;</li>
+ * <li>responses: the verb's {@code responseMessage}s (success answers as JSON with their {@code responseModel}'s
+ * schema, error codes as problem+json) plus the problems {@link ProblemResponses} traces to what the operation
+ * is, all with the one {@code Problem} schema.</li>
  * </ul>
  * What it cannot complete (a verb with no description, no success response, an unknown parameter) it leaves out,
  * and {@code OpenApiContractTest} names it.
@@ -72,8 +72,8 @@ final class ContractEnricher {
         }
         describe(operation, verb);
         secure(operation, verb);
-        completeParameters(path, method, operation);
-        ProblemResponses.complete(operation, method, hasBody(operation));
+        completeParameters(path, operation);
+        ProblemResponses.complete(operation, method, path);
     }
 
     private static void describe(Operation operation, VerbDefinition verb) {
@@ -111,7 +111,7 @@ final class ContractEnricher {
         operation.setSecurity(SecuritySchemes.requirements());
     }
 
-    private static void completeParameters(String path, PathItem.HttpMethod method, Operation operation) {
+    private static void completeParameters(String path, Operation operation) {
         List<Parameter> parameters = new ArrayList<>();
         Matcher variables = PATH_VARIABLE.matcher(path);
         while (variables.find()) {
@@ -130,12 +130,6 @@ final class ContractEnricher {
             // ApiGate reads it on every authenticated request (a caller who sees one company may leave it out)
             parameters.add(new QueryParameter().name("company").required(false).description("The company the"
                     + " request is about; needed when the caller may see several companies"));
-        }
-        if (method == PathItem.HttpMethod.POST && parameters.stream().noneMatch(p -> "Idempotency-Key"
-                .equalsIgnoreCase(p.getName()))) {
-            parameters.add(new HeaderParameter().name("Idempotency-Key").required(false).description(
-                    "Makes the POST safe to retry: the same key and body replay the first answer (header"
-                            + " Idempotent-Replayed: true); the same key with another body is 422."));
         }
         for (Parameter parameter : parameters) {
             ParameterRules.schemaOf(operation.getOperationId(), parameter.getName()).ifPresent(rule -> {
@@ -167,10 +161,6 @@ final class ContractEnricher {
         Paths normalized = new Paths();
         paths.forEach((path, item) -> normalized.addPathItem(path.replaceAll("/{2,}", "/"), item));
         return normalized;
-    }
-
-    private static boolean hasBody(Operation operation) {
-        return operation.getRequestBody() != null;
     }
 
     private Map<String, VerbDefinition> verbsByOperationId() {

@@ -15,29 +15,24 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 
 /**
- * The answers of an operation: the success answers its verb declares ({@code responseMessage} below 400, JSON),
- * and every RFC 9457 problem it can give, all with the one {@code Problem} schema. Which problems an operation can
- * give follows from what it is (ApiGate, JsonRequests, IdempotencyKeys and the HTTP server answer them the same
- * way for every route); problems particular to one operation (409, 429, 502 ...) are declared on its verb.
+ * The answers of an operation: the success answers its verb declares ({@code responseMessage} below 400, JSON, with
+ * the schema of its {@code responseModel}), and the RFC 9457 problems it can give, all with the one {@code Problem}
+ * schema. Which problems follow from what the operation is, traced to the code that answers them:
+ * <ul>
+ * <li>400 any request (ApiGate's parameter checks, JsonRequests, TextRules);</li>
+ * <li>401 and 429 any authenticated operation and the sign-in (ApiGate: no or bad credentials; FailedAuthentications
+ * locks a user name or address after repeated failures, before anything is verified);</li>
+ * <li>403 a role above viewer (ApiGate's role check), or a change (a session cookie without its CSRF token);</li>
+ * <li>404 a record named in the path, or the {@code company} parameter (a company the caller may not see);</li>
+ * <li>409 a change (ApiResponses turns a stored record's unique or foreign key into 409);</li>
+ * <li>412 an {@code If-Match} parameter; 422 an {@code Idempotency-Key} parameter (a key reused with another body);
+ * 413 and 415 a request body (HttpConfiguration, JsonRequests).</li>
+ * </ul>
+ * A problem only some operations give (a 409 of its own, 422, 429, 502 ...) is declared on the verb.
  */
 final class ProblemResponses {
 
     static final String PROBLEM_REF = "#/components/schemas/Problem";
-
-    /** Problems any operation can answer: bad parameters, no or bad credentials, role too low, unknown record. */
-    private static final Map<String, String> ANY = Map.of(
-            "400", "Invalid request: a malformed, missing or unknown parameter or member, named in `field`.",
-            "401", "No credentials, or credentials that are not valid (with `WWW-Authenticate`).",
-            "403", "The caller's role does not allow this operation.",
-            "404", "No such record among the companies the caller may see.");
-    private static final Map<String, String> WITH_BODY = Map.of(
-            "413", "The request body is larger than the limit (mm.http.max-body-bytes).",
-            "415", "The request body is not application/json.");
-    private static final Map<String, String> WRITE = Map.of(
-            "409", "The change conflicts with the current state (e.g. a login, MAC or name already in use, a run"
-                    + " already running, a disabled company), named in `field` where it is a request member.",
-            "422", "The request cannot be applied as it stands (e.g. an unknown tariff plan), or its Idempotency-Key"
-                    + " was used before with another request body.");
 
     private ProblemResponses() {
     }
@@ -59,7 +54,7 @@ final class ProblemResponses {
         openApi.getComponents().addSchemas("Problem", problem);
     }
 
-    static void complete(Operation operation, PathItem.HttpMethod method, boolean hasBody) {
+    static void complete(Operation operation, PathItem.HttpMethod method, String path) {
         ApiResponses declared = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         declared.remove("default");
         Map<String, ApiResponse> responses = new LinkedHashMap<>();
@@ -70,19 +65,43 @@ final class ProblemResponses {
             operation.setResponses(ContractEnricher.sorted(from(responses)));
             return;
         }
-        ANY.forEach((code, why) -> responses.putIfAbsent(code, problem(why)));
-        if (hasBody) {
-            WITH_BODY.forEach((code, why) -> responses.putIfAbsent(code, problem(why)));
+        String role = operation.getExtensions() == null ? null
+                : (String) operation.getExtensions().get(ContractEnricher.ROLE_EXTENSION);
+        boolean change = method != PathItem.HttpMethod.GET;
+        responses.putIfAbsent("400", problem("Invalid request: a malformed, missing or unknown parameter or member,"
+                + " named in `field`."));
+        responses.putIfAbsent("401", problem("No credentials, or credentials that are not valid (with"
+                + " `WWW-Authenticate`)."));
+        responses.putIfAbsent("429", problem("Too many failed authentications for this user name or address: try"
+                + " again after `Retry-After` seconds."));
+        if (!"public".equals(role) && (!"viewer".equals(role) || change)) {
+            responses.putIfAbsent("403", problem("The caller's role does not allow this operation, or a change"
+                    + " made with the console's session cookie lacks its CSRF token."));
         }
-        if (method != PathItem.HttpMethod.GET) {
-            WRITE.forEach((code, why) -> responses.putIfAbsent(code, problem(why)));
+        if (path.contains("{") || has(operation, "company")) {
+            responses.putIfAbsent("404", problem("No such record among the companies the caller may see."));
         }
-        boolean conditional = operation.getParameters() != null && operation.getParameters().stream()
-                .anyMatch(p -> "If-Match".equalsIgnoreCase(p.getName()));
-        if (conditional) {
+        if (change && !"public".equals(role)) {
+            responses.putIfAbsent("409", problem("The change conflicts with a stored record (e.g. a name, login or"
+                    + " MAC already in use), named in `field` where it is a request member."));
+        }
+        if (has(operation, "If-Match")) {
             responses.putIfAbsent("412", problem("The If-Match ETag is not the record's current one."));
         }
+        if (has(operation, "Idempotency-Key")) {
+            responses.putIfAbsent("422", problem("The Idempotency-Key was used before with another request."));
+        }
+        if (operation.getRequestBody() != null) {
+            responses.putIfAbsent("413", problem("The request body is larger than the limit"
+                    + " (mm.http.max-body-bytes)."));
+            responses.putIfAbsent("415", problem("The request body is not application/json."));
+        }
         operation.setResponses(ContractEnricher.sorted(from(responses)));
+    }
+
+    private static boolean has(Operation operation, String parameter) {
+        return operation.getParameters() != null && operation.getParameters().stream()
+                .anyMatch(p -> parameter.equalsIgnoreCase(p.getName()));
     }
 
     private static ApiResponses from(Map<String, ApiResponse> responses) {
@@ -95,11 +114,7 @@ final class ProblemResponses {
         if ("204".equals(code)) {
             return response.content(null);
         }
-        if (response.getContent() == null || response.getContent().isEmpty()
-                || response.getContent().values().stream().allMatch(media -> media.getSchema() == null)) {
-            // no responseModel on the verb: any JSON value (an object, or a list for listings)
-            response.setContent(ContractEnricher.json("application/json", new Schema<>()));
-        }
+        // without a responseModel on the verb the answer has no schema: OpenApiContractTest names it
         return response;
     }
 

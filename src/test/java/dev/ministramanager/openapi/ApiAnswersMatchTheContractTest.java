@@ -49,6 +49,7 @@ class ApiAnswersMatchTheContractTest {
     private static OpenAPI openApi;
     private final List<String> violations = new ArrayList<>();
     private final Set<String> tagsSeen = new TreeSet<>();
+    private final Set<String> tagsSeenFailing = new TreeSet<>();
 
     @BeforeAll
     static void start() {
@@ -124,6 +125,7 @@ class ApiAnswersMatchTheContractTest {
         call("POST", "/provision?company=" + companyA + "&wait=10", ADMIN, "{\"login\":\"contract2\"}", 201);
         call("POST", "/customers/C-1/deactivate?company=" + companyA, ADMIN, null, 200);
         call("POST", "/customers/C-1/activate?company=" + companyA, ADMIN, null, 200);
+        call("POST", "/customers/C-404/activate?company=" + companyA, ADMIN, null, 404);
         call("POST", "/accounts/contract1/push?company=" + companyA, ADMIN, null, 202);
 
         // Dead letters: the same box in another company's account is refused by Ministra ("MAC ... in use")
@@ -144,6 +146,7 @@ class ApiAnswersMatchTheContractTest {
         call("GET", "/status/accounts?company=" + companyA + "&online=false&limit=10", ADMIN, null, 200);
         call("GET", "/status/summary", ADMIN, null, 200);
         call("POST", "/companies/" + companyA + "/status/refresh", ADMIN, null, 200);
+        call("GET", "/status/accounts/nobody?company=" + companyA, ADMIN, null, 404);
 
         // Reconciliation
         long runId = call("POST", "/reconciliation/runs?company=" + companyA, ADMIN, "{}", 201).json()
@@ -168,12 +171,15 @@ class ApiAnswersMatchTheContractTest {
         long webhook = call("POST", "/webhooks?company=" + companyA, ADMIN,
                 "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"account.*\"]}", 201).json().get("id").asLong();
         call("GET", "/webhooks?company=" + companyA, ADMIN, null, 200);
-        call("GET", "/webhooks/" + webhook, ADMIN, null, 200);
+        ApiAnswer webhookRead = call("GET", "/webhooks/" + webhook, ADMIN, null, 200);
+        call("GET", "/webhooks/999999", ADMIN, null, 404);
+        call("GET", "/webhooks?company=" + companyA, viewer, null, 403);
         call("PATCH", "/webhooks/" + webhook, ADMIN, "{\"enabled\":false}", 200);
         call("GET", "/webhooks/" + webhook + "/deliveries?limit=5", ADMIN, null, 200);
         call("POST", "/webhooks/" + webhook + "/secret", ADMIN, null, 200);
         call("GET", "/webhook-dead-letters?company=" + companyA, ADMIN, null, 200);
         call("GET", "/events?company=" + companyA + "&limit=5", ADMIN, null, 200);
+        call("GET", "/events?company=" + companyA + "&limit=0", ADMIN, null, 400);
         call("DELETE", "/webhooks/" + webhook, ADMIN, null, 200);
 
         // the HTTP server's own answers
@@ -186,9 +192,15 @@ class ApiAnswersMatchTheContractTest {
         assertThat(validator.validateResponse("/api/v1/companies", Request.Method.GET,
                 SimpleResponse.Builder.status(418).withContentType("application/json").withBody("{}").build())
                 .hasErrors()).isTrue();
+        // and a member the document does not describe
+        String undocumentedMember = webhookRead.body().replaceFirst("\\{", "{\"undocumented\":1,");
+        assertThat(validator.validateResponse("/api/v1/webhooks/" + webhook, Request.Method.GET,
+                SimpleResponse.Builder.ok().withContentType("application/json").withBody(undocumentedMember).build())
+                .hasErrors()).as(undocumentedMember).isTrue();
         Set<String> allTags = new TreeSet<>();
         openApi.getPaths().values().forEach(item -> item.readOperations().forEach(o -> allTags.addAll(o.getTags())));
         assertThat(tagsSeen).as("tags exercised").isEqualTo(allTags);
+        assertThat(tagsSeenFailing).as("tags whose problem answers were exercised").isEqualTo(allTags);
         // the state behind the answers: Ministra has the accounts, and the replayed one under its new MAC
         assertThat(ministra.accountsSnapshot()).anySatisfy(row -> assertThat(row.toString()).contains("contract1"));
         waitForSync(companyB, "contract3", "synced"::equals);
@@ -260,7 +272,7 @@ class ApiAnswersMatchTheContractTest {
         report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
                 .forEach(m -> violations.add(method + " " + pathAndQuery + " -> " + answer.status() + ": "
                         + m.getKey() + " " + m.getMessage()));
-        tagOf(method, uri.getPath()).ifPresent(tagsSeen::add);
+        tagOf(method, uri.getPath()).ifPresent(expected < 400 ? tagsSeen::add : tagsSeenFailing::add);
         return answer;
     }
 

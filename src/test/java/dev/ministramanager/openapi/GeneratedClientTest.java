@@ -61,7 +61,7 @@ class GeneratedClientTest {
             tariffs.tariffsSyncNow(companyB, null);
 
             Account provisioned = accounts.accountsProvision(new NewAccount().login("client.one")
-                    .fullName("Client One").tariff("basic").stbMac(SHARED_MAC), 10, companyA, "client-order-1");
+                    .fullName("Client One").tariff("basic").stbMac(SHARED_MAC), 10, "client-order-1", companyA);
             assertThat(provisioned.getGeneratedPassword()).isNotBlank();
             Account read = accounts.accountsGet("client.one", companyA);
             assertThat(read.getFullName()).isEqualTo("Client One");
@@ -71,14 +71,14 @@ class GeneratedClientTest {
             assertThat(ministraRow(ministra, "client.one")).containsEntry("full_name", "Client One");
 
             // Ministra refuses a second account on the same box: a dead letter, fixed and replayed by the client
-            accounts.accountsCreate(new NewAccount().login("client.two").stbMac(SHARED_MAC), companyB, null);
+            accounts.accountsCreate(new NewAccount().login("client.two").stbMac(SHARED_MAC), null, companyB);
             awaitSync(accounts, "client.two", companyB, "dead");
             List<DeadLetter> open = deadLetters.deadLettersList(null, null, null, companyB);
             assertThat(open).hasSize(1);
             assertThat(open.get(0).getMinistraError()).contains("MAC");
             long letterId = open.get(0).getId();
             accounts.accountsChange("client.two", new AccountChanges().stbMac("00:1A:79:00:C1:02"), null, companyB);
-            deadLetters.deadLettersReplay(letterId, companyB, null);
+            deadLetters.deadLettersReplay(letterId, null, companyB);
             awaitSync(accounts, "client.two", companyB, "synced");
             assertThat(ministraRow(ministra, "client.two").get("stb_mac")).isEqualTo("00:1A:79:00:C1:02");
             assertThat(deadLetters.deadLettersGet(letterId, companyB).getStatus())

@@ -161,8 +161,12 @@ class OpenApiContractTest {
                 if (code.startsWith("4") && !response.getContent().containsKey("application/problem+json")) {
                     gaps.add(name + ": answer " + code + " must be problem+json");
                 }
+                if (code.startsWith("2") && !code.equals("204") && !typed(response)) {
+                    gaps.add(name + ": answer " + code + " needs its type (REST DSL responseModel: a record with"
+                            + " swagger @Schema members)");
+                }
             });
-            for (String problem : List.of("400", "401", "403")) {
+            for (String problem : List.of("400", "401")) {
                 if (!operation.getResponses().containsKey(problem)) {
                     gaps.add(name + ": lacks the " + problem + " problem");
                 }
@@ -189,6 +193,12 @@ class OpenApiContractTest {
             }
         }
         return gaps;
+    }
+
+    private static boolean typed(io.swagger.v3.oas.models.responses.ApiResponse response) {
+        var json = response.getContent() == null ? null : response.getContent().get("application/json");
+        return json != null && json.getSchema() != null
+                && (json.getSchema().get$ref() != null || json.getSchema().getType() != null);
     }
 
     private static boolean constrained(Parameter parameter) {
