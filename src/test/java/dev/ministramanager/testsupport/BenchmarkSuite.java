@@ -73,8 +73,8 @@ public final class BenchmarkSuite {
                 continue;
             }
             text.append(String.format(Locale.ROOT, "| %s | %s | %s %s | %s | %s | %s |%n", column[0],
-                    column[1].replace("|", "\\|"), value(column[2]), column[3], column[4].isEmpty() ? "-"
-                            : column[4], column[5], column[6]));
+                    column[1].replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;"), value(column[2]),
+                    column[3], column[4].isEmpty() ? "-" : column[4], column[5], column[6]));
         }
         if (figures.isEmpty()) {
             text.append("| (no figure was recorded) | | | | | |\n");
@@ -93,7 +93,7 @@ public final class BenchmarkSuite {
             failed = files.filter(file -> file.getFileName().toString().matches("TEST-.*\\.xml"))
                     .filter(file -> file.toFile().lastModified() >= STARTED.toFile().lastModified())
                     .filter(BenchmarkSuite::failedIn)
-                    .map(file -> file.getFileName().toString().replaceAll("^TEST-.*\\.|\\.xml$", ""))
+                    .map(file -> file.getFileName().toString().replaceAll("^TEST-(?:.*\\.)?([^.]+)\\.xml$", "$1"))
                     .sorted().toList();
         }
         return failed.isEmpty() ? "none" : String.join(", ", failed);
