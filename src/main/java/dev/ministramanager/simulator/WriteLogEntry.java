@@ -24,8 +24,9 @@ import java.util.Set;
  * @param error       the error text of an "ERROR" or 401 answer, else null
  * @param fault       the injected fault that shaped the answer (e.g. "empty-body"), else null
  */
-public record WriteLogEntry(Instant received, Instant timestamp, String method, String path, String resource, List<String> identifiers,
-                            Map<String, List<String>> form, String result, String error, String fault) {
+public record WriteLogEntry(Instant received, Instant timestamp, String method, String path, String resource,
+                            List<String> identifiers, Map<String, List<String>> form, String result, String error,
+                            String fault) {
 
     /** Resources on which "no identifier" means every row of the table (API-SPEC §1.6, §7). */
     private static final Set<String> EVERY_ROW_WITHOUT_IDENTIFIER = Set.of("sendevent", "stbmsg",
