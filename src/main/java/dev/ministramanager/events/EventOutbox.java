@@ -123,16 +123,6 @@ public class EventOutbox {
         publishAll(events);
     }
 
-    /**
-     * Forgets events older than the retention, except those a webhook still has to deliver or an operator still has
-     * to decide on (a dead letter); their delivered deliveries and attempts go with them.
-     */
-    public int purge(java.time.Duration retention) {
-        OffsetDateTime before = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minus(retention);
-        return jdbc.update("DELETE FROM event_outbox WHERE occurred_at < ? AND NOT EXISTS (SELECT 1 FROM"
-                + " webhook_delivery d WHERE d.event_seq = event_outbox.seq AND d.state IN ('pending', 'dead'))", before);
-    }
-
     private record Subscriber(long webhookId, List<String> patterns) {
     }
 

@@ -75,8 +75,6 @@ public class EventsConfiguration implements CamelConfiguration {
         EventFeed feed = new EventFeed(dataSource, json, clock,
                 Duration.ofMillis(integer(camel, "mm.events.visibility-delay-ms")));
         registry.bind("eventFeed", feed);
-        registry.bind("eventRetention", new EventRetention(outbox,
-                Duration.ofHours(integer(camel, "mm.events.retention-hours"))));
         gauges(metrics, new JdbcTemplate(dataSource), clock);
 
         EventStream stream = new EventStream(registry.lookupByNameAndType("apiGate", ApiGate.class), feed,

@@ -26,7 +26,10 @@ public class RetentionConfiguration implements CamelConfiguration {
                 new Retention.Kind("reconciliation-findings", runs),
                 new Retention.Kind("reconciliation-runs", runs),
                 new Retention.Kind("online-transitions", days(camel, "mm.retention.online-transitions-days")),
-                new Retention.Kind("closed-dead-letters", days(camel, "mm.retention.closed-dead-letters-days")));
+                new Retention.Kind("closed-dead-letters", days(camel, "mm.retention.closed-dead-letters-days")),
+                // kept longer while a webhook still has to deliver one or an operator to decide on its dead letter;
+                // their delivered deliveries and attempts go with them
+                new Retention.Kind("events", Duration.ofHours(number(camel, "mm.events.retention-hours"))));
         camel.getRegistry().bind("retention", new Retention(
                 camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class), Clock.systemUTC(),
                 (int) number(camel, "mm.retention.batch-size"), kinds,

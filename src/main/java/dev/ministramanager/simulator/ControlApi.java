@@ -257,7 +257,8 @@ final class ControlApi {
     private static JsonObject writeLogEntry(WriteLogEntry entry) {
         JsonObject form = new JsonObject();
         entry.form().forEach((name, values) -> form.put(name, new JsonArray(List.copyOf(values))));
-        return new JsonObject().put("timestamp", entry.timestamp().toString()).put("method", entry.method())
+        return new JsonObject().put("received", entry.received().toString())
+                .put("timestamp", entry.timestamp().toString()).put("method", entry.method())
                 .put("path", entry.path()).put("resource", entry.resource())
                 .put("identifiers", new JsonArray(List.copyOf(entry.identifiers()))).put("form", form)
                 .put("result", entry.result()).put("error", entry.error()).put("fault", entry.fault())

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -427,24 +428,26 @@ public final class MinistraSimulator implements AutoCloseable {
         if (path.equals("/_sim") || path.startsWith("/_sim/")) {
             control.handle(request);
         } else if (path.startsWith(API)) {
-            request.body().onSuccess(body -> serveApi(request, body.getBytes()));
+            Instant received = state.now();
+            request.body().onSuccess(body -> serveApi(request, received, body.getBytes()));
         } else {
+            Instant received = state.now();
             request.body().onSuccess(body -> {
                 if (MUTATING.contains(request.method())) {
-                    log(request, body.getBytes(), null, List.of(), "HTTP 404", null, null);
+                    log(request, received, body.getBytes(), null, List.of(), "HTTP 404", null, null);
                 }
                 sendApacheError(request, 404);
             });
         }
     }
 
-    private void serveApi(HttpServerRequest request, byte[] body) {
+    private void serveApi(HttpServerRequest request, Instant received, byte[] body) {
         String path = request.path();
         String relative = path.startsWith(API_V1) ? path.substring(API_V1.length()) : path.substring(API.length());
         if (relative.indexOf('%') >= 0 && relative.toLowerCase(java.util.Locale.ROOT).contains("%2f")) {
             // Apache refuses encoded slashes (AllowEncodedSlashes Off) before PHP runs
             if (MUTATING.contains(request.method())) {
-                log(request, body, null, List.of(), "HTTP 404", null, null);
+                log(request, received, body, null, List.of(), "HTTP 404", null, null);
             }
             sendApacheError(request, 404);
             return;
@@ -462,7 +465,7 @@ public final class MinistraSimulator implements AutoCloseable {
                 freeWorker();
             }
         };
-        Runnable serve = () -> after(plan.latency(), () -> execute(request, body, route, plan, release));
+        Runnable serve = () -> after(plan.latency(), () -> execute(request, received, body, route, plan, release));
         if (plan.capacity() > 0) {
             request.connection().closeHandler(v -> release.run());
             takeWorker(plan.capacity(), () -> context.runOnContext(v -> serve.run()));
@@ -471,7 +474,7 @@ public final class MinistraSimulator implements AutoCloseable {
         }
     }
 
-    private void execute(HttpServerRequest request, byte[] body, RestApi.Route route,
+    private void execute(HttpServerRequest request, Instant received, byte[] body, RestApi.Route route,
                          Faults.Plan plan, Runnable release) {
         Fault fault = plan.response();
         List<String> ids = route.identifiers() == null ? List.of() : route.identifiers();
@@ -479,19 +482,21 @@ public final class MinistraSimulator implements AutoCloseable {
         if (fault != null) {
             switch (fault.kind()) {
                 case CONNECTION_RESET -> {
-                    log(request, body, route.resource(), ids, "RESET", null, faultName);
+                    log(request, received, body, route.resource(), ids, "RESET", null, faultName);
                     reset(request.connection());
                     release.run();
                     return;
                 }
                 case HTTP_ERROR -> {
-                    log(request, body, route.resource(), ids, "HTTP " + fault.httpStatus(), null, faultName);
+                    log(request, received, body, route.resource(), ids, "HTTP " + fault.httpStatus(), null,
+                            faultName);
                     sendApacheError(request, fault.httpStatus());
                     release.run();
                     return;
                 }
                 case UNAUTHORIZED -> {
-                    log(request, body, route.resource(), ids, "HTTP 401", "401 Unauthorized request", faultName);
+                    log(request, received, body, route.resource(), ids, "HTTP 401", "401 Unauthorized request",
+                            faultName);
                     send(request, ApiResponse.json(401, RestApi.UNAUTHORIZED_BODY, List.of(
                             Map.entry("WWW-Authenticate", RestApi.REALM),
                             Map.entry("Content-Type", ApiResponse.JSON))));
@@ -504,13 +509,17 @@ public final class MinistraSimulator implements AutoCloseable {
             }
         }
         ApiOutcome outcome = api.handle(request.method().name(), route, request.getHeader("Authorization"), body);
-        log(request, body, outcome.resource(), outcome.identifiers(), outcome.result(), outcome.error(), faultName);
+        Runnable logged = () -> log(request, received, body, outcome.resource(), outcome.identifiers(),
+                outcome.result(), outcome.error(), faultName);
         if (stateFile != null && MUTATING.contains(request.method())) {
             // answered once the write is on the disk, as a database commits before PHP answers
             Context context = vertx.getOrCreateContext();
-            stateFile.afterWritten(() -> context.runOnContext(v -> answer(request, outcome.response(), fault,
-                    release)));
+            stateFile.afterWritten(() -> context.runOnContext(v -> {
+                logged.run();
+                answer(request, outcome.response(), fault, release);
+            }));
         } else {
+            logged.run();
             answer(request, outcome.response(), fault, release);
         }
     }
@@ -650,8 +659,8 @@ public final class MinistraSimulator implements AutoCloseable {
         }
     }
 
-    private void log(HttpServerRequest request, byte[] body, String resource, List<String> identifiers,
-                     String result, String error, String fault) {
+    private void log(HttpServerRequest request, Instant received, byte[] body, String resource,
+                     List<String> identifiers, String result, String error, String fault) {
         if (!MUTATING.contains(request.method())) {
             return;
         }
@@ -659,7 +668,7 @@ public final class MinistraSimulator implements AutoCloseable {
                 new String(body, StandardCharsets.UTF_8)));
         form.replaceAll((name, values) -> name.equals("password") || name.startsWith("password[")
                 ? Collections.nCopies(values.size(), WriteLogEntry.MASK) : values);
-        writeLog.add(new WriteLogEntry(state.now(), request.method().name(), request.uri(), resource,
+        writeLog.add(new WriteLogEntry(received, state.now(), request.method().name(), request.uri(), resource,
                 List.copyOf(identifiers), Collections.unmodifiableMap(form), result, error, fault));
     }
 

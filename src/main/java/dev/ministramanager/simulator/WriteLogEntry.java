@@ -7,9 +7,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One mutating request (POST, PUT or DELETE) to the Ministra API, as the simulator received and answered it.
+ * One mutating request (POST, PUT or DELETE) to the Ministra API, as the simulator received and answered it. From
+ * {@code received} to {@code timestamp} the request was in the simulator's hands: two requests for one account whose
+ * spans overlap were sent at once.
  *
- * @param timestamp   when the answer was decided
+ * @param received    when the request arrived (before any latency fault's delay)
+ * @param timestamp   when the answer was ready to go out (after the state file was written, if there is one; a
+ *                    {@code slow_response} fault delays the answer after this)
  * @param method      HTTP method
  * @param path        request path and query as received (still percent-encoded)
  * @param resource    resource name as it appeared in the path (null when the path had none)
@@ -20,8 +24,9 @@ import java.util.Set;
  * @param error       the error text of an "ERROR" or 401 answer, else null
  * @param fault       the injected fault that shaped the answer (e.g. "empty-body"), else null
  */
-public record WriteLogEntry(Instant timestamp, String method, String path, String resource, List<String> identifiers,
-                            Map<String, List<String>> form, String result, String error, String fault) {
+public record WriteLogEntry(Instant received, Instant timestamp, String method, String path, String resource,
+                            List<String> identifiers, Map<String, List<String>> form, String result, String error,
+                            String fault) {
 
     /** Resources on which "no identifier" means every row of the table (API-SPEC §1.6, §7). */
     private static final Set<String> EVERY_ROW_WITHOUT_IDENTIFIER = Set.of("sendevent", "stbmsg",

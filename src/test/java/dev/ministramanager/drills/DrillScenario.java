@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,6 +137,35 @@ final class DrillScenario {
         }
         creates.values().removeIf(n -> n == 1);
         return creates;
+    }
+
+    /**
+     * Accounts for which Ministra had two write requests in hand at once (one arrived before the other was answered,
+     * from the simulator's write log): the account a write addresses is the login of a create's form, else the first
+     * identifier of its path. Answers each such account with the number of overlaps.
+     */
+    Map<String, Integer> overlappingWrites() throws Exception {
+        Map<String, List<JsonNode>> writesByAccount = new HashMap<>();
+        for (JsonNode entry : simulator.control("GET", "write-log", null)) {
+            String account = entry.path("method").asText().equals("POST")
+                    ? entry.at("/form/login/0").asText() : entry.at("/identifiers/0").asText();
+            if (!account.isEmpty()) {
+                writesByAccount.computeIfAbsent(account, key -> new ArrayList<>()).add(entry);
+            }
+        }
+        Map<String, Integer> overlaps = new HashMap<>();
+        writesByAccount.forEach((account, writes) -> {
+            writes.sort(Comparator.comparing(write -> Instant.parse(write.path("received").asText())));
+            Instant answeredLast = Instant.MIN;
+            for (JsonNode write : writes) {
+                if (Instant.parse(write.path("received").asText()).isBefore(answeredLast)) {
+                    overlaps.merge(account, 1, Integer::sum);
+                }
+                Instant answered = Instant.parse(write.path("timestamp").asText());
+                answeredLast = answered.isAfter(answeredLast) ? answered : answeredLast;
+            }
+        });
+        return overlaps;
     }
 
     /** The simulator's accounts by login. */

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.BenchmarkFigures;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Tag;
@@ -105,6 +106,12 @@ class WebhookDeliveryBenchmark {
             System.out.printf("WebhookDeliveryBenchmark: attempts' HTTP latency avg %s ms, max %s ms%n",
                     EventsFixture.rows(database, "SELECT AVG(latency_ms), MAX(latency_ms) FROM webhook_attempt").get(0)
                             .toArray());
+            String name = "WebhookDeliveryBenchmark";
+            BenchmarkFigures.record(name, "account changes per second submitted", CHANGES / createSeconds, "/s",
+                    ">= %d /s".formatted(RATE), CHANGES / createSeconds >= 0.95 * RATE);
+            BenchmarkFigures.record(name, "events delivered per second", received.size() / seconds, "/s");
+            long lagP99 = percentile(lags, 0.99);
+            BenchmarkFigures.record(name, "outbox lag p99", lagP99, "ms", "<= 1,000 ms", lagP99 <= 1_000);
             assertThat(failed.get()).isZero();
             assertThat(received.stream().map(WebhookReceiver.Received::id).distinct().count())
                     .isEqualTo(2L * CHANGES);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The retention job on both databases: every kind of record older than its retention is removed, batch by batch
- * (three old rows with a batch size of two), recent ones and open work (open dead letters, running runs) are kept,
- * and what was removed is counted in the metrics.
+ * (three old rows with a batch size of two), recent ones and open work (open dead letters, running runs, an event
+ * a webhook dead letter still holds) are kept, and what was removed is counted in the metrics.
  */
 class RetentionTest {
 
@@ -55,6 +55,15 @@ class RetentionTest {
                         + " status) VALUES (?, 'still-open', 'create', 'rejected', 'x', 1, ?, 'open')", company, OLD);
                 update(db, "INSERT INTO reconciliation_run (company_id, policy, full_listing, actor, status,"
                         + " started_at) VALUES (?, 'report', FALSE, 'test', 'running', ?)", company, OLD);
+                // an old event that is a webhook dead letter, waiting for an operator's decision
+                update(db, "INSERT INTO event_outbox (event_id, type, company_id, subject, occurred_at, data)"
+                        + " VALUES ('evt_awaiting_decision', 'account.updated', ?, 'kept', ?, '{}')", company, OLD);
+                update(db, "INSERT INTO webhook (company_id, url, event_types, enabled, secret_enc, created_at,"
+                        + " updated_at) VALUES (?, 'http://127.0.0.1:9/hook', '*', FALSE, 'x', ?, ?)", company, OLD,
+                        OLD);
+                update(db, "INSERT INTO webhook_delivery (webhook_id, event_seq, ordering_key, state, next_attempt_at,"
+                        + " created_at) SELECT MAX(w.id), MAX(e.seq), 'account.kept', 'dead', ?, ? FROM webhook w,"
+                        + " event_outbox e WHERE e.event_id = 'evt_awaiting_decision'", OLD, OLD);
                 db.commit();
             }
 
@@ -67,6 +76,7 @@ class RetentionTest {
             old.put("reconciliation_run", "finished_at < ?");
             old.put("account_online_transition", "observed_at < ?");
             old.put("dead_letter", "resolved_at < ?");
+            old.put("event_outbox", "occurred_at < ? AND event_id <> 'evt_awaiting_decision'");
             OffsetDateTime cutoff = OLD.plusDays(1);
             long deadline = System.currentTimeMillis() + 30_000;
             while (oldRowsLeft(database, old, cutoff) && System.currentTimeMillis() < deadline) {
@@ -79,6 +89,7 @@ class RetentionTest {
             }
             assertThat(count(database, "dead_letter", "status = 'open'", null)).isEqualTo(1);
             assertThat(count(database, "reconciliation_run", "status = 'running'", null)).isEqualTo(1);
+            assertThat(count(database, "event_outbox", "event_id = 'evt_awaiting_decision'", null)).isEqualTo(1);
 
             ApiAnswer metrics = service.send(service.request(service.management("/observe/metrics"), null).GET());
             Map<String, Double> deleted = new LinkedHashMap<>();
@@ -89,7 +100,7 @@ class RetentionTest {
             assertThat(deleted).as(metrics.body().lines().filter(line -> line.contains("retention")).toList()
                     .toString()).containsOnlyKeys("idempotency-keys", "audit-events", "tariff-sync-runs",
                     "status-refresh-runs", "reconciliation-findings", "reconciliation-runs", "online-transitions",
-                    "closed-dead-letters");
+                    "closed-dead-letters", "events");
             assertThat(deleted.values()).allSatisfy(removed -> assertThat(removed).isEqualTo(3.0));
         }
     }
@@ -124,6 +135,8 @@ class RetentionTest {
         update(db, "INSERT INTO dead_letter (company_id, login, operation, cause, detail, attempts, dead_at, status,"
                 + " resolved_at, resolved_by) VALUES (?, 'kept', 'create', 'rejected', 'x', 1, ?, 'replayed', ?,"
                 + " 'test')", company, when, when);
+        update(db, "INSERT INTO event_outbox (event_id, type, company_id, subject, occurred_at, data)"
+                + " VALUES (?, 'account.updated', ?, 'kept', ?, '{}')", "evt_" + System.nanoTime(), company, when);
     }
 
     private static void update(Connection db, String sql, Object... arguments) throws SQLException {

@@ -2,6 +2,7 @@ package dev.ministramanager.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ministramanager.testsupport.BenchmarkFigures;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -76,6 +77,11 @@ class SimulatorThroughputBenchmark {
                         cpuSeconds / (result.elapsedNanos / 1e9), Runtime.getRuntime().availableProcessors(),
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
+                BenchmarkFigures.record("SimulatorThroughputBenchmark",
+                        "simulator GET users/<login>, %d connections".formatted(CONNECTIONS), perSecond, "/s",
+                        ">= %,.0f /s".formatted(GOAL_PER_SECOND), perSecond >= GOAL_PER_SECOND);
+                BenchmarkFigures.record("SimulatorThroughputBenchmark", "simulator GET users/<login>, p99 latency",
+                        percentile(latencies, 99), "ms");
                 assertThat(result.errors).isZero();
                 assertThat(perSecond).as("requests per second").isGreaterThanOrEqualTo(GOAL_PER_SECOND);
             } finally {

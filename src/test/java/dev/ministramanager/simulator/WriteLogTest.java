@@ -2,14 +2,25 @@ package dev.ministramanager.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The write log: every POST/PUT/DELETE, rejected ones included, passwords masked, broadcasts recognisable. */
+/**
+ * The write log: every POST/PUT/DELETE, rejected ones included, passwords masked, broadcasts recognisable, each with
+ * its arrival and its answer.
+ */
 @ExtendWith(SimulatorExtension.class)
 class WriteLogTest {
+
+    private static final Duration LATENCY = Duration.ofSeconds(1);
 
     @Test
     void recordsEveryWriteInOrderWithPasswordsMasked(MinistraSimulator simulator) throws Exception {
@@ -38,6 +49,43 @@ class WriteLogTest {
         assertThat(log.get(2).error()).isEqualTo("Login already in use");
         assertThat(log.get(3).isFor("DELETE", "accounts")).isTrue();
         assertThat(log).noneMatch(entry -> entry.toString().contains("s3cret") || entry.toString().contains("new-secret"));
+    }
+
+    @Test
+    void eachWriteSpansFromItsArrivalToItsAnswerSoThatOverlappingWritesShow(MinistraSimulator simulator)
+            throws Exception {
+        MinistraHttp http = new MinistraHttp(simulator);
+        http.post("accounts", "login=alice&account_number=1001");
+        simulator.faults().add(Fault.latency(LATENCY, Duration.ZERO));
+        simulator.clearWriteLog();
+
+        // two writes for one account at once, then one after both were answered
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> put(http, "full_name=First"), clients);
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> put(http, "full_name=Second"), clients);
+            CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
+        } finally {
+            clients.shutdown();
+        }
+        http.put("accounts/1001", "full_name=Third");
+
+        List<WriteLogEntry> log = simulator.writeLog();
+        assertThat(log).hasSize(3).allSatisfy(entry -> assertThat(Duration.between(entry.received(),
+                entry.timestamp())).isGreaterThanOrEqualTo(LATENCY));
+        WriteLogEntry answeredFirst = log.get(0);
+        WriteLogEntry answeredSecond = log.get(1);
+        assertThat(answeredSecond.received()).as("the second arrived before the first was answered")
+                .isBefore(answeredFirst.timestamp());
+        assertThat(log.get(2).received()).isAfterOrEqualTo(answeredSecond.timestamp());
+    }
+
+    private static void put(MinistraHttp http, String form) {
+        try {
+            http.put("accounts/1001", form);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
