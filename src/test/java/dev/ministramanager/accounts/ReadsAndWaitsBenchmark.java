@@ -100,13 +100,20 @@ class ReadsAndWaitsBenchmark {
                         .POST(HttpRequest.BodyPublishers.ofString("{\"login\":\"waiting-" + i + "\"}")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            AccountsFixture.awaitCondition(() -> count(database, "SELECT COUNT(*) FROM account WHERE login LIKE"
-                    + " 'waiting-%'") == WAITS, WAITS + " provisions stored");
+            // on a busy machine storing them takes a while: measure once all are stored, or after 20 s at most
+            // (the figure says how many were still outstanding)
+            long storing = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (count(database, "SELECT COUNT(*) FROM account WHERE login LIKE 'waiting-%'") < WAITS
+                    && System.nanoTime() < storing) {
+                Thread.sleep(100);
+            }
             long outstanding = waits.stream().filter(wait -> !wait.isDone()).count();
             Load beside = wrk(node.api("/companies").toString(), bearer, 8);
             long stillOutstanding = waits.stream().filter(wait -> !wait.isDone()).count();
             System.out.printf(Locale.ROOT, "  GET /companies with %d then %d provision waits outstanding: %,8.0f /s,"
                     + " p99 %.2f ms%n", outstanding, stillOutstanding, beside.perSecond(), beside.p99Millis());
+            BenchmarkFigures.record(NAME, "provision?wait=30 outstanding while GET /companies was measured",
+                    stillOutstanding, "requests");
             BenchmarkFigures.record(NAME, "GET /companies p99 with 500 provision?wait=30 outstanding",
                     beside.p99Millis(), "ms", "<= 10", beside.p99Millis() <= 10);
             BenchmarkFigures.record(NAME, "GET /companies rate with 500 provision?wait=30 outstanding",
