@@ -26,6 +26,7 @@ public class AccountsApi {
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final String IF_MATCH = "If-Match";
+    private static final String PROVISIONED = "provisioned";
 
     private final Accounts accounts;
     private final DeadLetters deadLetters;
@@ -57,9 +58,10 @@ public class AccountsApi {
 
     /**
      * Creates an account and pushes it, with the request's status or the company's {@code defaultProvisionStatus};
-     * with {@code ?wait=<seconds>} answers once Ministra has it (201) or the wait ran out (202).
+     * with {@code ?wait=<seconds>} the route then waits ({@link ProvisionWaits}) and {@link #provisionAnswer}
+     * answers once Ministra has it (201) or the wait ran out (202).
      */
-    public void provision(Exchange exchange) throws InterruptedException {
+    public void provision(Exchange exchange) {
         NewAccount request = exchange.getMessage().getBody(NewAccount.class);
         if (request.isDraft()) {
             throw ProblemException.invalidField("draft", "Provision pushes at once; create a draft with POST"
@@ -74,18 +76,30 @@ public class AccountsApi {
                         actor(exchange))));
         long deadline = System.nanoTime() + wait.toNanos();
         StoredAccount account = accounts.get(companyId, request.login());
-        while (!isSettled(account) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            account = accounts.get(companyId, request.login());
-        }
+        exchange.setVariable(PROVISIONED, new Provisioned(companyId, request.login(), created, password, account));
+        exchange.setVariable(ProvisionWaits.WAIT, new ProvisionWaits.Wait(account.id(), isSettled(account),
+                deadline));
+    }
+
+    /** The answer to a provision, after its wait: the account as it stands now. */
+    public void provisionAnswer(Exchange exchange) {
+        Provisioned provisioned = exchange.getVariable(PROVISIONED, Provisioned.class);
+        StoredAccount account = exchange.getVariable(ProvisionWaits.WAIT, ProvisionWaits.Wait.class).settled()
+                ? provisioned.account() : accounts.get(provisioned.companyId(), provisioned.login());
+        ApiReply created = provisioned.created();
         Map<String, Object> body = new LinkedHashMap<>(account.view());
         if (!created.replayed()) {
-            password.revealIn(body);
+            provisioned.password().revealIn(body);
         } else if (OneTimePassword.wasGenerated(created, json)) {
             OneTimePassword.noteShownBefore(body);
         }
         new ApiReply(account.sync().state().equals("synced") ? 201 : 202, body, created.location(), account.etag(),
                 created.replayed()).writeTo(exchange);
+    }
+
+    /** What {@link #provision} leaves for {@link #provisionAnswer}: the account as read right after its creation. */
+    private record Provisioned(long companyId, String login, ApiReply created, OneTimePassword password,
+                               StoredAccount account) {
     }
 
     /** Rotates the subscriber password: the given one, or a generated one shown once in this answer. */

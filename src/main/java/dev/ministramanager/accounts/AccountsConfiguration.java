@@ -14,6 +14,7 @@ import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.GroupedExchangeAggregationStrategy;
@@ -54,6 +55,8 @@ public class AccountsConfiguration implements CamelConfiguration {
         registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
                 Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")),
                 new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
+        registry.bind("provisionWaits", new ProvisionWaits(dataSource,
+                () -> registry.lookupByNameAndType("vertx", Vertx.class)));
         registry.bind("ministraAnswer", new MinistraAnswer());
         registry.bind("pushBatch", new GroupedExchangeAggregationStrategy());
         MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);

@@ -36,6 +36,8 @@ public class HttpConfiguration implements CamelConfiguration {
         // closing to us): their unreadable requests are answered as problem+json
         Vertx vertx = Vertx.vertx();
         camel.getRegistry().bind("vertx", InvalidRequests.answeringProblems(vertx, responses));
+        // REST routes that wait (for Ministra, for a box) give their worker thread back while they wait
+        camel.getRegistry().bind("platform-http-engine", new AsyncHttpEngine());
 
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override

@@ -23,7 +23,7 @@ final class VerifiedCredentials {
 
     private static final int MAX_ENTRIES = 10_000;
 
-    private record Entry(ApiPrincipal principal, long expiresAtMillis) {
+    private record Entry(ApiPrincipal principal, long verifiedAtMillis, long expiresAtMillis) {
     }
 
     private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
@@ -50,7 +50,11 @@ final class VerifiedCredentials {
     Optional<ApiPrincipal> resolve(String authorization, Supplier<Optional<ApiPrincipal>> verify) {
         String fingerprint = fingerprint(authorization);
         Entry entry = entries.get(fingerprint);
-        if (entry != null && entry.expiresAtMillis() >= clock.millis()) {
+        long now = clock.millis();
+        if (entry != null && entry.expiresAtMillis() >= now) {
+            if (now - entry.verifiedAtMillis() >= timeToLive.toMillis() / 2) {
+                renewAhead(fingerprint, verify);
+            }
             return Optional.of(entry.principal());
         }
         CompletableFuture<Optional<ApiPrincipal>> mine = new CompletableFuture<>();
@@ -58,6 +62,12 @@ final class VerifiedCredentials {
         if (running != null) {
             return await(running);
         }
+        return verify(fingerprint, mine, verify);
+    }
+
+    /** Runs {@code verify} as the one verification of this fingerprint, remembering a valid result. */
+    private Optional<ApiPrincipal> verify(String fingerprint, CompletableFuture<Optional<ApiPrincipal>> mine,
+                                          Supplier<Optional<ApiPrincipal>> verify) {
         long changesBefore = changes.get();
         try {
             Optional<ApiPrincipal> principal = verify.get();
@@ -72,6 +82,19 @@ final class VerifiedCredentials {
         }
     }
 
+    /**
+     * Verifies a credential in use again in the background once half its time to live has passed, so that steady
+     * traffic never stops for BCrypt when the entry would run out (under load every request of the credential waited
+     * for that one verification). A credential no longer valid is not renewed: its entry runs out as before.
+     */
+    private void renewAhead(String fingerprint, Supplier<Optional<ApiPrincipal>> verify) {
+        CompletableFuture<Optional<ApiPrincipal>> mine = new CompletableFuture<>();
+        if (verifying.putIfAbsent(fingerprint, mine) != null) {
+            return;
+        }
+        CompletableFuture.runAsync(() -> verify(fingerprint, mine, verify));
+    }
+
     void forgetAll() {
         changes.incrementAndGet();
         entries.clear();
@@ -84,7 +107,8 @@ final class VerifiedCredentials {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(fingerprint, new Entry(principal, clock.millis() + timeToLive.toMillis()));
+        long now = clock.millis();
+        entries.put(fingerprint, new Entry(principal, now, now + timeToLive.toMillis()));
         if (changes.get() != changesBefore) {
             entries.remove(fingerprint);
         }

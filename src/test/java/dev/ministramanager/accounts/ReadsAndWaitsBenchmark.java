@@ -1,0 +1,157 @@
+package dev.ministramanager.accounts;
+
+import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.ministramanager.simulator.Fault;
+import dev.ministramanager.simulator.MinistraSimulator;
+import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.BenchmarkFigures;
+import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.TestDatabase;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Reads beside Ministra's own, and reads while waits are pending, with one load generator ({@code wrk}, 8 keep-alive
+ * connections): our {@code GET /accounts/{login}} (bearer token, PostgreSQL) against the simulator's
+ * {@code GET users/<login>} (a pure in-memory Vert.x answer) in the same run, our rate as a share of it; then
+ * {@code GET /companies} while 500 {@code provision?wait=30} calls are outstanding against a Ministra that takes a
+ * minute per request.
+ * Run: {@code ./mvnw -B -Pbenchmark test -Dtest=ReadsAndWaitsBenchmark}
+ */
+@Tag("benchmark")
+@ExtendWith(SimulatorExtension.class)
+class ReadsAndWaitsBenchmark {
+
+    private static final String NAME = "ReadsAndWaitsBenchmark";
+    private static final int CONNECTIONS = 8;
+    private static final int WAITS = 500;
+    private static final int WAIT_SECONDS = 30;
+    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
+
+    @Test
+    void readsAndWaits(MinistraSimulator ministra) throws Exception {
+        try (TestDatabase database = TestDatabase.postgres(); Connection watch = database.connect();
+             ServiceUnderTest node = ServiceUnderTest.start(database, Map.of("mm.db.pool-size", "24"))) {
+            long company = AccountsFixture.createCompany(node, ministra, "Reading ISP");
+            AccountsFixture.seedPlans(database, company);
+            ApiAnswer reader = node.post("/provision?wait=20&company=" + company, ADMIN, """
+                    {"login":"reader","fullName":"Read Often","tariff":"premium"}""");
+            assertThat(reader.status()).as(reader.toString()).isEqualTo(201);
+            watch.createStatement().execute("ANALYZE");
+
+            String ours = node.api("/accounts/reader?company=" + company).toString();
+            String bearer = "Authorization: Bearer " + ADMIN;
+            String theirs = ministra.apiBaseUrl() + "users/reader";
+            String basic = "Authorization: Basic " + Base64.getEncoder()
+                    .encodeToString("ministra:ministra-secret".getBytes(StandardCharsets.UTF_8));
+
+            // warm-up, not measured: the JIT compiles both read paths
+            wrk(ours, bearer, 8);
+            wrk(theirs, basic, 4);
+            Load our = wrk(ours, bearer, 10);
+            Load their = wrk(theirs, basic, 10);
+            double share = our.perSecond() / their.perSecond();
+            System.out.printf(Locale.ROOT, "%n%s (PostgreSQL, %d cores, wrk with %d keep-alive connections)%n", NAME,
+                    Runtime.getRuntime().availableProcessors(), CONNECTIONS);
+            System.out.printf(Locale.ROOT, "  GET /accounts/{login}:  %,8.0f /s, p99 %.2f ms%n", our.perSecond(),
+                    our.p99Millis());
+            System.out.printf(Locale.ROOT, "  simulator GET users/<login>: %,8.0f /s, p99 %.2f ms%n",
+                    their.perSecond(), their.p99Millis());
+            BenchmarkFigures.record(NAME, "GET /accounts/{login} rate, 8 connections", our.perSecond(), "/s",
+                    ">= 5000", our.perSecond() >= 5000);
+            BenchmarkFigures.record(NAME, "GET /accounts/{login} p99, 8 connections", our.p99Millis(), "ms",
+                    "<= 10", our.p99Millis() <= 10);
+            BenchmarkFigures.record(NAME, "simulator GET users/<login> rate, 8 connections", their.perSecond(), "/s");
+            BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of the simulator's", 100 * share,
+                    "%", ">= 30", share >= 0.30);
+
+            // Ministra takes a minute per request: every provision waits its full 30 s
+            ministra.faults().add(Fault.latency(Duration.ofSeconds(60), Duration.ZERO));
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<CompletableFuture<HttpResponse<String>>> waits = new ArrayList<>();
+            for (int i = 0; i < WAITS; i++) {
+                waits.add(client.sendAsync(HttpRequest.newBuilder(URI.create(node.api("/provision?wait="
+                                + WAIT_SECONDS + "&company=" + company).toString()))
+                        .timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + ADMIN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"login\":\"waiting-" + i + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            // on a busy machine storing them takes a while: measure once all are stored, or after 20 s at most
+            // (the figure says how many were still outstanding)
+            long storing = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (count(database, "SELECT COUNT(*) FROM account WHERE login LIKE 'waiting-%'") < WAITS
+                    && System.nanoTime() < storing) {
+                Thread.sleep(100);
+            }
+            long outstanding = waits.stream().filter(wait -> !wait.isDone()).count();
+            Load beside = wrk(node.api("/companies").toString(), bearer, 8);
+            long stillOutstanding = waits.stream().filter(wait -> !wait.isDone()).count();
+            System.out.printf(Locale.ROOT, "  GET /companies with %d then %d provision waits outstanding: %,8.0f /s,"
+                    + " p99 %.2f ms%n", outstanding, stillOutstanding, beside.perSecond(), beside.p99Millis());
+            BenchmarkFigures.record(NAME, "provision?wait=30 outstanding while GET /companies was measured",
+                    stillOutstanding, "requests");
+            BenchmarkFigures.record(NAME, "GET /companies p99 with 500 provision?wait=30 outstanding",
+                    beside.p99Millis(), "ms", "<= 10", beside.p99Millis() <= 10);
+            BenchmarkFigures.record(NAME, "GET /companies rate with 500 provision?wait=30 outstanding",
+                    beside.perSecond(), "/s");
+            for (CompletableFuture<HttpResponse<String>> wait : waits) {
+                assertThat(wait.get(120, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+            }
+            ministra.faults().clear();
+        }
+    }
+
+    private record Load(double perSecond, double p99Millis) {
+    }
+
+    /** {@code wrk} for {@code seconds} on one URL with 8 connections on 2 threads; its rate and p99. */
+    private static Load wrk(String url, String header, int seconds) throws IOException, InterruptedException {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + CONNECTIONS, "-d" + seconds + "s", "--latency",
+                "-H", header, url).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(wrk.waitFor()).as(output).isZero();
+        assertThat(output).as(output).doesNotContain("Non-2xx");
+        Matcher rate = RATE.matcher(output);
+        Matcher p99 = P99.matcher(output);
+        assertThat(rate.find() && p99.find()).as(output).isTrue();
+        double value = Double.parseDouble(p99.group(1));
+        double millis = switch (p99.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+        return new Load(Double.parseDouble(rate.group(1)), millis);
+    }
+
+    private static long count(TestDatabase database, String query) {
+        try {
+            return AccountsFixture.count(database, query);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
