@@ -11,7 +11,7 @@ import { provisionPage } from './pages/provision.js';
 import { tariffsPage } from './pages/tariffs.js';
 import { deadLettersPage } from './pages/dead-letters.js';
 import { reconciliationPage } from './pages/reconciliation.js';
-import { companiesPage, usersPage } from './pages/admin.js';
+import { companiesPage, companyPage, userPage, usersPage } from './pages/admin.js';
 
 const ROLES = ['viewer', 'manager', 'admin'];
 
@@ -34,7 +34,9 @@ const routes = [
   { pattern: /^\/dead-letters$/, page: deadLettersPage, nav: 'deadLetters', role: 'admin' },
   { pattern: /^\/reconciliation$/, page: reconciliationPage, nav: 'reconciliation' },
   { pattern: /^\/companies$/, page: companiesPage, nav: 'companies', role: 'admin' },
+  { pattern: /^\/companies\/(\d+)$/, page: companyPage, nav: 'companies', role: 'admin' },
   { pattern: /^\/users$/, page: usersPage, nav: 'users', role: 'admin' },
+  { pattern: /^\/users\/([^/]+)$/, page: userPage, nav: 'users', role: 'admin' },
 ];
 
 const NAV = [

@@ -72,23 +72,50 @@ export function table(headers, rows, caption) {
       : h('tr', {}, h('td', { colspan: headers.length }, t('common.notFound'))))));
 }
 
-/** A button that shows progress while its action runs and cannot be pressed twice meanwhile. */
-export function actionButton(label, action, attributes = {}) {
-  const button = h('button', { type: 'button', ...attributes }, label);
-  button.addEventListener('click', async () => {
+/** Marks a button busy (disabled, "Working…") while work runs, so it shows progress and cannot be pressed twice. */
+async function whileBusy(button, work) {
+  const before = button?.textContent;
+  if (button) {
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
-    const before = button.textContent;
     button.textContent = t('common.working');
-    try {
-      await action();
-    } finally {
+  }
+  try {
+    return await work();
+  } finally {
+    if (button) {
       button.textContent = before;
       button.disabled = false;
       button.removeAttribute('aria-busy');
     }
-  });
+  }
+}
+
+/** A button that shows progress while its action runs and cannot be pressed twice meanwhile. */
+export function actionButton(label, action, attributes = {}) {
+  const button = h('button', { type: 'button', ...attributes }, label);
+  button.addEventListener('click', () => whileBusy(button, action));
   return button;
+}
+
+/**
+ * A form's submit: its submit button shows progress while the action runs, and a problem the API answers appears
+ * beside the field it names (or in the form's message area).
+ */
+export function onSubmit(form, action) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    showProblem(form, null);
+    return whileBusy(form.querySelector('button[type="submit"]'), async () => {
+      try {
+        await action();
+      } catch (problem) {
+        if (!problem.problem) throw problem;
+        showProblem(form, problem.problem);
+      }
+    });
+  });
+  return form;
 }
 
 /** A secret shown once, with a copy button. */

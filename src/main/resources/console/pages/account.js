@@ -1,7 +1,7 @@
 // One account: its fields (editable by managers, with the ETag so that a stale edit is refused and explained), sync
 // state, Ministra's snapshot, the audit timeline, and the actions the user's role allows.
 import { api, ApiProblem, get, post, query } from '../api.js';
-import { actionButton, age, badge, field, h, message, show, showProblem, shownOnce, table, time } from '../dom.js';
+import { actionButton, age, badge, field, h, message, onSubmit, show, shownOnce, table, time } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, navigate, session } from '../app.js';
 
@@ -68,8 +68,7 @@ function fieldsForm(account, etag, target, reload) {
   }
   if (!editable) return form;
   form.append(h('button', { type: 'submit', id: 'save-account' }, t('common.save')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     const changes = {};
     for (const [name] of EDITABLE) {
       const value = inputs[name].value.trim();
@@ -79,12 +78,9 @@ function fieldsForm(account, etag, target, reload) {
       await api('PATCH', target, changes, { 'If-Match': etag });
       await reload();
     } catch (problem) {
-      if (problem.status === 412) {
-        await reload();
-        document.getElementById('account-notice')?.append(message(t('account.stale'), 'error'));
-      } else {
-        showProblem(form, problem.problem);
-      }
+      if (problem.status !== 412) throw problem;
+      await reload();
+      document.getElementById('account-notice')?.append(message(t('account.stale'), 'error'));
     }
   });
   return form;
@@ -111,16 +107,10 @@ function stbCommands(account, path, company, act, notice) {
   const text = h('input', { maxlength: 500 });
   const messageForm = h('form', { class: 'inline' }, h('div', { class: 'form-message' }),
     field('text', t('account.messageText'), text), h('button', { type: 'submit' }, t('account.message')));
-  messageForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    act(async () => {
-      try {
-        const { data } = await post(`${path}/stb/message${company}`, { text: text.value });
-        show(notice, message(t('account.commandQueued', t('account.message'), data.mac)));
-      } catch (problem) {
-        showProblem(messageForm, problem.problem);
-      }
-    });
+  onSubmit(messageForm, async () => {
+    show(notice);
+    const { data } = await post(`${path}/stb/message${company}`, { text: text.value });
+    show(notice, message(t('account.commandQueued', t('account.message'), data.mac)));
   });
   return h('div', { class: 'actions', id: 'stb-commands' },
     STB.map(([command, label]) => actionButton(t(label), () => act(async () => {

@@ -1,6 +1,6 @@
 // Accounts: search (login, name, MAC), filters, cursor paging (fast at any size: the API pages by key, not offset).
 import { get, query } from '../api.js';
-import { badge, field, h, show, table } from '../dom.js';
+import { badge, field, h, show, showProblem, table } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, link, navigate } from '../app.js';
 
@@ -19,7 +19,7 @@ export async function accountsPage(main, { params }) {
     online: select(params.get('online'), ['true', 'false'], (value) => t(value === 'true' ? 'dashboard.online'
       : 'dashboard.offline')),
   };
-  const form = h('form', { class: 'filters', role: 'search', id: 'accounts-search' },
+  const form = h('form', { class: 'filters', role: 'search', id: 'accounts-search' }, h('div', { class: 'form-message' }),
     field('q', t('common.search'), inputs.q),
     field('customerRef', t('accounts.customerRef'), inputs.customerRef),
     field('status', t('accounts.status'), inputs.status),
@@ -38,7 +38,15 @@ export async function accountsPage(main, { params }) {
 
   const filter = { company };
   for (const name of FILTERS) filter[name] = params.get(name);
-  const page = await get(`/accounts${query({ ...filter, limit: 50, cursor: params.get('cursor') })}`);
+  let page;
+  try {
+    page = await get(`/accounts${query({ ...filter, limit: 50, cursor: params.get('cursor') })}`);
+  } catch (problem) {
+    if (!problem.problem) throw problem;
+    show(results);
+    showProblem(form, problem.problem);
+    return;
+  }
   const current = Object.fromEntries(FILTERS.map((name) => [name, params.get(name)]));
   show(results,
     table([t('accounts.online'), t('accounts.login'), t('accounts.name'), t('accounts.status'), t('accounts.tariff'),

@@ -1,7 +1,10 @@
 // Dashboard: one company's figures (or all the user sees), polled every 5 seconds without reloading the page.
+// Polling, not the events stream: that stream carries account events, not these figures (Ministra's reachability and
+// latency, box counts, sync ages), and it takes only the Authorization header, which EventSource cannot send.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { get, query } from '../api.js';
 import { age, badge, h, show } from '../dom.js';
+import { reachability } from './admin.js';
 import { t } from '../messages.js';
 import { currentCompany, link, onLeave } from '../app.js';
 
@@ -14,8 +17,9 @@ export async function dashboardPage(main) {
   show(main, h('h1', {}, t('dashboard.title')), figures, updated, charts);
   let plots = [];
   const refresh = async () => {
-    const data = await get(`/dashboard${query({ company: currentCompany() })}`);
-    show(figures, cards(data));
+    const company = currentCompany();
+    const [data, companies] = await Promise.all([get(`/dashboard${query({ company })}`), get('/companies')]);
+    show(figures, cards(data), ministraCard(companies.filter((one) => !company || one.id === company)));
     show(updated, t('dashboard.updated', new Date().toLocaleTimeString()));
     plots.forEach((plot) => plot.destroy());
     plots = drawCharts(charts, data);
@@ -45,6 +49,14 @@ function cards(data) {
       h('p', { class: 'form-message error' }, t('dashboard.pausedPushes', new Date(pause.pausedUntil)
         .toLocaleTimeString(), pause.reason)))),
   ];
+}
+
+/** Per company: whether its Ministra answers and how fast it last answered (and when that was measured). */
+function ministraCard(companies) {
+  return card(t('dashboard.ministra'), h('ul', { class: 'ministra' }, companies.map((company) =>
+    h('li', { 'data-ministra': company.id }, h('strong', {}, company.name), ' ', reachability(company.ministra),
+      company.ministra.latencyMeasuredAt ? [' ', h('span', { class: 'hint' }, age(company.ministra.latencyMeasuredAt))]
+        : ''))));
 }
 
 function card(title, ...content) {

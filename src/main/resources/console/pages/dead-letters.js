@@ -1,6 +1,6 @@
 // Dead letters (admin): filters, Ministra's answer, the masked request, replay, discard, bulk replay by filter.
 import { get, post, query } from '../api.js';
-import { actionButton, field, h, message, show, table, time } from '../dom.js';
+import { actionButton, field, h, message, show, showProblem, table, time } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, link, navigate } from '../app.js';
 
@@ -12,7 +12,8 @@ export async function deadLettersPage(main, { params }) {
   const status = h('select', {}, ['open', 'replayed', 'discarded'].map((value) => h('option', { value }, value)));
   status.value = filter.status;
   const older = h('input', { type: 'number', min: 0, value: filter.olderThanMinutes || '' });
-  const form = h('form', { class: 'filters' }, field('cause', t('deadLetters.cause'), cause),
+  const form = h('form', { class: 'filters', id: 'dead-letters-filter' }, h('div', { class: 'form-message' }),
+    field('cause', t('deadLetters.cause'), cause),
     field('status', t('deadLetters.status'), status), field('olderThanMinutes', t('deadLetters.olderThan'), older),
     h('button', { type: 'submit' }, t('common.search')));
   form.addEventListener('submit', (event) => {
@@ -20,7 +21,15 @@ export async function deadLettersPage(main, { params }) {
     navigate('/dead-letters', { cause: cause.value, status: status.value, olderThanMinutes: older.value });
   });
   const notice = h('div', { id: 'dead-letters-notice', 'aria-live': 'polite' });
-  const letters = await get(`/dead-letters${query(filter)}`);
+  let letters;
+  try {
+    letters = await get(`/dead-letters${query(filter)}`);
+  } catch (problem) {
+    if (!problem.problem) throw problem;
+    show(main, h('h1', {}, t('deadLetters.title')), form);
+    showProblem(form, problem.problem);
+    return;
+  }
   const reload = () => deadLettersPage(main, { params });
   const run = async (work) => {
     try {

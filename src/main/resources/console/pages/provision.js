@@ -1,7 +1,7 @@
 // Quick provision: the tariff from the synced plans, the MAC checked as typed, the initial status; waits for
 // Ministra and shows the outcome and the generated password once.
 import { api, get, query } from '../api.js';
-import { field, h, message, show, showProblem, shownOnce } from '../dom.js';
+import { field, h, message, onSubmit, show, shownOnce } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, link } from '../app.js';
 
@@ -38,10 +38,7 @@ export async function provisionPage(main) {
     slot.textContent = bad ? t('provision.macInvalid') : '';
     if (bad) stbMac.setAttribute('aria-invalid', 'true'); else stbMac.removeAttribute('aria-invalid');
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    showProblem(form, null);
-    submit.disabled = true;
+  onSubmit(form, async () => {
     show(outcome, message(t('provision.waiting')));
     const body = { login: login.value.trim(), tariff: tariff.value };
     for (const [name, input] of [['fullName', fullName], ['stbMac', stbMac], ['status', status],
@@ -60,9 +57,7 @@ export async function provisionPage(main) {
       form.reset();
     } catch (problem) {
       show(outcome);
-      showProblem(form, problem.problem);
-    } finally {
-      submit.disabled = false;
+      throw problem;
     }
   });
   show(main, h('h1', {}, t('provision.title')), form, outcome);

@@ -1,5 +1,5 @@
-import { api } from '../api.js';
-import { field, h, message, showProblem } from '../dom.js';
+import { api, ApiProblem } from '../api.js';
+import { field, h, message, onSubmit } from '../dom.js';
 import { t } from '../messages.js';
 import { signedIn } from '../app.js';
 
@@ -14,14 +14,13 @@ export function signInPage(params) {
     field('username', t('signIn.username'), username),
     field('password', t('signIn.password'), password),
     h('button', { type: 'submit', id: 'sign-in' }, t('signIn.submit')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  onSubmit(form, async () => {
     try {
       const { data } = await api('POST', '/session', { username: username.value, password: password.value });
       await signedIn(data);
       location.hash = '#/dashboard';
     } catch (problem) {
-      showProblem(form, problem.status === 401 ? { detail: t('signIn.failed') } : problem.problem);
+      throw problem.status === 401 ? new ApiProblem(401, { detail: t('signIn.failed') }) : problem;
     }
   });
   return h('main', { id: 'main' }, form);

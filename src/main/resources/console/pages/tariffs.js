@@ -1,8 +1,9 @@
-// Tariff plans with their packages and accounts, archived plans, "Sync now" and the sync history.
+// Tariff plans with their packages and active-account counts (each a link to the accounts page filtered by the
+// plan), archived plans, "Sync now" and the sync history with outcomes and classified errors.
 import { get, post, query } from '../api.js';
 import { actionButton, badge, h, message, show, table, time } from '../dom.js';
 import { t } from '../messages.js';
-import { currentCompany, session } from '../app.js';
+import { currentCompany, link, session } from '../app.js';
 
 export async function tariffsPage(main) {
   const company = currentCompany();
@@ -24,7 +25,10 @@ export async function tariffsPage(main) {
       }, { id: 'sync-tariffs' }) : null,
       table([t('accounts.tariff'), 'id', t('tariffs.packages'), t('tariffs.accounts')], details.map((plan) => [
         [plan.name, plan.userDefault ? [' ', badge(t('tariffs.default'), 'default')] : null], plan.externalId,
-        (plan.packages || []).map((pkg) => pkg.name).join(', '), String(plan.activeAccounts)])),
+        (plan.packages || []).map((pkg) => pkg.name).join(', '),
+        h('a', { href: link('/accounts', { tariff: plan.externalId, company: plan.companyId }),
+          'data-tariff-accounts': plan.externalId, title: t('tariffs.listAccounts', plan.name) },
+        String(plan.activeAccounts))])),
       h('h2', {}, t('tariffs.archived')),
       table([t('accounts.tariff'), 'id', ''], archived.map((plan) => [plan.name, plan.externalId, time(plan.archivedAt)])),
       h('h2', {}, t('tariffs.runs')),

@@ -206,11 +206,17 @@ public class AccountPushes {
     public void recordSucceeded(List<Exchange> pushes) {
         List<PushConversation> updated = new ArrayList<>();
         Map<Long, String> tokens = new HashMap<>();
-        Set<Long> answeringCompanies = new HashSet<>();
+        Map<Long, Long> latencyByAnsweringCompany = new HashMap<>();
         for (Exchange push : pushes) {
             PushConversation conversation = push.getVariable(CONVERSATION, PushConversation.class);
             PushClaim claim = push.getVariable(CLAIM, PushClaim.class);
-            answeringCompanies.add(claim.desired().companyId());
+            MinistraResult lastAnswer = push.getVariable(MinistraAnswer.RESULT, MinistraResult.class);
+            if (lastAnswer != null) {
+                latencyByAnsweringCompany.put(claim.desired().companyId(), lastAnswer.latencyMillis());
+            } else {
+                // answered by a refusal that tells what Ministra has: no latency measured
+                latencyByAnsweringCompany.putIfAbsent(claim.desired().companyId(), null);
+            }
             try {
                 if (conversation.desired().deleted()) {
                     recordDeleted(conversation, claim);
@@ -223,7 +229,7 @@ public class AccountPushes {
                         claim.accountId(), e.toString());
             }
         }
-        circuits.succeeded(answeringCompanies);
+        circuits.succeeded(latencyByAnsweringCompany);
         if (updated.isEmpty()) {
             return;
         }

@@ -19,6 +19,7 @@ import dev.ministramanager.metrics.CompanyMeters;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRequests;
+import dev.ministramanager.ministra.MinistraResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -45,6 +46,8 @@ public class MinistraCircuits implements CompanyMeters {
 
     private static final Logger LOG = LoggerFactory.getLogger(MinistraCircuits.class);
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(1);
+    /** Pushes write their company's latency at most this often per node (a connection test or probe always does). */
+    private static final Duration PUSH_LATENCY_EVERY = Duration.ofSeconds(5);
     /** Pushes that wait for Ministra: not dead, not synced, not held by a node. */
     private static final String WAITING_PUSHES = " WHERE company_id = ? AND state IN ('pending', 'retrying')"
             + " AND (lease_until IS NULL OR lease_until < ?)";
@@ -64,6 +67,8 @@ public class MinistraCircuits implements CompanyMeters {
     private volatile Instant gaugeRefreshedAt = Instant.EPOCH;
     /** Companies whose circuit row this node has seen. */
     private final Set<Long> known = ConcurrentHashMap.newKeySet();
+    /** When this node last wrote a push's latency, per company. */
+    private final Map<Long, Instant> latencyWrittenAt = new ConcurrentHashMap<>();
 
     public MinistraCircuits(DataSource dataSource, AuditTrail audit, Clock clock, int failureThreshold,
                             Duration probeInterval, MeterRegistry metrics) {
@@ -141,11 +146,15 @@ public class MinistraCircuits implements CompanyMeters {
         }
     }
 
-    /** Ministra answered pushes of these companies: their runs of failures end (only rows with a run are written). */
-    void succeeded(Collection<Long> companyIds) {
-        if (companyIds.isEmpty()) {
+    /**
+     * Ministra answered pushes of these companies (with the latency of one of its answers each, or null): their runs of
+     * failures end (only rows with a run are written), and the latency is kept, at most every few seconds per node.
+     */
+    void succeeded(Map<Long, Long> latencyMillisByCompany) {
+        if (latencyMillisByCompany.isEmpty()) {
             return;
         }
+        Collection<Long> companyIds = latencyMillisByCompany.keySet();
         try {
             named.update("UPDATE ministra_circuit SET consecutive_failures = 0, failing_since = NULL"
                     + " WHERE company_id IN (:ids) AND reachable = TRUE AND consecutive_failures > 0",
@@ -153,6 +162,34 @@ public class MinistraCircuits implements CompanyMeters {
         } catch (RuntimeException e) {
             LOG.warn("Ministra answered companies {} but their failure counts were not reset: {}", companyIds,
                     e.toString());
+        }
+        Instant now = clock.instant();
+        latencyMillisByCompany.forEach((companyId, millis) -> {
+            Instant last = latencyWrittenAt.get(companyId);
+            if (millis != null && (last == null || !now.isBefore(last.plus(PUSH_LATENCY_EVERY)))) {
+                latencyWrittenAt.put(companyId, now);
+                recordLatency(companyId, millis);
+            }
+        });
+    }
+
+    /**
+     * A connection test got an answer (its body, a {@link MinistraResult}): how fast the company's Ministra answered
+     * is kept for the dashboard.
+     */
+    public void answered(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        MinistraResult result = exchange.getMessage().getMandatoryBody(MinistraResult.class);
+        long companyId = probedCompany(exchange);
+        ensureRow(companyId);
+        recordLatency(companyId, result.latencyMillis());
+    }
+
+    private void recordLatency(long companyId, long millis) {
+        try {
+            jdbc.update("UPDATE ministra_circuit SET latency_ms = ?, latency_measured_at = ? WHERE company_id = ?",
+                    (int) Math.min(Integer.MAX_VALUE, millis), now(), companyId);
+        } catch (RuntimeException e) {
+            LOG.debug("Company {}: Ministra's latency not recorded: {}", companyId, e.toString());
         }
     }
 
@@ -180,8 +217,9 @@ public class MinistraCircuits implements CompanyMeters {
      * A probe got an answer: Ministra is reachable again, whatever it said (a 401 or a refusal is the push's to
      * handle), so the circuit closes and every waiting push of the company becomes due now.
      */
-    public void probeAnswered(Exchange exchange) {
+    public void probeAnswered(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         close(probedCompany(exchange));
+        answered(exchange);
     }
 
     /** A probe failed: transient, the circuit stays open until the next probe; anything else is an answer. */

@@ -30,7 +30,8 @@ public class Companies implements MinistraTargets {
     /** The company and its Ministra's circuit (no circuit row: never failed, reachable). */
     private static final String VIEW_FROM = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
             + " read_timeout_ms, enabled, default_provision_status, version, created_at, updated_at,"
-            + " m.reachable, m.failing_since, m.next_probe_at, m.last_failure_kind, m.last_failure_at, m.recovered_at"
+            + " m.reachable, m.failing_since, m.next_probe_at, m.last_failure_kind, m.last_failure_at, m.recovered_at,"
+            + " m.latency_ms, m.latency_measured_at"
             + " FROM company LEFT JOIN ministra_circuit m ON m.company_id = company.id";
     /** Changes after which Ministra may answer differently: a 401 pause ends, an open circuit is probed now. */
     private static final java.util.Set<String> MINISTRA_ACCESS = java.util.Set.of("ministraBaseUrl", "ministraUser",
@@ -227,6 +228,8 @@ public class Companies implements MinistraTargets {
         ministra.put("lastFailureKind", rs.getString("last_failure_kind"));
         ministra.put("lastFailureAt", rs.getObject("last_failure_at", java.time.OffsetDateTime.class));
         ministra.put("recoveredAt", rs.getObject("recovered_at", java.time.OffsetDateTime.class));
+        ministra.put("latencyMs", rs.getObject("latency_ms", Integer.class));
+        ministra.put("latencyMeasuredAt", rs.getObject("latency_measured_at", java.time.OffsetDateTime.class));
         company.put("ministra", ministra);
         return company;
     }

@@ -36,6 +36,10 @@ public record CompanyAnswer(
             @Schema(nullable = true, description = "While unreachable: the next probe") OffsetDateTime nextProbeAt,
             @Schema(nullable = true, example = "unreachable") String lastFailureKind,
             @Schema(nullable = true) OffsetDateTime lastFailureAt,
-            @Schema(nullable = true) OffsetDateTime recoveredAt) {
+            @Schema(nullable = true) OffsetDateTime recoveredAt,
+            @Schema(nullable = true, example = "42", description = "How many milliseconds Ministra took to answer"
+                    + " when last measured (a connection test, a probe, or a push, sampled every few seconds)")
+            Integer latencyMs,
+            @Schema(nullable = true, description = "When latencyMs was measured") OffsetDateTime latencyMeasuredAt) {
     }
 }

@@ -47,6 +47,34 @@ class ConnectionTestTest {
         assertThat(answer.get("latencyMs").asLong()).isBetween(0L, 5_000L);
     }
 
+    /** The dashboard's latency: GET /companies names the last one measured, by a connection test or a push. */
+    @Test
+    void theCompanyNamesHowFastItsMinistraLastAnswered(MinistraSimulator ministra) throws InterruptedException {
+        long id = company("Measured", ministra.apiBaseUrl(), "ministra-secret");
+        JsonNode unmeasured = service.get("/companies/" + id, ADMIN).json().get("ministra");
+        assertThat(unmeasured.get("latencyMs").isNull()).as(unmeasured.toString()).isTrue();
+        assertThat(unmeasured.get("latencyMeasuredAt").isNull()).isTrue();
+
+        ministra.faults().add(Fault.latency(Duration.ofMillis(1000), Duration.ZERO).forResource("tariffs").times(1));
+        long tested = testConnection(id).get("latencyMs").asLong();
+        JsonNode measured = service.get("/companies/" + id, ADMIN).json().get("ministra");
+        assertThat(measured.get("latencyMs").asLong()).as(measured.toString()).isBetween(1000L, tested);
+        assertThat(measured.get("latencyMeasuredAt").isNull()).isFalse();
+
+        // a push's answer is measured too (here the simulator answers accounts calls at once)
+        assertThat(service.post("/companies/" + id + "/tariffs/sync", ADMIN, null).status()).isEqualTo(200);
+        ApiAnswer pushed = service.post("/provision?wait=10&company=" + id, ADMIN,
+                "{\"login\":\"latency.measured\",\"tariff\":\"basic\"}");
+        assertThat(pushed.status()).as(pushed.toString()).isEqualTo(201);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode afterPush = measured;
+        while (afterPush.get("latencyMs").asLong() >= 1000 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            afterPush = service.get("/companies/" + id, ADMIN).json().get("ministra");
+        }
+        assertThat(afterPush.get("latencyMs").asLong()).as(afterPush.toString()).isLessThan(1000L);
+    }
+
     @Test
     void authenticationFailedWithAWrongPassword(MinistraSimulator ministra) {
         JsonNode answer = testConnection(company("Wrong password", ministra.apiBaseUrl(), "not-the-password"));

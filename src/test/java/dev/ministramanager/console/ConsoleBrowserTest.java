@@ -75,7 +75,7 @@ class ConsoleBrowserTest {
         database = TestDatabase.postgres();
         service = ServiceUnderTest.start(database, Map.of("mm.accounts.push.poll-interval-ms", "50",
                 "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "3",
-                "mm.db.pool-size", "10"));
+                "mm.db.pool-size", "10", "mm.reconciliation.full-listing-enabled", "true"));
         origin = service.api("").toString().replace("/api/v1", "");
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"Browser ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
@@ -91,6 +91,10 @@ class ConsoleBrowserTest {
                     .formatted(user[0], user[1], company, PASSWORD));
             assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
         }
+        // creating companies is for admins of all companies
+        ApiAnswer root = service.post("/users", ADMIN, """
+                {"username":"root.admin","role":"admin","allCompanies":true,"password":"%s"}""".formatted(PASSWORD));
+        assertThat(root.status()).as(root.toString()).isEqualTo(201);
         profiles = Files.createTempDirectory("console-browser");
         Files.createDirectories(SCREENSHOTS);
     }
@@ -144,6 +148,14 @@ class ConsoleBrowserTest {
         return waiting.until(ExpectedConditions.visibilityOfElementLocated(locator));
     }
 
+    /** Waits until the element's text contains the given text, finding it again each time; answers the text. */
+    private String awaitText(By locator, String contained) {
+        return waiting.until(driver -> {
+            String text = driver.findElement(locator).getText();
+            return text.contains(contained) ? text : null;
+        });
+    }
+
     @Test
     void provisionShowsThePasswordOnceAndTheAccountReachesMinistra() throws Exception {
         signIn("max.manager");
@@ -151,20 +163,20 @@ class ConsoleBrowserTest {
         // the API's problem is shown beside the field it names, and nothing is stored
         await(By.id("field-login")).sendKeys("bad login");
         browser.findElement(By.id("provision-submit")).click();
-        assertThat(await(By.id("problem-login")).getText()).containsIgnoringCase("login");
+        awaitText(By.id("problem-login"), "login");
         assertThat(database.count("SELECT COUNT(*) FROM account WHERE login LIKE 'bad%'")).isZero();
         browser.findElement(By.id("field-login")).clear();
         browser.findElement(By.id("field-login")).sendKeys("web.provisioned");
         browser.findElement(By.id("field-fullName")).sendKeys("Web Provisioned");
         browser.findElement(By.id("field-stbMac")).sendKeys("00:1A:79:");
-        assertThat(await(By.id("problem-stbMac")).getText()).contains("00:1A:79:12:34:56");
+        awaitText(By.id("problem-stbMac"), "00:1A:79:12:34:56");
         browser.findElement(By.id("field-stbMac")).sendKeys("0B:0C:0D");
-        assertThat(browser.findElement(By.id("problem-stbMac")).getText()).isEmpty();
+        waiting.until(ExpectedConditions.textToBe(By.id("problem-stbMac"), ""));
         browser.findElement(By.id("provision-submit")).click();
 
         String password = await(By.id("generated-password")).getText();
         assertThat(password).hasSizeGreaterThanOrEqualTo(12);
-        assertThat(browser.findElement(By.id("provision-outcome")).getText()).contains("is in Ministra");
+        awaitText(By.id("provision-outcome"), "is in Ministra");
         Optional<Map<String, Object>> inMinistra = ministra.accountsSnapshot().stream()
                 .filter(row -> "web.provisioned".equals(row.get("login"))).findFirst();
         assertThat(inMinistra).isPresent();
@@ -173,8 +185,7 @@ class ConsoleBrowserTest {
 
         browser.findElement(By.id("open-account")).click();
         await(By.id("account-form"));
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains("web.provisioned")
-                .doesNotContain(password);
+        assertThat(awaitText(By.tagName("main"), "web.provisioned")).doesNotContain(password);
         browser.navigate().refresh();
         await(By.id("account-form"));
         assertThat(browser.getPageSource()).doesNotContain(password);
@@ -187,15 +198,136 @@ class ConsoleBrowserTest {
         }
         service.camel().getRegistry().lookupByNameAndType("dashboard", dev.ministramanager.dashboard.Dashboard.class)
                 .sample();
+        JsonNode tested = service.post("/companies/" + company + "/test-connection", ADMIN, null).json();
+        assertThat(tested.get("outcome").asText()).isEqualTo("ok");
         signIn("ada.admin");
         open("/dashboard?company=" + company);
+        String reachability = awaitText(By.cssSelector("[data-ministra='" + company + "']"), " ms");
+        assertThat(reachability).contains("Browser ISP").contains("reachable").doesNotContain("unreachable");
         long synced = database.count("SELECT COUNT(*) FROM account_push p JOIN account a ON a.id = p.account_id"
                 + " WHERE p.state = 'synced' AND a.deleted_at IS NULL AND a.company_id = " + company);
         assertThat(synced).isGreaterThanOrEqualTo(3);
         waiting.until(driver -> driver.findElement(By.cssSelector("[data-count='synced']")).getText()
                 .equals(String.valueOf(synced)));
-        assertThat(browser.findElements(By.cssSelector(".chart canvas"))).hasSize(2);
+        waiting.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".chart canvas"), 2));
         screenshot("console-dashboard.png");
+        // live: an account synced meanwhile shows without reloading the page (the dashboard polls every 5 s)
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.notReloaded = true");
+        provisionByApi("dash.live", null, null);
+        waiting.until(driver -> driver.findElement(By.cssSelector("[data-count='synced']")).getText()
+                .equals(String.valueOf(synced + 1)));
+        assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.notReloaded"))
+                .isEqualTo(true);
+    }
+
+    @Test
+    void anAdminCreatesAndEditsACompanyAndTestsItsConnection() {
+        signIn("root.admin");
+        open("/companies");
+        await(By.id("company-form"));
+        browser.findElement(By.id("field-name")).sendKeys("Console Cable");
+        browser.findElement(By.id("field-ministraBaseUrl")).sendKeys("ftp://not-ministra.example");
+        browser.findElement(By.id("field-ministraUser")).sendKeys("ministra");
+        browser.findElement(By.id("field-ministraPassword")).sendKeys("ministra-secret");
+        browser.findElement(By.id("field-sharedMinistra")).click();
+        browser.findElement(By.cssSelector("#company-form button[type='submit']")).click();
+        // the API's problem appears beside the field it names, and nothing is stored
+        awaitText(By.id("problem-ministraBaseUrl"), "ministraBaseUrl");
+        assertThat(browser.findElement(By.id("field-ministraBaseUrl")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(database.count("SELECT COUNT(*) FROM company WHERE name = 'Console Cable'")).isZero();
+
+        browser.findElement(By.id("field-ministraBaseUrl")).clear();
+        browser.findElement(By.id("field-ministraBaseUrl")).sendKeys(ministra.apiBaseUrl());
+        browser.findElement(By.cssSelector("#company-form button[type='submit']")).click();
+        awaitText(By.id("company-notice"), "Console Cable created");
+        long created = database.count("SELECT id FROM company WHERE name = 'Console Cable'");
+        assertThat(browser.getCurrentUrl()).contains("#/companies/" + created);
+
+        // edit: the password left empty keeps the stored one, so the connection test still passes
+        WebElement name = await(By.cssSelector("#company-edit-form #field-name"));
+        name.clear();
+        name.sendKeys("Console Cable North");
+        browser.findElement(By.cssSelector("#company-edit-form #field-readTimeoutMs")).clear();
+        browser.findElement(By.cssSelector("#company-edit-form #field-readTimeoutMs")).sendKeys("7000");
+        browser.findElement(By.cssSelector("#company-edit-form button[type='submit']")).click();
+        awaitText(By.id("company-notice"), "Saved");
+        assertThat(database.count("SELECT COUNT(*) FROM company WHERE id = " + created
+                + " AND name = 'Console Cable North' AND read_timeout_ms = 7000")).isEqualTo(1);
+        await(By.cssSelector("[data-test-connection='" + created + "']")).click();
+        waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("#company-notice [data-test-outcome]"),
+                "data-test-outcome", "ok"));
+        assertThat(awaitText(By.id("company-notice"), " ms")).contains("tariff plan(s)");
+
+        // a wrong password: the classified result, not a generic error
+        ministra.faults().add(dev.ministramanager.simulator.Fault.unauthorized().forResource("tariffs").times(1));
+        browser.findElement(By.cssSelector("[data-test-connection='" + created + "']")).click();
+        waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("#company-notice [data-test-outcome]"),
+                "data-test-outcome", "authentication_failed"));
+        assertThat(awaitText(By.id("company-notice"), "authentication failed")).doesNotContain("ministra-secret");
+    }
+
+    @Test
+    void anAdminCreatesAndEditsAnApiUserAndIssuesAToken() {
+        signIn("ada.admin");
+        open("/users");
+        await(By.id("user-form"));
+        browser.findElement(By.id("field-username")).sendKeys("new.operator");
+        browser.findElement(By.id("field-password")).sendKeys("short");
+        browser.findElement(By.cssSelector("#user-form [data-company='" + company + "']")).click();
+        browser.findElement(By.cssSelector("#user-form button[type='submit']")).click();
+        awaitText(By.id("problem-password"), "12");
+        assertThat(database.count("SELECT COUNT(*) FROM api_user WHERE username = 'new.operator'")).isZero();
+
+        browser.findElement(By.id("field-password")).clear();
+        browser.findElement(By.id("field-password")).sendKeys(PASSWORD);
+        browser.findElement(By.cssSelector("#user-form button[type='submit']")).click();
+        String token = waiting.until(driver -> {
+            String shown = driver.findElement(By.id("new-token")).getText();
+            return shown.isBlank() ? null : shown;
+        });
+        assertThat(service.get("/companies", token).status()).isEqualTo(200);
+
+        await(By.cssSelector("[data-edit='new.operator']")).click();
+        await(By.id("user-edit-form"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("field-role"))).selectByValue("manager");
+        browser.findElement(By.cssSelector("#user-edit-form button[type='submit']")).click();
+        awaitText(By.id("user-notice"), "Saved");
+        assertThat(database.count("SELECT COUNT(*) FROM api_user WHERE username = 'new.operator'"
+                + " AND role = 'manager'")).isEqualTo(1);
+        // a new token is shown once; the old one stops working
+        browser.findElement(By.cssSelector("[data-token='new.operator']")).click();
+        String oldToken = token;
+        String rotated = waiting.until(driver -> {
+            String shown = driver.findElement(By.id("new-token")).getText();
+            return shown.isBlank() || shown.equals(oldToken) ? null : shown;
+        });
+        assertThat(service.get("/companies", rotated).status()).isEqualTo(200);
+        assertThat(service.get("/companies", oldToken).status()).isEqualTo(401);
+        browser.navigate().refresh();
+        await(By.id("user-edit-form"));
+        assertThat(browser.getPageSource()).doesNotContain(rotated);
+    }
+
+    @Test
+    void aReconciliationRunShowsFindingsByKindAndAdoptsAMinistraOnlyRow() {
+        // two rows only Ministra has; the second is adopted (the first one's MAC is another test's "taken" MAC)
+        ministra.loadAccounts(2, "orphan.");
+        signIn("max.manager");
+        open("/reconciliation?company=" + company);
+        await(By.id("field-fullListing")).click();
+        browser.findElement(By.id("start-reconciliation")).click();
+        waiting.until(driver -> driver.getCurrentUrl().contains("run="));
+        String onlyThere = awaitText(By.cssSelector("[data-kind='only_in_ministra']"), "only in Ministra");
+        assertThat(onlyThere).endsWith(": 2");
+        browser.findElement(By.cssSelector("[data-kind='only_in_ministra']")).click();
+        waiting.until(driver -> driver.getCurrentUrl().contains("kind=only_in_ministra"));
+        await(By.cssSelector("[data-adopt='orphan.2']")).click();
+
+        awaitText(By.id("reconciliation-notice"), "orphan.2");
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'orphan.2' AND company_id = " + company))
+                .isEqualTo(1);
+        waiting.until(driver -> driver.findElements(By.cssSelector("[data-adopt='orphan.2']")).isEmpty());
+        assertThat(awaitText(By.tagName("main"), "orphan.2")).contains("adopted");
     }
 
     @Test
@@ -207,13 +339,13 @@ class ConsoleBrowserTest {
         open("/accounts/boxed.user?company=" + company);
         await(By.cssSelector("[data-command='reboot']")).click();
 
-        waiting.until(driver -> driver.findElement(By.id("account-notice")).getText().contains(mac));
+        awaitText(By.id("account-notice"), mac);
         assertThat(ministra.devices().pendingEvents(mac)).extracting(DeviceEvent::event).containsExactly("reboot");
         // a manager changes accounts but does not delete them, nor manage companies, users or dead letters
         assertThat(browser.findElements(By.id("account-actions"))).hasSize(1);
         assertThat(browser.findElements(By.id("delete-account"))).isEmpty();
-        assertThat(browser.findElement(By.tagName("nav")).getText()).contains("Quick provision")
-                .doesNotContain("Dead letters").doesNotContain("Companies").doesNotContain("API users");
+        assertThat(awaitText(By.tagName("nav"), "Quick provision")).doesNotContain("Dead letters")
+                .doesNotContain("Companies").doesNotContain("API users");
         browser.manage().window().setSize(new Dimension(390, 844));
         open("/accounts/boxed.user?company=" + company);
         await(By.id("account-form"));
@@ -233,9 +365,8 @@ class ConsoleBrowserTest {
         name.sendKeys("Stale Name");
         browser.findElement(By.id("save-account")).click();
 
-        waiting.until(driver -> driver.findElement(By.id("account-notice")).getText().contains("changed this account"));
-        String phone = waiting.until(driver -> driver.findElement(By.id("field-phone")).getAttribute("value"));
-        assertThat(phone).isEqualTo("+355 4 222");
+        awaitText(By.id("account-notice"), "changed this account");
+        waiting.until(ExpectedConditions.attributeToBe(By.id("field-phone"), "value", "+355 4 222"));
         assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'edited.twice'"
                 + " AND full_name = 'First Name'")).isEqualTo(1);
     }
@@ -249,10 +380,14 @@ class ConsoleBrowserTest {
         assertThat(browser.findElements(By.id("account-actions"))).isEmpty();
         assertThat(browser.findElements(By.id("save-account"))).isEmpty();
         assertThat(browser.findElements(By.id("stb-commands"))).isEmpty();
-        assertThat(browser.findElement(By.id("field-fullName")).getAttribute("readonly")).isNotNull();
-        assertThat(browser.findElement(By.tagName("nav")).getText()).doesNotContain("Quick provision")
-                .doesNotContain("Dead letters").doesNotContain("API users").contains("Accounts");
+        assertThat(await(By.id("field-fullName")).getAttribute("readonly")).isNotNull();
+        assertThat(awaitText(By.tagName("nav"), "Accounts")).doesNotContain("Quick provision")
+                .doesNotContain("Dead letters").doesNotContain("API users");
+        // the tariff plans, each with its active-account count linking to the accounts on that plan
         open("/tariffs?company=" + company);
+        await(By.cssSelector("[data-tariff-accounts='basic']")).click();
+        waiting.until(driver -> driver.getCurrentUrl().contains("tariff=basic"));
+        assertThat(awaitText(By.id("accounts-results"), "seen.only")).doesNotContain("Nothing found");
         assertThat(browser.findElements(By.id("sync-tariffs"))).isEmpty();
     }
 
@@ -287,11 +422,10 @@ class ConsoleBrowserTest {
         provisionByApi("xss.victim", null, hostile);
         signIn("ada.admin");
         open("/accounts?company=" + company + "&q=xss");
-        waiting.until(driver -> driver.findElement(By.id("accounts-results")).getText().contains("xss.victim"));
-        assertThat(browser.findElement(By.id("accounts-results")).getText()).contains(hostile);
+        assertThat(awaitText(By.id("accounts-results"), "xss.victim")).contains(hostile);
         assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
-        assertThat(browser.findElement(By.cssSelector("#accounts-results [data-online]")).getAttribute("data-online"))
-                .isEqualTo("unknown");
+        waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("#accounts-results [data-online]"),
+                "data-online", "unknown"));
         screenshot("console-accounts.png");
         open("/accounts/xss.victim?company=" + company);
         assertThat(await(By.id("field-fullName")).getAttribute("value")).isEqualTo(hostile);
@@ -319,7 +453,7 @@ class ConsoleBrowserTest {
         try {
             browser.get("http://localhost:" + attacker.getAddress().getPort() + "/");
             waiting.until(driver -> driver.getCurrentUrl().startsWith(target));
-            assertThat(browser.findElement(By.tagName("body")).getText()).contains("\"status\":4");
+            awaitText(By.tagName("body"), "\"status\":4");
         } finally {
             attacker.stop(0);
         }
