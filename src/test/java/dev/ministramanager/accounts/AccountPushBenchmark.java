@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 10,000 new accounts pushed to the simulator with 20 ms latency by 16 workers, against the bound of 16 / 20 ms =
  * 800 pushes per second and against a one-at-a-time push; and the rate at which the REST API stores durable creates.
  * Measured after a warm-up of 2,000 creates and pushes (not counted).
- * Run: {@code ./mvnw -Pbenchmark test -Dtest=AccountPushBenchmark}
+ * Run: {@code ./mvnw -Pbenchmark verify -Dtest=AccountPushBenchmark}
  */
 @Tag("benchmark")
 @ExtendWith(SimulatorExtension.class)

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code GET users/<login>} (a pure in-memory Vert.x answer) in the same run, our rate as a share of it; then
  * {@code GET /companies} while 500 {@code provision?wait=30} calls are outstanding against a Ministra that takes a
  * minute per request.
- * Run: {@code ./mvnw -B -Pbenchmark test -Dtest=ReadsAndWaitsBenchmark}
+ * Run: {@code ./mvnw -B -Pbenchmark verify -Dtest=ReadsAndWaitsBenchmark}
  */
 @Tag("benchmark")
 @ExtendWith(SimulatorExtension.class)

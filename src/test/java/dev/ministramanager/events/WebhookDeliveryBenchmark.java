@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every account gives two events (account.created, account.synced); a local receiver subscribed to account.* gets
  * them. Prints the events delivered per second and the outbox lag (receipt minus the event's time) at p50, p99 and
  * max; the goal is a p99 lag of at most 1 s. On PostgreSQL, one node; {@code -Dbenchmark.changes=N} for a shorter run.
- * Run: {@code ./mvnw -B -Pbenchmark test -Dtest=WebhookDeliveryBenchmark}
+ * Run: {@code ./mvnw -B -Pbenchmark verify -Dtest=WebhookDeliveryBenchmark}
  */
 @Tag("benchmark")
 @ExtendWith(SimulatorExtension.class)

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GET users/&lt;login&gt; against 100 000 accounts over 16 keep-alive connections, loopback only; prints requests per
- * second and latency percentiles. Run with {@code ./mvnw -B -Pbenchmark test -Dtest=SimulatorThroughputBenchmark}.
+ * second and latency percentiles. Run with {@code ./mvnw -B -Pbenchmark verify -Dtest=SimulatorThroughputBenchmark}.
  */
 @Tag("benchmark")
 class SimulatorThroughputBenchmark {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * Fleet status refresh of 100 000 accounts against the simulator, without latency and with 20 ms per request: wall
  * time, the number of Ministra requests and the service's peak heap. The simulator runs in a child JVM so that its
  * 100 000 rows do not count against the service's heap; the service runs in this JVM. Run with
- * {@code ./mvnw -B -Pbenchmark test -Dtest=FleetRefreshBenchmark -Dsurefire.argLine=-Xmx256m}.
+ * {@code ./mvnw -B -Pbenchmark verify -Dtest=FleetRefreshBenchmark -Dsurefire.argLine=-Xmx256m}.
  */
 @Tag("benchmark")
 class FleetRefreshBenchmark {
