@@ -58,6 +58,8 @@ final class ContractEnricher {
         Map<String, VerbDefinition> verbs = verbsByOperationId();
         SecuritySchemes.addTo(openApi);
         ProblemResponses.addSchemaTo(openApi);
+        NullableReferences.complete(openApi, verbs.values(), camel.getApplicationContextClassLoader() != null
+                ? camel.getApplicationContextClassLoader() : ContractEnricher.class.getClassLoader());
         if (openApi.getPaths() != null) {
             openApi.setPaths(withoutDoubledSlashes(openApi.getPaths()));
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->

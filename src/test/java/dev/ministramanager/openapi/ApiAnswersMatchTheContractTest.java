@@ -143,6 +143,9 @@ class ApiAnswersMatchTheContractTest {
         // Status
         call("POST", "/accounts/contract1/pull?company=" + companyA, ADMIN, null, 200);
         call("GET", "/status/accounts/contract1?company=" + companyA, ADMIN, null, 200);
+        // never read from Ministra: its snapshot is null, which the document must allow
+        assertThat(call("GET", "/status/accounts/contract3?company=" + companyB, ADMIN, null, 200).json()
+                .get("ministra").isNull()).isTrue();
         call("GET", "/status/accounts?company=" + companyA + "&online=false&limit=10", ADMIN, null, 200);
         call("GET", "/status/summary", ADMIN, null, 200);
         call("POST", "/companies/" + companyA + "/status/refresh", ADMIN, null, 200);
