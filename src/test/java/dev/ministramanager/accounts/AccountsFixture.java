@@ -1,12 +1,12 @@
 package dev.ministramanager.accounts;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,30 +95,14 @@ final class AccountsFixture {
 
     static JsonNode await(ServiceUnderTest service, long companyId, String login, Predicate<JsonNode> condition,
                           String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
+        return eventually("account " + login + " to reach " + what, () -> {
             ApiAnswer answer = service.get("/accounts/" + login + "?company=" + companyId, ADMIN);
-            if (answer.status() == 200) {
-                last = answer.json();
-                if (condition.test(last)) {
-                    return last;
-                }
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Account " + login + " did not reach " + what + "; last seen " + last);
+            return answer.status() == 200 ? answer.json() : null;
+        }, account -> account != null && condition.test(account));
     }
 
     static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Timed out waiting for " + what);
+        eventually(what, condition::getAsBoolean);
     }
 
     static Optional<Map<String, Object>> ministraAccount(MinistraSimulator ministra, String login) {

@@ -1,5 +1,6 @@
 package dev.ministramanager.events;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -72,14 +73,7 @@ final class EventsFixture {
     }
 
     static void awaitCondition(BooleanSupplier condition, String what, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Timed out waiting for " + what);
+        eventually(what, within, condition::getAsBoolean);
     }
 
     static long count(TestDatabase database, String query, Object... args) {
