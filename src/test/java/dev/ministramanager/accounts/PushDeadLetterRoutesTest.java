@@ -18,17 +18,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Route level, on H2 only: the push route's dead-letter decisions (route configuration {@code ministra-push} →
@@ -45,29 +45,26 @@ class PushDeadLetterRoutesTest {
     private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
     /** The push row as each decision of the dead-letter channel left it, in order. */
     private static final List<Map<String, Object>> DECISIONS = new CopyOnWriteArrayList<>();
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onH2(AccountsFixture.fastPushes(Map.of(
+            "mm.accounts.push.max-attempts", String.valueOf(MAX_ATTEMPTS),
+            "mm.accounts.push.auth-pause-seconds", "600",
+            // these tests look at one push at a time: the circuit (failures in a row per company) stays closed
+            "mm.accounts.push.circuit-failure-threshold", "100")));
     private static TestDatabase database;
     private static ServiceUnderTest service;
     private static int companies;
     private MinistraSimulator ministra;
 
     @BeforeAll
-    static void start() throws Exception {
-        database = TestDatabase.h2();
-        service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of(
-                "mm.accounts.push.max-attempts", String.valueOf(MAX_ATTEMPTS),
-                "mm.accounts.push.auth-pause-seconds", "600",
-                // these tests look at one push at a time: the circuit (failures in a row per company) stays closed
-                "mm.accounts.push.circuit-failure-threshold", "100")));
+    static void advise() throws Exception {
+        database = FLOW.database();
+        service = FLOW.service();
         AdviceWith.adviceWith(service.camel(), "account-push", route -> route.weaveById("account-push-ministra-call")
                 .before().process(PushDeadLetterRoutesTest::failWhileFailuresLeft));
         AdviceWith.adviceWith(service.camel(), "account-push-failed", route -> route.weaveAddLast()
                 .process(exchange -> DECISIONS.add(pushRow(exchange.getMessage().getBody(PushClaim.class)
                         .accountId()))));
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     @BeforeEach
@@ -186,7 +183,7 @@ class PushDeadLetterRoutesTest {
 
     private long company() throws SQLException {
         long company = AccountsFixture.createCompany(service, ministra, "Route ISP " + ++companies);
-        AccountsFixture.seedPlans(database, company);
+        FLOW.seedPlans(company);
         return company;
     }
 

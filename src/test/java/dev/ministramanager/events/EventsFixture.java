@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -46,11 +47,7 @@ final class EventsFixture {
     }
 
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "readTimeoutMs":5000,"sharedMinistra":true}""".formatted(name, ministra.apiBaseUrl()));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return ServiceFixture.company(service, name, ministra.apiBaseUrl(), "\"readTimeoutMs\":5000");
     }
 
     /** A webhook; the answer carries the secret, shown only there. */

@@ -97,7 +97,8 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
         return classScoped(context, parameter.getParameter().getType());
     }
 
-    private static MinistraSimulator simulator(ExtensionContext context) {
+    /** The simulator of the test class this context belongs to (for other extensions). */
+    public static MinistraSimulator simulator(ExtensionContext context) {
         return classScoped(context, MinistraSimulator.class);
     }
 

@@ -25,6 +25,7 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import dev.ministramanager.testsupport.Resources;
@@ -80,10 +81,10 @@ class StbCommandsTest {
     void companiesAndAccounts(MinistraSimulator simulator) throws Exception {
         ministra = simulator;
         companyCounter++;
-        company = createCompany("STB ISP " + companyCounter, simulator.apiBaseUrl());
-        otherCompany = createCompany("Other ISP " + companyCounter, simulator.apiBaseUrl());
-        manager = userToken("stb.manager." + companyCounter, "manager", company);
-        viewer = userToken("stb.viewer." + companyCounter, "viewer", company);
+        company = ServiceFixture.company(service, "STB ISP " + companyCounter, simulator.apiBaseUrl(), "");
+        otherCompany = ServiceFixture.company(service, "Other ISP " + companyCounter, simulator.apiBaseUrl(), "");
+        manager = ServiceFixture.user(service, "stb.manager." + companyCounter, "manager", company);
+        viewer = ServiceFixture.user(service, "stb.viewer." + companyCounter, "viewer", company);
         insertAccount(company, "alice", "1001", ALICE_MAC);
         insertAccount(company, "bob", "1002", BOB_MAC);
         insertAccount(company, "nobox", "1003", null);
@@ -250,21 +251,6 @@ class StbCommandsTest {
         } finally {
             box.shutdownNow();
         }
-    }
-
-    private static long createCompany(String name, String baseUrl) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret"}
-                """.formatted(name, baseUrl));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("id").asLong();
-    }
-
-    private static String userToken(String username, String role, long companyId) {
-        ApiAnswer created = service.post("/users", ADMIN,
-                "{\"username\":\"%s\",\"role\":\"%s\",\"companies\":[%d]}".formatted(username, role, companyId));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("token").asText();
     }
 
     private static void insertAccount(long companyId, String login, String number, String mac) throws Exception {
