@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Route level, on H2 only: the push route's dead-letter decisions (route configuration {@code ministra-push} →
  * {@code direct:account-push-failed}). The real YAML routes run; advice by step id makes the step before
  * {@code account-push-ministra-call} fail the way Ministra can fail, a given number of times, and adds a last step
- * to {@code account-push-failed} that reads the push row as the decision left it. NotifyBuilder waits for the
- * decisions; the assertions are on the rows.
+ * to {@code account-push-failed} that reads the push row as the decision left it. NotifyBuilder waits for the failed
+ * pushes (exchanges of route {@code account-push}); the assertions are on the rows.
  */
 @ExtendWith(SimulatorExtension.class)
 class PushDeadLetterRoutesTest {
@@ -172,13 +172,17 @@ class PushDeadLetterRoutesTest {
         FAILURES_LEFT.set(times);
     }
 
-    /** Creates the account through the API and waits until the dead-letter channel has decided this many times. */
+    /**
+     * Creates the account through the API and waits until this many pushes have failed and the dead-letter channel
+     * (which runs within the failed exchange, before it is done) has decided each.
+     */
     private static void push(long company, String login, int decisions) {
-        NotifyBuilder decided = new NotifyBuilder(service.camel()).fromRoute("account-push-failed")
+        NotifyBuilder decided = new NotifyBuilder(service.camel()).fromRoute("account-push")
                 .whenDone(decisions).create();
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
                 {"login":"%s","tariff":"basic"}""".formatted(login)).status()).isEqualTo(201);
-        assertThat(decided.matches(30, TimeUnit.SECONDS)).as(decisions + " decisions for " + login).isTrue();
+        assertThat(decided.matches(30, TimeUnit.SECONDS)).as(decisions + " pushes of " + login).isTrue();
+        assertThat(DECISIONS).as("decisions for " + login).hasSize(decisions);
     }
 
     private long company() throws SQLException {
