@@ -28,11 +28,15 @@ public final class Faults {
         void outageChanged(boolean active, Duration window);
     }
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final List<Rule> rules = new ArrayList<>();
     private long nextId = 1;
     private OutageListener outageListener = (active, window) -> { };
     private volatile boolean empty = true;
+
+    Faults(Clock clock) {
+        this.clock = clock;
+    }
 
     private static final class Rule {
         final long id;

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -55,7 +56,7 @@ public final class MinistraSimulator implements AutoCloseable {
     private final Vertx vertx;
     private final MinistraState state;
     private final RestApi api;
-    private final Faults faults = new Faults();
+    private final Faults faults;
     private final Devices devices;
     private final ControlApi control;
     /** Where the state is kept across restarts; null = in memory only. */
@@ -75,11 +76,12 @@ public final class MinistraSimulator implements AutoCloseable {
     private Future<Void> listening = Future.succeededFuture();
     private volatile int port;
 
-    private MinistraSimulator(SimulatorSettings settings) {
+    private MinistraSimulator(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
+        this.faults = new Faults(clock);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(settings.eventLoops())
                 .setWorkerPoolSize(2).setInternalBlockingPoolSize(2));
-        this.state = new MinistraState(seedCatalogue(), settings);
+        this.state = new MinistraState(seedCatalogue(), settings, clock);
         this.stateFile = settings.stateDir() == null ? null : StateFile.open(settings.stateDir(), state);
         this.api = new RestApi(state, settings.apiUser(), settings.apiPassword());
         this.devices = new Devices(state, this::stateChanged);
@@ -89,7 +91,15 @@ public final class MinistraSimulator implements AutoCloseable {
 
     /** Starts listening and returns once the socket is bound; port 0 picks a free port. */
     public static MinistraSimulator start(SimulatorSettings settings) {
-        MinistraSimulator simulator = new MinistraSimulator(settings);
+        return start(settings, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(SimulatorSettings)}, with the clock that dates rows, ages events, decides who is online and
+     * ends lasting faults (a test advances it instead of sleeping).
+     */
+    public static MinistraSimulator start(SimulatorSettings settings, Clock clock) {
+        MinistraSimulator simulator = new MinistraSimulator(settings, clock);
         try {
             simulator.port = settings.port() == 0 ? freePort(settings.host()) : settings.port();
             await(simulator.listen());

@@ -31,7 +31,7 @@ final class MinistraState {
     private static final Pattern NON_SPACING_MARKS = Pattern.compile("\\p{Mn}+");
     private static final Duration MESSAGE_TTL = Duration.ofDays(7);
 
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private Catalogue catalogue;
     private final Map<Long, Account> rows = new LinkedHashMap<>();
     private final Map<String, List<Account>> byLogin = new HashMap<>();
@@ -45,7 +45,8 @@ final class MinistraState {
     private boolean allowMultipleStbUpdate;
     private Duration watchdogTimeout;
 
-    MinistraState(Catalogue catalogue, SimulatorSettings settings) {
+    MinistraState(Catalogue catalogue, SimulatorSettings settings, Clock clock) {
+        this.clock = clock;
         reset(catalogue, settings);
     }
 

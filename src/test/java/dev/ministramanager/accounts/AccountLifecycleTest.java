@@ -11,35 +11,32 @@ import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole life of an account, checked in the simulator's state and write log, on PostgreSQL over HTTP. */
 @ExtendWith(SimulatorExtension.class)
 @OnBothDatabases
 class AccountLifecycleTest {
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(AccountsFixture.fastPushes(Map.of()))
+            .withCompanies("Lifecycle ISP");
     private static TestDatabase database;
     private static ServiceUnderTest service;
     private static long company;
 
     @BeforeAll
-    static void start(MinistraSimulator ministra) throws Exception {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
-        company = AccountsFixture.createCompany(service, ministra, "Lifecycle ISP");
-        AccountsFixture.seedPlans(database, company);
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+    static void start() {
+        database = FLOW.database();
+        service = FLOW.service();
+        company = FLOW.company(0);
     }
 
     @BeforeEach

@@ -18,13 +18,13 @@ import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The accounts API contract: validation, idempotency, optimistic concurrency, roles, company scope, secrets. */
 @ExtendWith(SimulatorExtension.class)
@@ -40,28 +40,22 @@ class AccountsApiTest {
     private static long companyB;
     private static final List<String> answers = new ArrayList<>();
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(AccountsFixture.fastPushes(Map.of()))
+            .withCompanies("API ISP A", "API ISP B").capturingLogs();
+
     @BeforeAll
-    static void start(MinistraSimulator ministra) throws Exception {
-        logs = CapturedLogs.install();
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
-        companyA = AccountsFixture.createCompany(service, ministra, "API ISP A");
-        companyB = AccountsFixture.createCompany(service, ministra, "API ISP B");
-        AccountsFixture.seedPlans(database, companyA);
-        AccountsFixture.seedPlans(database, companyB);
+    static void start() throws Exception {
+        logs = FLOW.logs();
+        database = FLOW.database();
+        service = FLOW.service();
+        companyA = FLOW.company(0);
+        companyB = FLOW.company(1);
         try (Connection connection = database.connect()) {
-            AccountsFixture.insertPlan(connection, companyA, "legacy", "9", "Legacy", false);
+            ServiceFixture.insertPlan(connection, companyA, "legacy", "9", "Legacy", false);
             connection.createStatement().executeUpdate("UPDATE tariff_plan SET archived_at = CURRENT_TIMESTAMP"
                     + " WHERE external_id = 'legacy'");
-            AccountsFixture.insertPlan(connection, companyB, "b-only", "7", "B only", false);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
-        if (logs != null) {
-            logs.close();
+            ServiceFixture.insertPlan(connection, companyB, "b-only", "7", "B only", false);
         }
     }
 
@@ -190,10 +184,9 @@ class AccountsApiTest {
 
     @Test
     void rolesAndCompanyScope() {
-        String viewer = AccountsFixture.createUser(service, "acc-viewer", "viewer", "[" + companyA + "]");
-        String manager = AccountsFixture.createUser(service, "acc-manager", "manager", "[" + companyA + "]");
-        String both = AccountsFixture.createUser(service, "acc-both", "manager",
-                "[" + companyA + "," + companyB + "]");
+        String viewer = ServiceFixture.user(service, "acc-viewer", "viewer", companyA);
+        String manager = ServiceFixture.user(service, "acc-manager", "manager", companyA);
+        String both = ServiceFixture.user(service, "acc-both", "manager", companyA, companyB);
         assertThat(service.post("/accounts", manager, "{\"login\":\"scoped\"}").status()).isEqualTo(201);
         assertThat(service.post("/accounts?company=" + companyB, ADMIN, "{\"login\":\"b-secret\"}").status())
                 .isEqualTo(201);

@@ -1,12 +1,11 @@
 package dev.ministramanager.accounts;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -42,41 +42,12 @@ final class AccountsFixture {
         return properties;
     }
 
-    /** An API user of this role and these companies (a JSON array); answers its token. */
-    static String createUser(ServiceUnderTest service, String username, String role, String companies) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, companies));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
-    }
-
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "readTimeoutMs":5000}""".formatted(name, ministra.apiBaseUrl()));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return ServiceFixture.company(service, name, ministra.apiBaseUrl(), "\"readTimeoutMs\":5000");
     }
 
-    /** The simulator's seed catalogue as the tariff sync would store it: basic (default, id 1) and premium (id 2). */
     static void seedPlans(TestDatabase database, long companyId) throws SQLException {
-        try (Connection connection = database.connect()) {
-            insertPlan(connection, companyId, "basic", "1", "Basic", true);
-            insertPlan(connection, companyId, "premium", "2", "Premium", false);
-        }
-    }
-
-    static void insertPlan(Connection connection, long companyId, String externalId, String remoteId, String name,
-                           boolean userDefault) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO tariff_plan (company_id, external_id,"
-                + " remote_id, name, user_default) VALUES (?, ?, ?, ?, ?)")) {
-            insert.setLong(1, companyId);
-            insert.setString(2, externalId);
-            insert.setString(3, remoteId);
-            insert.setString(4, name);
-            insert.setBoolean(5, userDefault);
-            insert.executeUpdate();
-        }
+        ServiceFixture.seedPlans(database, companyId);
     }
 
     /** The single number a query answers, e.g. a COUNT(*). */
@@ -95,30 +66,14 @@ final class AccountsFixture {
 
     static JsonNode await(ServiceUnderTest service, long companyId, String login, Predicate<JsonNode> condition,
                           String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
+        return eventually("account " + login + " to reach " + what, () -> {
             ApiAnswer answer = service.get("/accounts/" + login + "?company=" + companyId, ADMIN);
-            if (answer.status() == 200) {
-                last = answer.json();
-                if (condition.test(last)) {
-                    return last;
-                }
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Account " + login + " did not reach " + what + "; last seen " + last);
+            return answer.status() == 200 ? answer.json() : null;
+        }, account -> account != null && condition.test(account));
     }
 
     static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Timed out waiting for " + what);
+        eventually(what, condition::getAsBoolean);
     }
 
     static Optional<Map<String, Object>> ministraAccount(MinistraSimulator ministra, String login) {

@@ -22,14 +22,14 @@ import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The billing workflows on PostgreSQL against the simulator: customer-wide (de)activation, generated passwords,
@@ -45,23 +45,17 @@ class BillingWorkflowsTest {
     private static long companyA;
     private static long companyB;
 
-    @BeforeAll
-    static void start(MinistraSimulator ministra) throws Exception {
-        logs = CapturedLogs.install();
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, AccountsFixture.fastPushes(Map.of()));
-        companyA = AccountsFixture.createCompany(service, ministra, "Billing ISP A");
-        companyB = AccountsFixture.createCompany(service, ministra, "Billing ISP B");
-        AccountsFixture.seedPlans(database, companyA);
-        AccountsFixture.seedPlans(database, companyB);
-    }
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(AccountsFixture.fastPushes(Map.of()))
+            .withCompanies("Billing ISP A", "Billing ISP B").capturingLogs();
 
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
-        if (logs != null) {
-            logs.close();
-        }
+    @BeforeAll
+    static void start() {
+        logs = FLOW.logs();
+        database = FLOW.database();
+        service = FLOW.service();
+        companyA = FLOW.company(0);
+        companyB = FLOW.company(1);
     }
 
     @BeforeEach
@@ -86,8 +80,8 @@ class BillingWorkflowsTest {
         assertThat(listed.get("items").findValuesAsText("login")).containsExactly("cust-a1", "cust-a2", "cust-a3");
         assertThat(listed.get("items").get(0).get("customerRef").asText()).isEqualTo("C-100");
 
-        String viewer = AccountsFixture.createUser(service, "bill-viewer", "viewer", "[" + companyA + "]");
-        String managerB = AccountsFixture.createUser(service, "bill-manager-b", "manager", "[" + companyB + "]");
+        String viewer = ServiceFixture.user(service, "bill-viewer", "viewer", companyA);
+        String managerB = ServiceFixture.user(service, "bill-manager-b", "manager", companyB);
         assertThat(service.post("/customers/C-100/deactivate?company=" + companyA, viewer, null).status())
                 .isEqualTo(403);
         assertThat(service.post("/customers/C-100/deactivate?company=" + companyA, managerB, null).status())
@@ -180,7 +174,7 @@ class BillingWorkflowsTest {
         String third = provisioned.json().get("generatedPassword").asText();
         assertThat(ministra.passwordHash("gen-quick")).isEqualTo(hash(ministra, "gen-quick", third));
 
-        String viewer = AccountsFixture.createUser(service, "pw-viewer", "viewer", "[" + companyA + "]");
+        String viewer = ServiceFixture.user(service, "pw-viewer", "viewer", companyA);
         assertThat(service.post("/accounts/gen-user/password?company=" + companyA, viewer, null).status())
                 .isEqualTo(403);
         assertThat(service.post("/accounts/gen-user/password?company=" + companyB, ADMIN, null).status())

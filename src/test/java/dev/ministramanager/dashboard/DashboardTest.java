@@ -1,8 +1,8 @@
 package dev.ministramanager.dashboard;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,18 +105,10 @@ class DashboardTest {
         }
     }
 
-    private static JsonNode awaitFigures(ServiceUnderTest service, long company, int dead)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode figures = null;
-        while (System.nanoTime() < deadline) {
-            figures = service.get("/dashboard?company=" + company, ADMIN).json();
-            if (figures.path("accountsBySyncState").path("dead").asLong() == dead
-                    && figures.path("accountsBySyncState").path("synced").asLong() == 2) {
-                return figures;
-            }
-            Thread.sleep(100);
-        }
-        return figures;
+    private static JsonNode awaitFigures(ServiceUnderTest service, long company, int dead) {
+        return eventually("the dashboard to count " + dead + " dead and 2 synced accounts",
+                () -> service.get("/dashboard?company=" + company, ADMIN).json(),
+                figures -> figures.path("accountsBySyncState").path("dead").asLong() == dead
+                        && figures.path("accountsBySyncState").path("synced").asLong() == 2);
     }
 }

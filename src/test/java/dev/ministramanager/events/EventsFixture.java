@@ -1,5 +1,6 @@
 package dev.ministramanager.events;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -45,11 +47,7 @@ final class EventsFixture {
     }
 
     static long createCompany(ServiceUnderTest service, MinistraSimulator ministra, String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "readTimeoutMs":5000,"sharedMinistra":true}""".formatted(name, ministra.apiBaseUrl()));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return ServiceFixture.company(service, name, ministra.apiBaseUrl(), "\"readTimeoutMs\":5000");
     }
 
     /** A webhook; the answer carries the secret, shown only there. */
@@ -72,14 +70,7 @@ final class EventsFixture {
     }
 
     static void awaitCondition(BooleanSupplier condition, String what, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new AssertionError("Timed out waiting for " + what);
+        eventually(what, within, condition::getAsBoolean);
     }
 
     static long count(TestDatabase database, String query, Object... args) {

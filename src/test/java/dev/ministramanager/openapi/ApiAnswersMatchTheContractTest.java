@@ -1,12 +1,12 @@
 package dev.ministramanager.openapi;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -210,17 +210,9 @@ class ApiAnswersMatchTheContractTest {
     }
 
     private void waitForSync(long companyId, String login, Predicate<String> state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String seen = null;
-        while (System.nanoTime() < deadline) {
-            ApiAnswer answer = service.get("/accounts/" + login + "?company=" + companyId, ADMIN);
-            seen = answer.json().get("sync").get("state").asText();
-            if (state.test(seen)) {
-                return;
-            }
-            sleep();
-        }
-        throw new AssertionError(login + " never reached the expected sync state; last " + seen);
+        eventually(login + " to reach the expected sync state",
+                () -> service.get("/accounts/" + login + "?company=" + companyId, ADMIN).json().get("sync")
+                        .get("state").asText(), state);
     }
 
     private ApiAnswer call(String method, String pathAndQuery, String token, String body, int expected) {
@@ -293,14 +285,5 @@ class ApiAnswersMatchTheContractTest {
         return """
                 {"name":"%s","ministraBaseUrl":"%s","ministraUser":"ministra","ministraPassword":"ministra-secret",
                  "readTimeoutMs":5000,"sharedMinistra":true}""".formatted(name, ministra.apiBaseUrl());
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.ministramanager.openapi;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -101,17 +101,8 @@ class GeneratedClientTest {
                 .orElseThrow(() -> new AssertionError(login + " is not in Ministra"));
     }
 
-    private static void awaitSync(AccountsApi accounts, String login, long companyId, String state)
-            throws ApiException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Object seen = null;
-        while (System.nanoTime() < deadline) {
-            seen = accounts.accountsGet(login, companyId).getSync().getState().getValue();
-            if (state.equals(seen)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(login + " never reached " + state + "; last " + seen);
+    private static void awaitSync(AccountsApi accounts, String login, long companyId, String state) {
+        eventually(login + " to reach " + state,
+                () -> accounts.accountsGet(login, companyId).getSync().getState().getValue(), state::equals);
     }
 }

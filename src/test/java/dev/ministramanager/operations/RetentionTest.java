@@ -1,5 +1,6 @@
 package dev.ministramanager.operations;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -78,10 +79,7 @@ class RetentionTest {
             old.put("dead_letter", "resolved_at < ?");
             old.put("event_outbox", "occurred_at < ? AND event_id <> 'evt_awaiting_decision'");
             OffsetDateTime cutoff = OLD.plusDays(1);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (oldRowsLeft(database, old, cutoff) && System.currentTimeMillis() < deadline) {
-                Thread.sleep(200);
-            }
+            eventually("the retention job to delete the old rows", () -> !oldRowsLeft(database, old, cutoff));
             for (String table : old.keySet()) {
                 assertThat(count(database, table, old.get(table), cutoff)).as("old rows left in " + table).isZero();
                 assertThat(count(database, table, "1 = 1", null)).as("recent rows kept in " + table)

@@ -6,17 +6,21 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.threeten.extra.MutableClock;
 
-/** Boxes coming online through the control API, and the event queue with its TTLs. Watchdog: one second. */
+/**
+ * Boxes coming online through the control API, and the event queue with its TTLs. Watchdog: one second, on the
+ * simulator's clock, which the tests advance.
+ */
 @ExtendWith(SimulatorExtension.class)
-@SimulatorExtension.Config(watchdogTimeoutMillis = 1000)
+@SimulatorExtension.Config(watchdogTimeoutMillis = 1000, testClock = true)
 class DevicesAndEventsTest {
 
     private static final String MAC = "00:1A:79:00:00:01";
 
     @Test
-    void aRegisteredBoxReportsItselfAndIsOnlineUntilTheWatchdogTimesOut(MinistraSimulator simulator)
-            throws Exception {
+    void aRegisteredBoxReportsItselfAndIsOnlineUntilTheWatchdogTimesOut(MinistraSimulator simulator,
+                                                                         MutableClock clock) throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
         http.post("accounts", "login=alice&account_number=1001&stb_mac=" + MAC);
 
@@ -28,7 +32,7 @@ class DevicesAndEventsTest {
         assertThat(account).doesNotContain("\"last_active\":\"0000-00-00 00:00:00\"");
         assertThat(http.get("stb/" + MAC).body()).contains("\"online\":\"1\"");
 
-        Thread.sleep(1_300);
+        clock.add(Duration.ofMillis(1_300));
         assertThat(http.get("accounts/" + MAC).body()).contains("\"online\":\"0\"");
         assertThat(simulator.devices().isOnline(MAC)).isFalse();
 
@@ -74,8 +78,8 @@ class DevicesAndEventsTest {
     }
 
     @Test
-    void nonMessageEventsExpireAfterTwiceTheWatchdogMessagesLiveSevenDays(MinistraSimulator simulator)
-            throws Exception {
+    void nonMessageEventsExpireAfterTwiceTheWatchdogMessagesLiveSevenDays(MinistraSimulator simulator,
+                                                                           MutableClock clock) throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
         http.post("accounts", "login=alice&account_number=1001&stb_mac=" + MAC);
 
@@ -94,7 +98,7 @@ class DevicesAndEventsTest {
         assertThat(message.priority()).isEqualTo(2);
         assertThat(Duration.between(message.addedAt(), message.expiresAt())).isEqualTo(Duration.ofDays(7));
 
-        Thread.sleep(2_200);
+        clock.add(Duration.ofMillis(2_200));
         assertThat(simulator.devices().pendingEvents(MAC)).extracting(DeviceEvent::event)
                 .containsExactly("send_msg");
     }

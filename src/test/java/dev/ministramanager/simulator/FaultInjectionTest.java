@@ -1,5 +1,6 @@
 package dev.ministramanager.simulator;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +76,7 @@ class FaultInjectionTest {
             }
         }).isInstanceOf(ConnectException.class);
 
-        Thread.sleep(900);
+        eventually("the 600 ms outage over", () -> http.statusUnlessRefused("tariffs").isPresent());
         assertThat(http.get("tariffs").statusCode()).isEqualTo(200);
     }
 
@@ -211,7 +212,7 @@ class FaultInjectionTest {
         assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Stalker API\"");
         assertThat(refused.body()).isEqualTo(RestApi.UNAUTHORIZED_BODY);
 
-        Thread.sleep(700);
+        eventually("the 500 ms of refused credentials over", () -> http.get("tariffs").statusCode() != 401);
         assertThat(http.post("accounts", "login=rotated").body()).isEqualTo(OK_TRUE);
         assertThat(simulator.writeLog()).extracting(WriteLogEntry::result).containsExactly("HTTP 401", "OK");
     }

@@ -1,5 +1,6 @@
 package dev.ministramanager.simulator;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -105,7 +106,7 @@ class FaultsEndTest {
         // a second outage works the same: the reopened servers carry no stale state
         http.control("POST", "/_sim/faults", "{\"kind\":\"outage\",\"lasting_ms\":" + LASTING_MS + "}");
         awaitClosed(http);
-        Thread.sleep(LASTING_MS + 600);
+        eventually("the second outage over", () -> http.statusUnlessRefused("tariffs").isPresent());
         assertThat(http.get("tariffs").statusCode()).isEqualTo(200);
     }
 

@@ -27,6 +27,15 @@ final class MinistraHttp {
         return send("GET", relative, null, null);
     }
 
+    /** The status of a GET, or empty while the port refuses connections (an outage). */
+    java.util.OptionalInt statusUnlessRefused(String relative) throws InterruptedException {
+        try {
+            return java.util.OptionalInt.of(get(relative).statusCode());
+        } catch (IOException refused) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
     HttpResponse<String> post(String relative, String form) throws IOException, InterruptedException {
         return send("POST", relative, form, null);
     }

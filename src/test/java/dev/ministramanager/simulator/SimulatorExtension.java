@@ -5,16 +5,23 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.threeten.extra.MutableClock;
 
 /**
- * One {@link MinistraSimulator} per test class on a free port, reset before each test, injectable as a parameter:
+ * One {@link MinistraSimulator} per test class on a free port, reset before each test, injectable as a parameter.
+ * With {@code testClock = true} the simulator's time stands still until the test moves it: a {@link MutableClock}
+ * parameter is the simulator's clock, so a test ages events or lets a box's watchdog expire with
+ * {@code clock.add(...)} instead of sleeping.
  *
  * <pre>
  * &#64;ExtendWith(SimulatorExtension.class)
@@ -39,6 +46,9 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
         long watchdogTimeoutMillis() default 120_000;
 
         boolean internalBilling() default false;
+
+        /** The simulator runs on a {@link MutableClock} the test advances, not on the wall clock. */
+        boolean testClock() default false;
     }
 
     private static final ExtensionContext.Namespace NAMESPACE =
@@ -53,7 +63,13 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
                 : settings.withCredentials(config.apiUser(), config.apiPassword())
                         .withWatchdogTimeout(Duration.ofMillis(config.watchdogTimeoutMillis()))
                         .withInternalBilling(config.internalBilling());
-        context.getStore(NAMESPACE).put(MinistraSimulator.class, MinistraSimulator.start(settings));
+        Clock clock = Clock.systemUTC();
+        if (config != null && config.testClock()) {
+            MutableClock testClock = MutableClock.of(Instant.now(), ZoneOffset.UTC);
+            context.getStore(NAMESPACE).put(MutableClock.class, testClock);
+            clock = testClock;
+        }
+        context.getStore(NAMESPACE).put(MinistraSimulator.class, MinistraSimulator.start(settings, clock));
     }
 
     @Override
@@ -72,24 +88,30 @@ public final class SimulatorExtension implements BeforeAllCallback, AfterAllCall
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == MinistraSimulator.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == MinistraSimulator.class || type == MutableClock.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return simulator(context);
+        return classScoped(context, parameter.getParameter().getType());
     }
 
-    private static MinistraSimulator simulator(ExtensionContext context) {
+    /** The simulator of the test class this context belongs to (for other extensions). */
+    public static MinistraSimulator simulator(ExtensionContext context) {
+        return classScoped(context, MinistraSimulator.class);
+    }
+
+    private static <T> T classScoped(ExtensionContext context, Class<T> type) {
         ExtensionContext classContext = context;
         while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
-        MinistraSimulator simulator = classContext.getStore(NAMESPACE).get(MinistraSimulator.class,
-                MinistraSimulator.class);
-        if (simulator == null) {
-            throw new IllegalStateException("SimulatorExtension has no simulator for " + context.getDisplayName());
+        T found = classContext.getStore(NAMESPACE).get(type, type);
+        if (found == null) {
+            throw new IllegalStateException("SimulatorExtension has no " + type.getSimpleName() + " for "
+                    + context.getDisplayName() + (type == MutableClock.class ? " (Config(testClock = true)?)" : ""));
         }
-        return simulator;
+        return found;
     }
 }

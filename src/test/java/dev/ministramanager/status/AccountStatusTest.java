@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +22,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.threeten.extra.MutableClock;
 
 /**
  * Pull one account, refresh a company's fleet, transitions, the summary and the online filter: the whole service over
  * HTTP against the simulator, on PostgreSQL.
  */
 @ExtendWith(SimulatorExtension.class)
-@SimulatorExtension.Config(watchdogTimeoutMillis = 1500)
+@SimulatorExtension.Config(watchdogTimeoutMillis = 1500, testClock = true)
 @OnBothDatabases
 class AccountStatusTest {
 
@@ -121,7 +123,8 @@ class AccountStatusTest {
     }
 
     @Test
-    void aBoxComingOnlineAndGoingOfflineMakesTransitions(MinistraSimulator ministra) throws Exception {
+    void aBoxComingOnlineAndGoingOfflineMakesTransitions(MinistraSimulator ministra, MutableClock clock)
+            throws Exception {
         long company = company(ministra);
         long alice = fixture.ours(company, "alice", "1001", MAC_1);
         StatusFixture.inMinistra(ministra, "alice", "1001", MAC_1);
@@ -129,7 +132,7 @@ class AccountStatusTest {
         assertThat(refresh(company).get("found").asInt()).isEqualTo(1);
         ministra.devices().register(MAC_1, "SN1", "MAG250", "2.20", "10.0.0.5");
         assertThat(refresh(company).get("transitions").asInt()).isEqualTo(1);
-        Thread.sleep(1_800);
+        clock.add(Duration.ofMillis(1_800));
         assertThat(ministra.devices().isOnline(MAC_1)).isFalse();
         assertThat(refresh(company).get("transitions").asInt()).isEqualTo(1);
         assertThat(refresh(company).get("transitions").asInt()).isZero();

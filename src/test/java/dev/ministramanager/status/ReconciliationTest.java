@@ -1,5 +1,6 @@
 package dev.ministramanager.status;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -184,18 +185,14 @@ class ReconciliationTest {
                 .extracting(row -> row.get("subject_id")).containsExactly("alice", "carol", "dave");
         assertThat(accounts(company)).as("enforce never changes our records").isEqualTo(before);
 
-        Map<String, Map<String, Object>> rows = Map.of();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            rows = new java.util.HashMap<>();
+        Map<String, Map<String, Object>> rows = eventually("Ministra's accounts enforced", () -> {
+            Map<String, Map<String, Object>> byLogin = new java.util.HashMap<>();
             for (Map<String, Object> row : ministra.accountsSnapshot()) {
-                rows.put(String.valueOf(row.get("login")), row);
+                byLogin.put(String.valueOf(row.get("login")), row);
             }
-            if (rows.containsKey("carol") && "Alice Example".equals(rows.get("alice").get("full_name"))
-                    && "00:1A:79:00:00:0D".equals(rows.get("dave").get("stb_mac"))) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+            return byLogin;
+        }, byLogin -> byLogin.containsKey("carol") && "Alice Example".equals(byLogin.get("alice").get("full_name"))
+                && "00:1A:79:00:00:0D".equals(byLogin.get("dave").get("stb_mac")));
         assertThat(rows.get("alice")).containsEntry("full_name", "Alice Example").containsEntry("phone", "+100")
                 .containsEntry("tariff_plan", "basic").containsEntry("stb_mac", MAC_1);
         assertThat(rows.get("dave")).containsEntry("stb_mac", "00:1A:79:00:00:0D");

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 import dev.ministramanager.simulator.MinistraSimulator;
-import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -42,21 +42,14 @@ final class StatusFixture {
     }
 
     long company(String name, String baseUrl) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "connectTimeoutMs":1000,"readTimeoutMs":3000}""".formatted(name, baseUrl));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        long id = created.json().get("id").asLong();
+        long id = ServiceFixture.company(service, name, baseUrl, "\"connectTimeoutMs\":1000,\"readTimeoutMs\":3000");
         update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
                 + " (?, 'basic', '1', 'Basic', TRUE), (?, 'premium', '2', 'Premium', FALSE)", id, id);
         return id;
     }
 
     String user(String username, String role, long companyId) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":[%d]}""".formatted(username, role, companyId));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
+        return ServiceFixture.user(service, username, role, companyId);
     }
 
     /** Our record of an account (what the accounts capability would have stored). */

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -43,14 +44,7 @@ final class TariffFixtures {
     }
 
     static String user(ServiceUnderTest service, String username, String role, long... companies) {
-        StringBuilder ids = new StringBuilder();
-        for (long id : companies) {
-            ids.append(ids.length() == 0 ? "" : ",").append(id);
-        }
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":[%s]}""".formatted(username, role, ids));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
+        return ServiceFixture.user(service, username, role, companies);
     }
 
     /** Closes what a test class started, in the order given; what never started (null) is skipped. */

@@ -1,5 +1,6 @@
 package dev.ministramanager.tariffs;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static dev.ministramanager.tariffs.TariffFixtures.ADMIN;
 import static dev.ministramanager.tariffs.TariffFixtures.catalogue;
 import static dev.ministramanager.tariffs.TariffFixtures.companyOn;
@@ -7,8 +8,6 @@ import static dev.ministramanager.tariffs.TariffFixtures.count;
 import static dev.ministramanager.tariffs.TariffFixtures.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,10 +51,7 @@ class TariffSyncH2Test {
         assertThat(count(database, "SELECT COUNT(*) FROM tariff_plan WHERE company_id = " + company
                 + " AND days_to_expires = 0")).isEqualTo(1);
 
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
-        while (scheduledRuns(company) < 2 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
+        eventually("two scheduled sync runs", () -> scheduledRuns(company) >= 2);
         assertThat(scheduledRuns(company)).isGreaterThanOrEqualTo(2);
         assertThat(service.get("/tariffs/sync-runs?company=" + company, ADMIN).json().get(0).get("trigger").asText())
                 .isEqualTo("schedule");
