@@ -22,6 +22,7 @@ import dev.ministramanager.simulator.WriteLogEntry;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -293,8 +294,8 @@ class AccountPackagesTest {
     private static long company(MinistraSimulator ministra) throws SQLException {
         long company = AccountsFixture.createCompany(service, ministra, "Packages ISP " + ++companies);
         try (Connection connection = database.connect()) {
-            AccountsFixture.insertPlan(connection, company, "basic", "1", "Basic", true);
-            AccountsFixture.insertPlan(connection, company, "premium", "2", "Premium", false);
+            ServiceFixture.insertPlan(connection, company, "basic", "1", "Basic", true);
+            ServiceFixture.insertPlan(connection, company, "premium", "2", "Premium", false);
             insertPackage(connection, company, "basic", "base_tv", "1", false, 0);
             insertPackage(connection, company, "basic", "sport", "2", true, 1);
             insertPackage(connection, company, "premium", "base_tv", "1", false, 0);
