@@ -152,6 +152,25 @@ public class Adoptions {
             throw ProblemException.conflict("findingId", "This account was adopted already.");
         }
         RemoteAccount remote = remoteOf((String) finding.get("remote"));
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("reconciliationRun", runId);
+        context.put("finding", findingId);
+        return transaction.execute(tx -> {
+            Map<String, Object> account = adoptRow(companyId, remote, actor, context);
+            resolve(findingId, "adopted", "Account " + account.get("id") + " created from Ministra's row.");
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+            return account;
+        });
+    }
+
+    /**
+     * Creates our account from a row that only Ministra has, as Ministra has it (no password: Ministra never returns
+     * one), synced, audited as {@code adopt-from-ministra} with {@code context}. Joins the caller's transaction if
+     * there is one. A row without a login, with a MAC that is not one, or whose login, account number or MAC we have
+     * already is refused (problem naming the field); a tariff that is none of our active plans is left empty.
+     */
+    public Map<String, Object> adoptRow(long companyId, RemoteAccount remote, String actor,
+                                        Map<String, Object> context) {
         String login = remote.login() == null ? "" : remote.login().trim();
         if (login.isEmpty()) {
             throw ProblemException.unprocessable("login", "The Ministra row has no login (a box that registered"
@@ -180,7 +199,6 @@ public class Adoptions {
                         + " pushed_version, pushed_password_version, attempts, next_attempt_at, last_pushed_at)"
                         + " SELECT id, company_id, 'synced', version, version, password_version, 0,"
                         + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM account WHERE id = ?", accountId);
-                resolve(findingId, "adopted", "Account " + accountId + " created from Ministra's row.");
                 Map<String, Object> account = new LinkedHashMap<>();
                 account.put("id", accountId);
                 account.put("companyId", companyId);
@@ -192,12 +210,10 @@ public class Adoptions {
                 account.put("phone", emptyToNull(remote.phone()));
                 account.put("stbMac", mac);
                 Map<String, Object> details = new LinkedHashMap<>(account);
-                details.put("reconciliationRun", runId);
-                details.put("finding", findingId);
+                details.putAll(context);
                 audit.record(actor, companyId, AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(login),
                         "adopt-from-ministra", "ok",
                         details);
-                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
                 return account;
             });
         } catch (DuplicateKeyException e) {
