@@ -100,7 +100,7 @@ public class CsvImport {
         });
         linesByLogin.values().removeIf(lines -> lines.size() == 1);
         recordCount.accept(records[0]);
-        Plans plans = plans(companyId);
+        CompanyPlans plans = CompanyPlans.of(jdbc, companyId);
         List<CsvRows.Read> chunk = new ArrayList<>(chunkSize);
         long[] read = {0};
         CsvRows.read(csv, row -> {
@@ -123,7 +123,7 @@ public class CsvImport {
     }
 
     private List<PendingRow> pending(long companyId, List<CsvRows.Read> chunk, Map<String, List<Long>> duplicates,
-                                     Plans plans, String actor) {
+                                     CompanyPlans plans, String actor) {
         Set<String> known = known(companyId, chunk);
         List<PendingRow> rows = new ArrayList<>(chunk.size());
         for (CsvRows.Read read : chunk) {
@@ -143,7 +143,7 @@ public class CsvImport {
      * by the accounts capability (a MAC or account number in use) is thrown, so that the row's transaction is
      * rolled back and the row refused on its own.
      */
-    private RowOutcome apply(long companyId, CsvRow row, Map<String, List<Long>> duplicates, Plans plans,
+    private RowOutcome apply(long companyId, CsvRow row, Map<String, List<Long>> duplicates, CompanyPlans plans,
                              Set<String> known, String actor) {
         boolean update = row.login() != null && known.contains(CsvRows.key(row.login()));
         try {
@@ -165,7 +165,7 @@ public class CsvImport {
         return new RowOutcome(row.line(), row.login(), RowOutcome.CREATED, null, null);
     }
 
-    private static void check(long companyId, CsvRow row, Map<String, List<Long>> duplicates, Plans plans,
+    private static void check(long companyId, CsvRow row, Map<String, List<Long>> duplicates, CompanyPlans plans,
                               boolean update) {
         if (update) {
             row.toChanges().validate();
@@ -198,15 +198,4 @@ public class CsvImport {
                 new MapSqlParameterSource("company", companyId).addValue("logins", logins), String.class));
     }
 
-    private record Plans(Set<String> active, Set<String> archived) {
-    }
-
-    private Plans plans(long companyId) {
-        Set<String> active = new HashSet<>();
-        Set<String> archived = new HashSet<>();
-        jdbc.query("SELECT external_id, archived_at FROM tariff_plan WHERE company_id = ?", rs -> {
-            (rs.getObject(2) == null ? active : archived).add(rs.getString(1));
-        }, companyId);
-        return new Plans(active, archived);
-    }
 }

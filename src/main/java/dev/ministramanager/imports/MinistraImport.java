@@ -97,7 +97,7 @@ public class MinistraImport {
 
     private long walk(long companyId, long checkpoint, ChunkSink sink, ImportJobs.Job job, BooleanSupplier stopping) {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
-        Plans plans = plans(companyId);
+        CompanyPlans plans = CompanyPlans.of(jdbc, companyId);
         List<RemoteAccount> chunk = new ArrayList<>(chunkSize);
         long[] position = {0};
         reads.call(new MinistraRowRead(MinistraRequest.get(companyId, "accounts"),
@@ -131,7 +131,7 @@ public class MinistraImport {
     private record Ours(String login, String status, String tariff, String fullName, String phone, String stbMac) {
     }
 
-    private List<PendingRow> pending(long companyId, List<RemoteAccount> rows, long firstPosition, Plans plans,
+    private List<PendingRow> pending(long companyId, List<RemoteAccount> rows, long firstPosition, CompanyPlans plans,
                                      ImportJobs.Job job) {
         Map<String, Ours> known = known(companyId, rows);
         List<PendingRow> pending = new ArrayList<>(rows.size());
@@ -144,7 +144,7 @@ public class MinistraImport {
         return pending;
     }
 
-    private RowOutcome outcome(long companyId, long line, RemoteAccount row, Map<String, Ours> known, Plans plans,
+    private RowOutcome outcome(long companyId, long line, RemoteAccount row, Map<String, Ours> known, CompanyPlans plans,
                                ImportJobs.Job job) {
         Ours ours = firstKnown(known, "l:" + RemoteAccount.collationKey(row.login()),
                 "n:" + RemoteAccount.collationKey(row.accountNumber()), "m:" + row.macKey());
@@ -233,18 +233,6 @@ public class MinistraImport {
                     }
                 });
         return known;
-    }
-
-    private record Plans(Set<String> active, Set<String> archived) {
-    }
-
-    private Plans plans(long companyId) {
-        Set<String> active = new HashSet<>();
-        Set<String> archived = new HashSet<>();
-        jdbc.query("SELECT external_id, archived_at FROM tariff_plan WHERE company_id = ?", rs -> {
-            (rs.getObject(2) == null ? active : archived).add(rs.getString(1));
-        }, companyId);
-        return new Plans(active, archived);
     }
 
     private static void addKey(Set<String> keys, String key) {
