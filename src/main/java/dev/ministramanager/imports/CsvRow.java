@@ -7,7 +7,8 @@ import dev.ministramanager.accounts.NewAccount;
 
 /**
  * One record of a billing export, by column name; an empty cell is "not given". {@code packages} is the optional
- * package external ids, separated by {@value CsvRows#PACKAGE_SEPARATOR} in the file.
+ * package external ids, separated by {@value CsvRows#PACKAGE_SEPARATOR} in the file
+ * (null: not given).
  */
 public record CsvRow(long line, String login, String password, String fullName, String phone, String accountNumber,
                      String tariff, String status, String stbMac, String customerRef, String expiresAt,
@@ -15,7 +16,8 @@ public record CsvRow(long line, String login, String password, String fullName, 
 
     /*
      * The one place where an imported row becomes an account command, checked and applied exactly as a REST create
-     * or PATCH is. The packages are carried up to here; the account commands take them once accounts have packages.
+     * or PATCH is. The packages are carried up to here: once NewAccount and AccountChanges have a packages member
+     * (issue 18 part 1), pass packages() to both.
      */
 
     NewAccount toNewAccount(long companyId) {

@@ -109,10 +109,13 @@ final class CsvRows {
         }
     }
 
-    /** Package external ids separated by '|'; an empty item (a stray or doubled separator) is refused. */
+    /**
+     * Package external ids separated by '|'; an empty item (a stray or doubled separator) is refused. An empty cell
+     * is null: not given, as for every other column.
+     */
     private static List<String> packages(String cell) {
         if (cell == null) {
-            return List.of();
+            return null;
         }
         List<String> packages = new ArrayList<>();
         for (String item : cell.split("\\|", -1)) {
