@@ -97,8 +97,13 @@ public class ImportRunner extends ServiceSupport {
         }
     }
 
+    /** This node is stopping: a running job stops after its current chunk, and no job is taken over. */
+    void stopping() {
+        stopping = true;
+    }
+
     @Override
     protected void doStop() {
-        stopping = true;
+        stopping();
     }
 }

@@ -14,7 +14,9 @@ import dev.ministramanager.reconciliation.Adoptions;
 import dev.ministramanager.status.BatchReads;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.util.TimeUtils;
 
 /** Onboarding imports: a company's existing Ministra, and billing exports as CSV; see mm.imports.*. */
@@ -39,6 +41,15 @@ public class ImportsConfiguration implements CamelConfiguration {
         ImportRunner runner = new ImportRunner(jobs, csv, ministra,
                 camel.getExecutorServiceManager().newSingleThreadExecutor(this, "imports"));
         camel.addService(runner);
+        // tell the job at once, not when the services stop: a route shutdown can take long enough to finish a job
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    runner.stopping();
+                }
+            }
+        });
         registry.bind("importRunner", runner);
         registry.bind("importsApi", new ImportsApi(jobs, runner, csv, ministra,
                 registry.lookupByNameAndType("companies", Companies.class),
