@@ -73,7 +73,17 @@ final class ContractEnricher {
         describe(operation, verb);
         secure(operation, verb);
         completeParameters(path, method, operation);
+        describeFileBody(operation, verb);
         ProblemResponses.complete(operation, method, hasBody(operation));
+    }
+
+    /** A verb that takes a file (consumes text/csv, no request type): the REST DSL says nothing of its body. */
+    private static void describeFileBody(Operation operation, VerbDefinition verb) {
+        if (operation.getRequestBody() == null && "text/csv".equals(verb.getConsumes())) {
+            operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
+                    .description("The file").content(new Content().addMediaType("text/csv",
+                            new MediaType().schema(new Schema<String>().type("string")))));
+        }
     }
 
     private static void describe(Operation operation, VerbDefinition verb) {
