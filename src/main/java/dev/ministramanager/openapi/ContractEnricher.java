@@ -77,12 +77,17 @@ final class ContractEnricher {
         ProblemResponses.complete(operation, method, hasBody(operation));
     }
 
-    /** A verb that takes a file (consumes text/csv, no request type): the REST DSL says nothing of its body. */
+    /** A verb that takes or gives a file (text/csv): the REST DSL describes neither body. */
     private static void describeFileBody(Operation operation, VerbDefinition verb) {
         if (operation.getRequestBody() == null && "text/csv".equals(verb.getConsumes())) {
             operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
                     .description("The file").content(new Content().addMediaType("text/csv",
                             new MediaType().schema(new Schema<String>().type("string")))));
+        }
+        if ("text/csv".equals(verb.getProduces()) && operation.getResponses() != null
+                && operation.getResponses().get("200") != null) {
+            operation.getResponses().get("200").setContent(new Content().addMediaType("text/csv",
+                    new MediaType().schema(new Schema<String>().type("string"))));
         }
     }
 
