@@ -10,6 +10,7 @@ import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.events.EventsConfiguration;
 import dev.ministramanager.http.HttpConfiguration;
+import dev.ministramanager.imports.ImportsConfiguration;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.openapi.OpenApiConfiguration;
 import dev.ministramanager.persistence.DatabaseConfiguration;
@@ -71,6 +72,7 @@ public final class Application {
         main.configure().addConfiguration(StatusConfiguration.class);
         main.configure().addConfiguration(ReconciliationConfiguration.class);
         main.configure().addConfiguration(AccountsConfiguration.class);
+        main.configure().addConfiguration(ImportsConfiguration.class);
         main.configure().addConfiguration(DashboardConfiguration.class);
         main.configure().addConfiguration(ConsoleConfiguration.class);
         main.configure().addConfiguration(RetentionConfiguration.class);

@@ -50,11 +50,12 @@ public class AccountsConfiguration implements CamelConfiguration {
         DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
         IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher::keyedDigest,
                 Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
+        PasswordGenerator passwords = new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"));
         registry.bind("accounts", accounts);
         registry.bind("deadLetters", deadLetters);
+        registry.bind("passwordGenerator", passwords);
         registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
-                Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")),
-                new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"))));
+                Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")), passwords));
         registry.bind("provisionWaits", new ProvisionWaits(dataSource,
                 () -> registry.lookupByNameAndType("vertx", Vertx.class)));
         registry.bind("ministraAnswer", new MinistraAnswer());

@@ -22,7 +22,7 @@ public class PasswordGenerator {
         this.length = length;
     }
 
-    String generate() {
+    public String generate() {
         char[] password = new char[length];
         for (int i = 0; i < length; i++) {
             password[i] = ALPHABET.charAt(random.nextInt(ALPHABET.length()));

@@ -31,7 +31,8 @@ public class HttpConfiguration implements CamelConfiguration {
         ApiResponses responses = new ApiResponses(json);
         camel.getRegistry().bind("json", json);
         camel.getRegistry().bind("apiResponses", responses);
-        camel.getRegistry().bind("jsonRequests", new JsonRequests(json));
+        camel.getRegistry().bind("jsonRequests", new JsonRequests(json, Long.parseLong(
+                camel.resolvePropertyPlaceholders("{{mm.http.max-body-bytes}}").trim())));
         // the Vert.x instance Camel's HTTP servers run on (Camel uses the one in the registry, and then leaves its
         // closing to us): their unreadable requests are answered as problem+json
         Vertx vertx = Vertx.vertx();
@@ -82,7 +83,8 @@ public class HttpConfiguration implements CamelConfiguration {
         router.route().failureHandler(ctx -> {
             if (ctx.statusCode() == 413) {
                 answer(ctx, responses, new ProblemException(413, "Payload too large",
-                        "The request body exceeds the limit (mm.http.max-body-bytes).", Map.of()));
+                        "The request body exceeds the limit (mm.http.max-body-bytes; a CSV import:"
+                                + " mm.imports.csv-max-bytes).", Map.of()));
             } else {
                 ctx.next();
             }

@@ -33,8 +33,14 @@ import org.apache.camel.Exchange;
 public class JsonRequests {
 
     private final ObjectMapper strict;
+    private final long maxBodyBytes;
 
-    public JsonRequests(ObjectMapper json) {
+    /**
+     * @param maxBodyBytes the largest JSON body (mm.http.max-body-bytes); the server itself admits bodies up to the
+     *                     CSV import's limit
+     */
+    public JsonRequests(ObjectMapper json, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.strict = json.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -91,6 +97,10 @@ public class JsonRequests {
     public Object read(Exchange exchange, Class<?> type) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class);
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body != null && body.length > maxBodyBytes) {
+            throw new ProblemException(413, "Payload too large", "The request body exceeds the limit"
+                    + " (mm.http.max-body-bytes).", Map.of());
+        }
         if (body == null || body.length == 0) {
             // no body at all reads as an empty object: the type's own rules name whatever is required
             body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);

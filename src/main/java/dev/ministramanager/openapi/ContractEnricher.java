@@ -75,7 +75,22 @@ final class ContractEnricher {
         describe(operation, verb);
         secure(operation, verb);
         completeParameters(path, operation);
+        describeFileBody(operation, verb);
         ProblemResponses.complete(operation, method, path);
+    }
+
+    /** A verb that takes or gives a file (text/csv): the REST DSL describes neither body. */
+    private static void describeFileBody(Operation operation, VerbDefinition verb) {
+        if (operation.getRequestBody() == null && "text/csv".equals(verb.getConsumes())) {
+            operation.setRequestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
+                    .description("The file").content(new Content().addMediaType("text/csv",
+                            new MediaType().schema(new Schema<String>().type("string")))));
+        }
+        if ("text/csv".equals(verb.getProduces()) && operation.getResponses() != null
+                && operation.getResponses().get("200") != null) {
+            operation.getResponses().get("200").setContent(new Content().addMediaType("text/csv",
+                    new MediaType().schema(new Schema<String>().type("string"))));
+        }
     }
 
     private static void describe(Operation operation, VerbDefinition verb) {

@@ -124,12 +124,7 @@ public class Adoptions {
                 // what Ministra has subscribed are optional packages of the plan it has: ours to keep from now on
                 List<String> subscribed = theirs == null || theirs.isEmpty() ? List.of()
                         : List.of(theirs.split(","));
-                try {
-                    jdbc.update("UPDATE account SET packages = ? WHERE id = ?", json.writeValueAsString(subscribed),
-                            accountId);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException("A list of strings is always JSON", e);
-                }
+                jdbc.update("UPDATE account SET packages = ? WHERE id = ?", packagesJson(subscribed), accountId);
             }
             default -> {
                 return "Field " + field + " cannot be adopted.";
@@ -166,6 +161,25 @@ public class Adoptions {
             throw ProblemException.conflict("findingId", "This account was adopted already.");
         }
         RemoteAccount remote = remoteOf((String) finding.get("remote"));
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("reconciliationRun", runId);
+        context.put("finding", findingId);
+        return transaction.execute(tx -> {
+            Map<String, Object> account = adoptRow(companyId, remote, actor, context);
+            resolve(findingId, "adopted", "Account " + account.get("id") + " created from Ministra's row.");
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+            return account;
+        });
+    }
+
+    /**
+     * Creates our account from a row that only Ministra has, as Ministra has it (no password: Ministra never returns
+     * one), synced, audited as {@code adopt-from-ministra} with {@code context}. Joins the caller's transaction if
+     * there is one. A row without a login, with a MAC that is not one, or whose login, account number or MAC we have
+     * already is refused (problem naming the field); a tariff that is none of our active plans is left empty.
+     */
+    public Map<String, Object> adoptRow(long companyId, RemoteAccount remote, String actor,
+                                        Map<String, Object> context) {
         String login = remote.login() == null ? "" : remote.login().trim();
         if (login.isEmpty()) {
             throw ProblemException.unprocessable("login", "The Ministra row has no login (a box that registered"
@@ -188,13 +202,16 @@ public class Adoptions {
                         number.toLowerCase(Locale.ROOT), plan, status, mac);
                 long accountId = jdbc.queryForObject("SELECT id FROM account WHERE company_id = ? AND login_key = ?",
                         Long.class, companyId, login.toLowerCase(Locale.ROOT));
+                List<String> packages = adoptablePackages(plan, remote.subscribed());
+                if (packages != null) {
+                    jdbc.update("UPDATE account SET packages = ? WHERE id = ?", packagesJson(packages), accountId);
+                }
                 // Ministra has exactly this state: the push pipeline starts from "synced", so that later changes
                 // are pushed as updates of the existing Ministra account
                 jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version,"
                         + " pushed_version, pushed_password_version, attempts, next_attempt_at, last_pushed_at)"
                         + " SELECT id, company_id, 'synced', version, version, password_version, 0,"
                         + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM account WHERE id = ?", accountId);
-                resolve(findingId, "adopted", "Account " + accountId + " created from Ministra's row.");
                 Map<String, Object> account = new LinkedHashMap<>();
                 account.put("id", accountId);
                 account.put("companyId", companyId);
@@ -205,13 +222,12 @@ public class Adoptions {
                 account.put("fullName", emptyToNull(remote.fullName()));
                 account.put("phone", emptyToNull(remote.phone()));
                 account.put("stbMac", mac);
+                account.put("packages", packages);
                 Map<String, Object> details = new LinkedHashMap<>(account);
-                details.put("reconciliationRun", runId);
-                details.put("finding", findingId);
+                details.putAll(context);
                 audit.record(actor, companyId, AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(login),
                         "adopt-from-ministra", "ok",
                         details);
-                exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
                 return account;
             });
         } catch (DuplicateKeyException e) {
@@ -250,5 +266,27 @@ public class Adoptions {
 
     private static String emptyToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
+    }
+
+    /**
+     * Ministra's subscriptions become ours to manage when every one is an optional package of the adopted plan;
+     * otherwise (or with none) they stay unmanaged (null), so that no push ever unsubscribes what Ministra has.
+     */
+    private List<String> adoptablePackages(Long plan, List<String> subscribed) {
+        if (plan == null || subscribed == null || subscribed.isEmpty()) {
+            return null;
+        }
+        List<String> optional = jdbc.queryForList("SELECT external_id FROM tariff_package WHERE tariff_plan_id = ?"
+                + " AND optional = TRUE", String.class, plan);
+        List<String> sorted = new java.util.TreeSet<>(subscribed).stream().toList();
+        return optional.containsAll(sorted) ? sorted : null;
+    }
+
+    private String packagesJson(List<String> packages) {
+        try {
+            return json.writeValueAsString(packages);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A list of strings is always JSON", e);
+        }
     }
 }

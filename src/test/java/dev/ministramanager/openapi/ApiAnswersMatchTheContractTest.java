@@ -159,6 +159,19 @@ class ApiAnswersMatchTheContractTest {
         call("PUT", "/companies/" + companyA + "/reconciliation-policy", ADMIN, "{\"policy\":\"report\"}", 200);
         call("PUT", "/companies/" + companyA + "/reconciliation-policy", ADMIN, "{\"policy\":\"sometimes\"}", 400);
 
+        // Imports
+        call("POST", "/companies/" + companyA + "/imports/ministra?dryRun=true", ADMIN, null, 200);
+        call("POST", "/companies/" + companyA + "/imports/csv?dryRun=true", ADMIN,
+                "login;tariff;stbMac\ncontract-csv1;basic;\ncontract-csv2;basic;00:1A:79\n", 200,
+                Map.of("Content-Type", "text/csv"));
+        call("POST", "/companies/" + companyA + "/imports/csv", ADMIN, "login,colour\nx,red\n", 400,
+                Map.of("Content-Type", "text/csv"));
+        long importId = call("POST", "/companies/" + companyA + "/imports/csv", ADMIN, "login\ncontract-csv1\n",
+                202, Map.of("Content-Type", "text/csv")).json().get("id").asLong();
+        call("GET", "/imports/" + importId, ADMIN, null, 200);
+        call("GET", "/imports/" + importId + "/report", ADMIN, null, 200);
+        call("GET", "/imports/999999", ADMIN, null, 404);
+
         // STB commands
         call("POST", "/accounts/contract1/stb/reload-portal?company=" + companyA, ADMIN, null, 200);
         call("POST", "/accounts/contract2/stb/reboot?company=" + companyA, ADMIN, null, 409);

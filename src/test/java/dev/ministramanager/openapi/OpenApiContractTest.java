@@ -34,7 +34,7 @@ class OpenApiContractTest {
 
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
     private static final List<String> TAGS = List.of("Accounts", "Billing customers", "Companies", "Console",
-            "Dead letters", "Events", "Reconciliation", "STB commands", "Status", "Tariff plans", "Users", "Webhooks");
+            "Dead letters", "Events", "Imports", "Reconciliation", "STB commands", "Status", "Tariff plans", "Users", "Webhooks");
 
     private static TestDatabase database;
     private static ServiceUnderTest service;
