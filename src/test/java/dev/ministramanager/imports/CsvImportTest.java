@@ -34,7 +34,7 @@ class CsvImportTest {
     private static ImportFixture fixture;
     private static int companies;
 
-    /** Semicolons, a byte order mark, quoted fields (one with the delimiter, one with a quote), and six bad rows. */
+    /** Semicolons, a byte order mark, quoted fields (one with the delimiter, one with a quote), and seven bad rows (the last a package outside its plan). */
     private static final String EXPORT = "\uFEFFlogin;password;fullName;phone;tariff;status;stbMac;customerRef;"
             + "packages\r\n"
             + "alice;s3cret-alice;\"Alice; Example\";+100;basic;active;00:1A:79:AA:00:01;C-1;sport\r\n"
@@ -44,7 +44,8 @@ class CsvImportTest {
             + "Bob;;Bob Two;;basic;active;;;\r\n"
             + "car\u200Bol;;Carol;;basic;active;;;\r\n"
             + "short;;Too Few\r\n"
-            + "dave;;\"Dave \"\"The Box\"\"\";;basic;inactive;001A79AA0003;C-2;sport|movies\r\n";
+            + "dave;;\"Dave \"\"The Box\"\"\";;basic;inactive;001A79AA0003;C-2;sport\r\n"
+            + "eve;;Eve;;basic;active;;;sport|movies\r\n";
 
     @BeforeAll
     static void start() {
@@ -65,11 +66,12 @@ class CsvImportTest {
 
         ApiAnswer dry = fixture.postCsv(company, EXPORT, true, ADMIN);
         assertThat(dry.status()).as(dry.toString()).isEqualTo(200);
-        assertThat(dry.json().get("rowsRead").asLong()).isEqualTo(8);
+        assertThat(dry.json().get("rowsRead").asLong()).isEqualTo(9);
         assertThat(dry.json().get("created").asLong()).isEqualTo(2);
-        assertThat(dry.json().get("refused").asLong()).isEqualTo(6);
+        assertThat(dry.json().get("refused").asLong()).isEqualTo(7);
         assertThat(refusals(dry.json())).containsExactly("3 stbMac", "4 tariff", "5 login", "6 login", "7 login",
-                "8 columns");
+                "8 columns", "10 packages");
+        assertThat(dry.json().get("refusedRows").get(6).get("reason").asText()).contains("'movies'");
         JsonNode invisible = dry.json().get("refusedRows").get(4);
         assertThat(invisible.get("reason").asText()).contains("invisible character").contains("U+200B");
         assertThat(dry.json().get("refusedRows").get(1).get("reason").asText()).contains("'gold'");
@@ -82,13 +84,16 @@ class CsvImportTest {
         JsonNode job = fixture.finished(jobId, Duration.ofMinutes(2));
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.get("progress").get("created").asLong()).isEqualTo(2);
-        assertThat(job.get("progress").get("refused").asLong()).isEqualTo(6);
-        assertThat(job.get("progress").get("rowsRead").asLong()).isEqualTo(8);
+        assertThat(job.get("progress").get("refused").asLong()).isEqualTo(7);
+        assertThat(job.get("progress").get("rowsRead").asLong()).isEqualTo(9);
         assertThat(fixture.rows("SELECT login, full_name, phone, status, stb_mac, customer_ref FROM account"
                 + " WHERE company_id = ? ORDER BY login", company)).containsExactly(
                 Map.of("login", "alice", "full_name", "Alice; Example", "phone", "+100", "status", "active",
                         "stb_mac", "00:1A:79:AA:00:01", "customer_ref", "C-1"),
                 nullable("dave", "Dave \"The Box\"", "inactive", "00:1A:79:AA:00:03", "C-2"));
+        assertThat(fixture.rows("SELECT login, packages FROM account WHERE company_id = ? ORDER BY login", company))
+                .extracting(row -> row.get("login") + " " + row.get("packages"))
+                .containsExactly("alice [\"sport\"]", "dave [\"sport\"]");
         assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ? AND subject = 'account'"
                 + " AND action = 'create'",
                 company)).isEqualTo(2);

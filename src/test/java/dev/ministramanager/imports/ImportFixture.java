@@ -42,7 +42,7 @@ final class ImportFixture {
         this.database = database;
     }
 
-    /** A company with plan basic (active) and premium (archived). */
+    /** A company with plan basic (active, optional package sport) and premium (archived). */
     long company(String name, String baseUrl) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret",
@@ -53,6 +53,13 @@ final class ImportFixture {
                 + " (?, 'basic', '1', 'Basic', TRUE)", id);
         update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default, archived_at) VALUES"
                 + " (?, 'premium', '2', 'Premium', FALSE, CURRENT_TIMESTAMP)", id);
+        // as the simulator's catalogue has plan basic: base_tv, and sport to subscribe to on top
+        update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional, position)"
+                + " SELECT id, 'base_tv', '1', 'Base TV', 'tv', FALSE, 0 FROM tariff_plan WHERE company_id = ?"
+                + " AND external_id = 'basic'", id);
+        update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional, position)"
+                + " SELECT id, 'sport', '2', 'Sport', 'tv', TRUE, 1 FROM tariff_plan WHERE company_id = ?"
+                + " AND external_id = 'basic'", id);
         return id;
     }
 
