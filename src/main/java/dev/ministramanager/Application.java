@@ -9,7 +9,7 @@ import dev.ministramanager.console.ConsoleConfiguration;
 import dev.ministramanager.dashboard.DashboardConfiguration;
 import dev.ministramanager.embedded.EmbeddedMinistraConfiguration;
 import dev.ministramanager.events.EventsConfiguration;
-import dev.ministramanager.http.HttpConfiguration;
+import dev.ministramanager.api.ApiConfiguration;
 import dev.ministramanager.imports.ImportsConfiguration;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.openapi.OpenApiConfiguration;
@@ -59,7 +59,7 @@ public final class Application {
         Main main = new Main();
         main.configure().addConfiguration(MetricsConfiguration.class);
         main.configure().addConfiguration(DatabaseConfiguration.class);
-        main.configure().addConfiguration(HttpConfiguration.class);
+        main.configure().addConfiguration(ApiConfiguration.class);
         main.configure().addConfiguration(OpenApiConfiguration.class);
         main.configure().addConfiguration(AuditConfiguration.class);
         main.configure().addConfiguration(SecurityConfiguration.class);

@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
-import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.api.JsonRequests.Validated;
 
 /**
  * Body of {@code PATCH /accounts/{login}}: only the members present change; an empty string clears an optional

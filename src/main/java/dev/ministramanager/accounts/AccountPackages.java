@@ -8,7 +8,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**

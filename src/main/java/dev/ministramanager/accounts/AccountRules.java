@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Field rules of an account, shared by create, provision and change. Logins and account numbers are limited to the

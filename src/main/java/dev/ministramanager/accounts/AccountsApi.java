@@ -9,9 +9,9 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.http.ApiReply;
-import dev.ministramanager.http.IdempotencyKeys;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiReply;
+import dev.ministramanager.api.IdempotencyKeys;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.ApiPrincipal;
 import org.apache.camel.Exchange;

@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.IdempotencyKeys;
+import dev.ministramanager.api.IdempotencyKeys;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.persistence.SqlStatements;

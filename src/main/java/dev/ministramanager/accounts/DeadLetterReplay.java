@@ -1,7 +1,7 @@
 package dev.ministramanager.accounts;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Body of {@code POST /dead-letters/replay}: replays every open dead letter that matches (and the company named by

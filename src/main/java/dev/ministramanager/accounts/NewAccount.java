@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
-import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.api.JsonRequests.Validated;
 
 /**
  * Body of {@code POST /accounts} and {@code POST /provision}. The password is write-only: encrypted at rest, never

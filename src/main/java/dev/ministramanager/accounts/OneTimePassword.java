@@ -5,7 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.http.ApiReply;
+import dev.ministramanager.api.ApiReply;
 
 /**
  * The subscriber password of one request: the one given, or one generated (only when the work actually runs, so an

@@ -1,6 +1,6 @@
 package dev.ministramanager.accounts;
 
-import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.api.JsonRequests.Validated;
 
 /**
  * Body of {@code POST /accounts/{login}/password}: the new subscriber password, or none (an empty body or no

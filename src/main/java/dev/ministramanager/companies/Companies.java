@@ -9,7 +9,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraTarget;
 import dev.ministramanager.ministra.MinistraTargets;
 import dev.ministramanager.persistence.RecentReads;

@@ -1,7 +1,7 @@
 package dev.ministramanager.companies;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Body of {@code PATCH /companies/{id}}: only the members present change. {@code defaultProvisionStatus} is the status

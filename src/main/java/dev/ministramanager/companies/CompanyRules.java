@@ -3,8 +3,8 @@ package dev.ministramanager.companies;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-import dev.ministramanager.http.ProblemException;
-import dev.ministramanager.http.TextRules;
+import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.api.TextRules;
 
 /** Field rules of a company, shared by create and change. */
 final class CompanyRules {

@@ -1,7 +1,7 @@
 package dev.ministramanager.companies;
 
 import io.swagger.v3.oas.annotations.media.Schema;
-import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.api.JsonRequests.Validated;
 
 /**
  * Body of {@code POST /companies}. The Ministra password is write-only: it is encrypted and never returned.

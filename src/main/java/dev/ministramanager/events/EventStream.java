@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.http.ApiResponses;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiResponses;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.ApiPrincipal;
 import io.vertx.core.Vertx;

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 
 /** The event types, and the type patterns webhooks and streams subscribe with ({@code account.*}, {@code *}). */
 public final class EventTypes {

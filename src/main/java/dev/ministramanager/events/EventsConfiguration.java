@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.security.ApiGate;

@@ -2,8 +2,8 @@ package dev.ministramanager.events;
 
 import java.util.List;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Body of {@code POST /webhooks}: where to send which events of which company. The URL's scheme and address are

@@ -2,8 +2,8 @@ package dev.ministramanager.events;
 
 import java.util.List;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /** Body of {@code PATCH /webhooks/{id}}: only the members present change; {@code enabled: true} re-enables. */
 public record WebhookChanges(String url, List<String> events, String description, Boolean enabled)

@@ -6,7 +6,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Which URLs a webhook may call. In production only https to public addresses: a webhook must not become a way to

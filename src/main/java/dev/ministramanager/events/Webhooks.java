@@ -16,7 +16,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import org.apache.camel.Exchange;

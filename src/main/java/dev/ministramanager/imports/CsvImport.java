@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.accounts.Accounts;
 import dev.ministramanager.accounts.PasswordGenerator;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.imports.ImportJobs.PendingRow;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import dev.ministramanager.http.ProblemException;
-import dev.ministramanager.http.TextRules;
+import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.api.TextRules;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

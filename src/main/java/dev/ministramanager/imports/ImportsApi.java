@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.http.ApiReply;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiReply;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

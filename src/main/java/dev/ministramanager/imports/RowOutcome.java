@@ -1,6 +1,6 @@
 package dev.ministramanager.imports;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * What became of one imported row.

@@ -26,7 +26,7 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
  * <li>404 a record named in the path, or the {@code company} parameter (a company the caller may not see);</li>
  * <li>409 a change (ApiResponses turns a stored record's unique or foreign key into 409);</li>
  * <li>412 an {@code If-Match} parameter; 422 an {@code Idempotency-Key} parameter (a key reused with another body);
- * 413 and 415 a request body (HttpConfiguration, JsonRequests).</li>
+ * 413 and 415 a request body (ApiConfiguration, JsonRequests).</li>
  * </ul>
  * A problem only some operations give (a 409 of its own, 422, 429, 502 ...) is declared on the verb.
  */

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.status.LocalAccount;

@@ -1,6 +1,6 @@
 package dev.ministramanager.reconciliation;
 
-import dev.ministramanager.http.JsonRequests.Validated;
+import dev.ministramanager.api.JsonRequests.Validated;
 
 /**
  * Body of {@code POST /reconciliation/runs} (may be empty). {@code fullListing}: also list every Ministra account to

@@ -3,8 +3,8 @@ package dev.ministramanager.reconciliation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Set;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /** Body of {@code PUT /companies/{companyId}/reconciliation-policy}. */
 public record PolicyChange(

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.status.PageRequest;
 import org.apache.camel.Exchange;

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.scheduling.RefreshLeases;
 import dev.ministramanager.security.ApiGate;

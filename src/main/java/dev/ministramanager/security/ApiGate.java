@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.ministramanager.http.ApiResponses.ChallengingProblem;
-import dev.ministramanager.http.JsonRequests;
-import dev.ministramanager.http.ProblemException;
-import dev.ministramanager.http.TextRules;
+import dev.ministramanager.api.ApiResponses.ChallengingProblem;
+import dev.ministramanager.api.JsonRequests;
+import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.api.TextRules;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import dev.ministramanager.security.RestContracts.Contract;
 import org.apache.camel.Exchange;

@@ -7,7 +7,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.security.ApiUsers.IssuedToken;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import org.springframework.dao.DataIntegrityViolationException;

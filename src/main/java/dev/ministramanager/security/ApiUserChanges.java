@@ -2,8 +2,8 @@ package dev.ministramanager.security;
 
 import java.util.List;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /** Body of {@code PATCH /users/{username}}: only the members present change. */
 public record ApiUserChanges(String role, String password, Boolean allCompanies, List<Long> companies,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 

@@ -8,8 +8,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ApiResponses.RetryLaterProblem;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiResponses.RetryLaterProblem;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Limits failed authentications per user name and per source address: after {@code limitPerName} (per address:

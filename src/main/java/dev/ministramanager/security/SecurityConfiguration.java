@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.JsonRequests;
+import dev.ministramanager.api.JsonRequests;
 import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

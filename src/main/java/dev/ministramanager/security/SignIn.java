@@ -1,7 +1,7 @@
 package dev.ministramanager.security;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /** The body of {@code POST /session}: an API user's name and password. */
 public record SignIn(String username, String password) implements Validated {

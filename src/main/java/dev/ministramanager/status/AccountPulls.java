@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ApiResponses;
-import dev.ministramanager.http.MinistraProblems;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiResponses;
+import dev.ministramanager.api.MinistraProblems;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
 import dev.ministramanager.persistence.SqlStatements;

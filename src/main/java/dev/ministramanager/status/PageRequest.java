@@ -1,6 +1,6 @@
 package dev.ministramanager.status;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import org.apache.camel.Exchange;
 
 /**

@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.http.ApiResponses;
+import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.scheduling.RefreshLeases;
 import io.micrometer.core.instrument.MeterRegistry;

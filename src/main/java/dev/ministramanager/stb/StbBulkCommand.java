@@ -3,8 +3,8 @@ package dev.ministramanager.stb;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /** Body of {@code POST /stb/commands}: one command to an explicit list of logins; there is no "all boxes" form. */
 public record StbBulkCommand(

@@ -3,7 +3,7 @@ package dev.ministramanager.stb;
 import java.util.Arrays;
 import java.util.Locale;
 
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * The set-top box commands, each mapped to the Ministra event that carries it. {@code update-channels} is what

@@ -1,7 +1,7 @@
 package dev.ministramanager.stb;
 
-import dev.ministramanager.http.JsonRequests.Validated;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.JsonRequests.Validated;
+import dev.ministramanager.api.ProblemException;
 
 /**
  * Body of {@code POST /accounts/{login}/stb/{command}} (may be omitted): {@code channel} for play-channel;

@@ -12,9 +12,9 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ApiResponses;
-import dev.ministramanager.http.ApiResponses.RetryLaterProblem;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ApiResponses;
+import dev.ministramanager.api.ApiResponses.RetryLaterProblem;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;

@@ -11,7 +11,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.http.ProblemException;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;

@@ -26,7 +26,7 @@ class PackageRulesTest {
     @Test
     void theMinistraClientKnowsNothingOfTheRestApi() {
         noClasses().that().resideInAPackage("dev.ministramanager.ministra..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.ministramanager.http..",
+                .should().dependOnClassesThat().resideInAnyPackage("dev.ministramanager.api..",
                         "dev.ministramanager.security..", "dev.ministramanager.openapi..",
                         "dev.ministramanager.console..")
                 .check(SERVICE);

@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import java.io.IOException;
 import java.util.Map;

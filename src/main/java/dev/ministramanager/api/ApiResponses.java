@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import java.sql.SQLException;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import java.util.Locale;
 import java.util.Map;

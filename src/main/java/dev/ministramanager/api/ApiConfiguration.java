@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +21,7 @@ import org.apache.camel.spi.CamelEvent;
  * unknown paths (404), wrong methods (405), oversized bodies (413), and requests the HTTP codec cannot read (414,
  * 431, 400: {@link InvalidRequests}).
  */
-public class HttpConfiguration implements CamelConfiguration {
+public class ApiConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {

@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -1,4 +1,4 @@
-package dev.ministramanager.http;
+package dev.ministramanager.api;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
