@@ -44,7 +44,10 @@ export async function deadLettersPage(main, { params }) {
   show(main, h('h1', {}, t('deadLetters.title')), form, notice,
     company && filter.status === 'open' && letters.length > 0 ? actionButton(t('deadLetters.bulkReplay'), () => {
       if (!window.confirm(t('deadLetters.bulkConfirm', letters.length))) return Promise.resolve();
-      return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined }));
+      // the same filter as the list, and as many as were counted and confirmed (the list shows up to 1,000)
+      return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined,
+        olderThanMinutes: filter.olderThanMinutes ? Number(filter.olderThanMinutes) : undefined,
+        limit: letters.length }));
     }, { id: 'bulk-replay' }) : null,
     table([t('deadLetters.account'), t('deadLetters.operation'), t('deadLetters.cause'),
       t('deadLetters.ministraAnswer'), t('deadLetters.when'), ''], letters.map((letter) => [
