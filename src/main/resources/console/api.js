@@ -22,11 +22,12 @@ export function whenSignedOut(callback) {
 
 export async function api(method, path, body, extraHeaders = {}) {
   const headers = { 'X-Requested-With': 'console', Accept: 'application/json', ...extraHeaders };
-  // every unsafe call is JSON, even without a body (the API's verbs consume application/json)
-  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  // every unsafe call is JSON, even without a body (the API's verbs consume application/json), but for a file
+  const file = body instanceof Blob;
+  if (method !== 'GET') headers['Content-Type'] = file ? body.type : 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const response = await fetch(`/api/v1${path}`, {
-    method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    method, headers, credentials: 'same-origin', body: body === undefined || file ? body : JSON.stringify(body),
   });
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await response.json() : null;

@@ -11,6 +11,7 @@ import { provisionPage } from './pages/provision.js';
 import { tariffsPage } from './pages/tariffs.js';
 import { deadLettersPage } from './pages/dead-letters.js';
 import { reconciliationPage } from './pages/reconciliation.js';
+import { importsPage } from './pages/imports.js';
 import { companiesPage, companyPage, userPage, usersPage } from './pages/admin.js';
 
 const ROLES = ['viewer', 'manager', 'admin'];
@@ -33,6 +34,7 @@ const routes = [
   { pattern: /^\/tariffs$/, page: tariffsPage, nav: 'tariffs' },
   { pattern: /^\/dead-letters$/, page: deadLettersPage, nav: 'deadLetters', role: 'admin' },
   { pattern: /^\/reconciliation$/, page: reconciliationPage, nav: 'reconciliation' },
+  { pattern: /^\/imports$/, page: importsPage, nav: 'imports', role: 'manager' },
   { pattern: /^\/companies$/, page: companiesPage, nav: 'companies', role: 'admin' },
   { pattern: /^\/companies\/(\d+)$/, page: companyPage, nav: 'companies', role: 'admin' },
   { pattern: /^\/users$/, page: usersPage, nav: 'users', role: 'admin' },
@@ -42,7 +44,7 @@ const routes = [
 const NAV = [
   ['dashboard', '/dashboard'], ['accounts', '/accounts'], ['provision', '/provision', 'manager'],
   ['tariffs', '/tariffs'], ['deadLetters', '/dead-letters', 'admin'], ['reconciliation', '/reconciliation'],
-  ['companies', '/companies', 'admin'], ['users', '/users', 'admin'],
+  ['imports', '/imports', 'manager'], ['companies', '/companies', 'admin'], ['users', '/users', 'admin'],
 ];
 
 /** Things a page runs until the next navigation (e.g. the dashboard's polling). */

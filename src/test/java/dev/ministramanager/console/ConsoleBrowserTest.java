@@ -417,6 +417,30 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aManagerChecksAndImportsABillingExportAndWatchesItsProgress() throws Exception {
+        Path export = Files.createTempFile(profiles, "billing", ".csv");
+        Files.writeString(export, "login;fullName;tariff;status;stbMac;packages\n"
+                + "imp.one;Imp One;basic;active;;sport\n"
+                + "imp.bad;Imp Bad;basic;active;00:1A:79:ZZ:00:02;\n");
+        signIn("max.manager");
+        open("/imports?company=" + company);
+        await(By.id("field-file")).sendKeys(export.toString());
+        browser.findElement(By.id("csv-check")).click();
+        // the dry run: the bad row by its line and field, nothing stored yet
+        assertThat(awaitText(By.id("import-check"), "stbMac")).contains("3");
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login LIKE 'imp.%'")).isZero();
+        await(By.id("csv-run")).click();
+        waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "succeeded"));
+        await(By.id("import-progress"));
+        assertThat(awaitText(By.cssSelector("#import-counts [data-count='created']"), "1")).isEqualTo("1");
+        assertThat(awaitText(By.cssSelector("#import-counts [data-count='refused']"), "1")).isEqualTo("1");
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'imp.one'"
+                + " AND packages = '[\"sport\"]'")).isEqualTo(1);
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'imp.bad'")).isZero();
+        await(By.id("import-report"));
+    }
+
+    @Test
     void dataIsRenderedAsTextNeverAsMarkup() {
         String hostile = "<img src=x onerror=alert(1)>";
         provisionByApi("xss.victim", null, hostile);
