@@ -71,7 +71,7 @@ public class ApiConfiguration implements CamelConfiguration {
                 String contentType = ctx.request().getHeader("Content-Type");
                 answer(ctx, responses, contentType == null || !contentType.toLowerCase().contains("json")
                         ? new ProblemException(415, "Unsupported media type",
-                                "The request body must be application/json.", Map.of())
+                                "The request body must be application/json (a CSV import's: text/csv).", Map.of())
                         : new ProblemException(406, "Not acceptable", "Answers are application/json.", Map.of()));
             } else {
                 ctx.response().putHeader("Allow", String.join(", ", allowed));

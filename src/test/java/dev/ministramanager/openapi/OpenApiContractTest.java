@@ -196,9 +196,12 @@ class OpenApiContractTest {
     }
 
     private static boolean typed(io.swagger.v3.oas.models.responses.ApiResponse response) {
-        var json = response.getContent() == null ? null : response.getContent().get("application/json");
-        return json != null && json.getSchema() != null
-                && (json.getSchema().get$ref() != null || json.getSchema().getType() != null);
+        // JSON with its record's schema, or a file (a CSV report: text/csv, a string)
+        return response.getContent() != null && response.getContent().entrySet().stream()
+                .filter(content -> content.getKey().equals("application/json") || content.getKey().equals("text/csv"))
+                .anyMatch(content -> content.getValue().getSchema() != null
+                        && (content.getValue().getSchema().get$ref() != null
+                        || content.getValue().getSchema().getType() != null));
     }
 
     private static boolean constrained(Parameter parameter) {
