@@ -139,9 +139,11 @@ class MinistraImportTest {
         long company = fixture.company("Resumed ISP " + (++companies), ministra.apiBaseUrl());
         ministra.loadAccounts(3000, "resumed");
         // chunks of two rows: a commit every two rows keeps the job running well past the moment the node is told to
-        // stop, even on a fast machine and H2 (with chunks of 20 an idle machine finished the job before it stopped)
+        // stop, even on a fast machine and H2 (with chunks of 20 an idle machine finished the job before it stopped);
+        // a lease of 10 s: the test's own node must not take the job over while this one is still closing (a CI run
+        // saw the close take over 2 s after the job had stopped, and the job resumed and finished in that time)
         ServiceUnderTest first = ServiceUnderTest.start(database, Map.of("mm.status.refresh-enabled", "false",
-                "mm.imports.chunk-size", "2", "mm.imports.lease", "2s", "mm.imports.resume-interval", "1h"));
+                "mm.imports.chunk-size", "2", "mm.imports.lease", "10s", "mm.imports.resume-interval", "1h"));
         long jobId;
         try {
             ApiAnswer started = first.post("/companies/" + company + "/imports/ministra", ADMIN, null);
