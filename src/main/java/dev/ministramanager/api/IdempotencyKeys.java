@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,6 +28,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * they can be retried with the same key. Keys are kept for {@code mm.api.idempotency-retention-hours}.
  */
 public class IdempotencyKeys {
+
+    private static final String DELETE_EXPIRED = SqlStatements.load("idempotency-keys-delete-expired");
+    private static final String INSERT_KEY = SqlStatements.load("idempotency-keys-insert");
+    private static final String RECORD_RESPONSE = SqlStatements.load("idempotency-keys-record-response");
+    private static final String BY_KEY = SqlStatements.load("idempotency-keys-by-key");
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 
@@ -64,7 +70,7 @@ public class IdempotencyKeys {
         }
         String fingerprint = keyedDigest.apply(request.get());
         Instant now = clock.instant();
-        jdbc.update("DELETE FROM idempotency_key WHERE user_id = ? AND idem_key = ? AND created_at < ?", userId, key,
+        jdbc.update(DELETE_EXPIRED, userId, key,
                 Timestamp.from(now.minus(retention)));
         ApiReply stored = replay(userId, key, fingerprint);
         if (stored != null) {
@@ -72,11 +78,9 @@ public class IdempotencyKeys {
         }
         try {
             return transaction.execute(status -> {
-                jdbc.update("INSERT INTO idempotency_key (user_id, idem_key, fingerprint, status_code, created_at)"
-                        + " VALUES (?, ?, ?, 0, ?)", userId, key, fingerprint, Timestamp.from(now));
+                jdbc.update(INSERT_KEY, userId, key, fingerprint, Timestamp.from(now));
                 ApiReply reply = work.get();
-                jdbc.update("UPDATE idempotency_key SET status_code = ?, response = ?, location = ?, etag = ?"
-                                + " WHERE user_id = ? AND idem_key = ?", reply.status(), serialise(reply.body()),
+                jdbc.update(RECORD_RESPONSE, reply.status(), serialise(reply.body()),
                         reply.location(), reply.etag(), userId, key);
                 return reply;
             });
@@ -90,9 +94,7 @@ public class IdempotencyKeys {
     }
 
     private ApiReply replay(long userId, String key, String fingerprint) {
-        List<ApiReply> found = jdbc.query("SELECT fingerprint, status_code, response, location, etag"
-                        + " FROM idempotency_key WHERE user_id = ? AND idem_key = ?",
-                (rs, i) -> {
+        List<ApiReply> found = jdbc.query(BY_KEY, (rs, i) -> {
                     if (!rs.getString(1).equals(fingerprint)) {
                         throw new ProblemException(422, "Unprocessable request", "This Idempotency-Key was used"
                                 + " for another request; use a new key for a new request.",

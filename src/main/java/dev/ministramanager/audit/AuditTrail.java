@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -17,6 +18,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * event outbox) sees every entry in the transaction that writes it, so what it derives commits with the entry.
  */
 public class AuditTrail {
+
+    private static final String INSERT_EVENT = SqlStatements.load("audit-event-insert");
 
     public static final String MASK = "***";
     /** The subject of everything that happens to an account; its id is the lower-case login. */
@@ -52,13 +55,10 @@ public class AuditTrail {
                         String outcome, Map<String, ?> details) {
     }
 
-    private static final String INSERT = "INSERT INTO audit_event (actor, company_id, subject, subject_id, action,"
-            + " outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
-
     public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,
                        Map<String, ?> details) {
         transaction.executeWithoutResult(tx -> {
-            jdbc.update(INSERT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
+            jdbc.update(INSERT_EVENT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
             follower.recorded(List.of(new Event(actor, companyId, subject, subjectId, action, outcome, details)));
         });
     }
@@ -69,8 +69,8 @@ public class AuditTrail {
             return;
         }
         transaction.executeWithoutResult(tx -> {
-            jdbc.batchUpdate(INSERT, events.stream().map(event -> new Object[] {event.actor(), event.companyId(),
-                    event.subject(), event.subjectId(), event.action(), event.outcome(),
+            jdbc.batchUpdate(INSERT_EVENT, events.stream().map(event -> new Object[] {event.actor(),
+                    event.companyId(), event.subject(), event.subjectId(), event.action(), event.outcome(),
                     detailsJson(event.details())}).toList());
             follower.recorded(events);
         });

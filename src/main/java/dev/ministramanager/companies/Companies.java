@@ -8,11 +8,12 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraTarget;
 import dev.ministramanager.ministra.MinistraTargets;
 import dev.ministramanager.persistence.RecentReads;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,12 +28,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class Companies implements MinistraTargets {
 
-    /** The company and its Ministra's circuit (no circuit row: never failed, reachable). */
-    private static final String VIEW_FROM = "id, name, ministra_base_url, ministra_user, connect_timeout_ms,"
-            + " read_timeout_ms, enabled, default_provision_status, version, created_at, updated_at,"
-            + " m.reachable, m.failing_since, m.next_probe_at, m.last_failure_kind, m.last_failure_at, m.recovered_at,"
-            + " m.latency_ms, m.latency_measured_at"
-            + " FROM company LEFT JOIN ministra_circuit m ON m.company_id = company.id";
+    private static final String VIEW = SqlStatements.load("companies-view");
+    private static final String ANY_COMPANY = SqlStatements.load("companies-any");
+    private static final String INSERT_COMPANY = SqlStatements.load("companies-insert");
+    private static final String ID_BY_NAME = SqlStatements.load("companies-id-by-name");
+    private static final String UPDATE_COMPANY = SqlStatements.load("companies-update");
+    private static final String DELETE_PAUSE = SqlStatements.load("companies-resume-delete-pause");
+    private static final String PUSHES_NOW = SqlStatements.load("companies-resume-pushes-now");
+    private static final String PROBE_NOW = SqlStatements.load("companies-resume-probe-now");
+    private static final String SAME_BASE_URL = SqlStatements.load("companies-same-base-url");
+    private static final String CONNECTION = SqlStatements.load("companies-connection");
+
     /** Changes after which Ministra may answer differently: a 401 pause ends, an open circuit is probed now. */
     private static final java.util.Set<String> MINISTRA_ACCESS = java.util.Set.of("ministraBaseUrl", "ministraUser",
             "ministraPassword");
@@ -60,12 +66,11 @@ public class Companies implements MinistraTargets {
     }
 
     public List<Map<String, Object>> list(List<Long> companyIds) {
-        return named.query("SELECT " + VIEW_FROM + " WHERE id IN (:ids) ORDER BY id",
-                new MapSqlParameterSource("ids", companyIds), (rs, i) -> view(rs));
+        return named.query(VIEW, new MapSqlParameterSource("ids", companyIds), (rs, i) -> view(rs));
     }
 
     public boolean anyExist() {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT COUNT(*) > 0 FROM company", Boolean.class));
+        return Boolean.TRUE.equals(jdbc.queryForObject(ANY_COMPANY, Boolean.class));
     }
 
     public Map<String, Object> get(long companyId) {
@@ -73,8 +78,7 @@ public class Companies implements MinistraTargets {
     }
 
     public Optional<Map<String, Object>> find(long companyId) {
-        return jdbc.query("SELECT " + VIEW_FROM + " WHERE id = ?", (rs, i) -> view(rs), companyId)
-                .stream().findFirst();
+        return list(List.of(companyId)).stream().findFirst();
     }
 
     public Map<String, Object> create(NewCompany request, String actor) {
@@ -82,14 +86,13 @@ public class Companies implements MinistraTargets {
                 request.sharedMinistra());
         try {
             long id = transaction.execute(status -> {
-                jdbc.update("INSERT INTO company (name, ministra_base_url, ministra_user, ministra_password_enc,"
-                                + " connect_timeout_ms, read_timeout_ms, enabled) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                jdbc.update(INSERT_COMPANY,
                         request.name().trim(), CompanyRules.normalizeBaseUrl(request.ministraBaseUrl()),
                         request.ministraUser(), cipher.encrypt(request.ministraPassword()),
                         orDefault(request.connectTimeoutMs(), CompanyRules.DEFAULT_CONNECT_TIMEOUT_MS),
                         orDefault(request.readTimeoutMs(), CompanyRules.DEFAULT_READ_TIMEOUT_MS),
                         request.enabled() == null || request.enabled());
-                long newId = jdbc.queryForObject("SELECT id FROM company WHERE name = ?", Long.class,
+                long newId = jdbc.queryForObject(ID_BY_NAME, Long.class,
                         request.name().trim());
                 audit.record(actor, newId, "company", String.valueOf(newId), "create", "ok",
                         Map.of("name", request.name().trim(), "ministraPassword", AuditTrail.MASK));
@@ -109,27 +112,28 @@ public class Companies implements MinistraTargets {
                     changes.sharedMinistra());
         }
         Map<String, Object> changed = new LinkedHashMap<>();
+        // the columns that change, by field name; absent ones keep their value (companies-update.sql)
+        MapSqlParameterSource values = new MapSqlParameterSource("id", companyId);
+        change("name", changes.name() == null ? null : changes.name().trim(), before, changed, values);
+        change("ministraBaseUrl", changes.ministraBaseUrl() == null ? null
+                : CompanyRules.normalizeBaseUrl(changes.ministraBaseUrl()), before, changed, values);
+        change("ministraUser", changes.ministraUser(), before, changed, values);
+        change("connectTimeoutMs", changes.connectTimeoutMs(), before, changed, values);
+        change("readTimeoutMs", changes.readTimeoutMs(), before, changed, values);
+        change("enabled", changes.enabled(), before, changed, values);
+        change("defaultProvisionStatus", changes.defaultProvisionStatus(), before, changed, values);
+        values.addValue("ministraPasswordEnc",
+                changes.ministraPassword() == null ? null : cipher.encrypt(changes.ministraPassword()));
+        if (changes.ministraPassword() != null) {
+            changed.put("ministraPassword", Map.of("before", AuditTrail.MASK, "after", AuditTrail.MASK));
+        }
         try {
-            transaction.executeWithoutResult(status -> {
-                set(companyId, "name", changes.name() == null ? null : changes.name().trim(), before, changed);
-                set(companyId, "ministra_base_url", changes.ministraBaseUrl() == null ? null
-                        : CompanyRules.normalizeBaseUrl(changes.ministraBaseUrl()), before, changed);
-                set(companyId, "ministra_user", changes.ministraUser(), before, changed);
-                set(companyId, "connect_timeout_ms", changes.connectTimeoutMs(), before, changed);
-                set(companyId, "read_timeout_ms", changes.readTimeoutMs(), before, changed);
-                set(companyId, "enabled", changes.enabled(), before, changed);
-                set(companyId, "default_provision_status", changes.defaultProvisionStatus(), before, changed);
-                if (changes.ministraPassword() != null) {
-                    jdbc.update("UPDATE company SET ministra_password_enc = ? WHERE id = ?",
-                            cipher.encrypt(changes.ministraPassword()), companyId);
-                    changed.put("ministraPassword", Map.of("before", AuditTrail.MASK, "after", AuditTrail.MASK));
-                }
-                if (!changed.isEmpty()) {
-                    jdbc.update("UPDATE company SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = ?",
-                            companyId);
+            if (!changed.isEmpty()) {
+                transaction.executeWithoutResult(status -> {
+                    named.update(UPDATE_COMPANY, values);
                     audit.record(actor, companyId, "company", String.valueOf(companyId), "change", "ok", changed);
-                }
-            });
+                });
+            }
         } catch (DuplicateKeyException e) {
             throw ProblemException.conflict("name", "A company named '" + changes.name().trim() + "' exists.");
         } finally {
@@ -148,14 +152,12 @@ public class Companies implements MinistraTargets {
      */
     private void ministraAccessChanged(long companyId, String actor) {
         java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
-        if (jdbc.update("DELETE FROM push_pause WHERE company_id = ?", companyId) > 0) {
-            int due = jdbc.update("UPDATE account_push SET next_attempt_at = ? WHERE company_id = ?"
-                    + " AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until < ?)"
-                    + " AND next_attempt_at > ?", now, companyId, now, now);
+        if (jdbc.update(DELETE_PAUSE, companyId) > 0) {
+            int due = jdbc.update(PUSHES_NOW, now, companyId, now, now);
             audit.record(actor, companyId, "company", String.valueOf(companyId), "push-resumed", "ok",
                     Map.of("reason", "Ministra credentials changed", "duePushes", due));
         }
-        jdbc.update("UPDATE ministra_circuit SET next_probe_at = ? WHERE company_id = ? AND reachable = FALSE", now,
+        jdbc.update(PROBE_NOW, now,
                 companyId);
     }
 
@@ -167,8 +169,7 @@ public class Companies implements MinistraTargets {
         if (Boolean.TRUE.equals(intended)) {
             return;
         }
-        Integer others = jdbc.queryForObject("SELECT COUNT(*) FROM company WHERE LOWER(ministra_base_url) = LOWER(?)"
-                + " AND id <> ?", Integer.class, baseUrl, companyId);
+        Integer others = jdbc.queryForObject(SAME_BASE_URL, Integer.class, baseUrl, companyId);
         if (others != null && others > 0) {
             throw ProblemException.conflict("ministraBaseUrl", "Another company already uses this ministraBaseUrl; two"
                     + " companies on one Ministra can overwrite each other's subscribers. Send \"sharedMinistra\":"
@@ -183,9 +184,7 @@ public class Companies implements MinistraTargets {
      */
     @Override
     public MinistraTarget of(long companyId) {
-        StoredTarget known = targets.get(companyId, id -> jdbc.query("SELECT id, ministra_base_url, ministra_user,"
-                                + " ministra_password_enc, connect_timeout_ms, read_timeout_ms, enabled FROM company"
-                                + " WHERE id = ?",
+        StoredTarget known = targets.get(companyId, id -> jdbc.query(CONNECTION,
                         (rs, i) -> new StoredTarget(new MinistraTarget(rs.getLong(1), rs.getString(2), rs.getString(3),
                                 null, rs.getInt(5), rs.getInt(6), rs.getBoolean(7)), rs.getString(4)), id)
                 .stream().findFirst()
@@ -196,14 +195,14 @@ public class Companies implements MinistraTargets {
                 target.enabled());
     }
 
-    private void set(long companyId, String column, Object value, Map<String, Object> before,
-                     Map<String, Object> changed) {
-        String field = camelCase(column);
-        if (value == null || value.equals(before.get(field))) {
-            return;
+    /** A field that changes (given and not its stored value) goes into the update and the audited changes. */
+    private static void change(String field, Object value, Map<String, Object> before, Map<String, Object> changed,
+                               MapSqlParameterSource values) {
+        boolean changes = value != null && !value.equals(before.get(field));
+        values.addValue(field, changes ? value : null);
+        if (changes) {
+            changed.put(field, Map.of("before", before.get(field), "after", value));
         }
-        jdbc.update("UPDATE company SET " + column + " = ? WHERE id = ?", value, companyId);
-        changed.put(field, Map.of("before", before.get(field), "after", value));
     }
 
     private static Map<String, Object> view(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -232,20 +231,6 @@ public class Companies implements MinistraTargets {
         ministra.put("latencyMeasuredAt", rs.getObject("latency_measured_at", java.time.OffsetDateTime.class));
         company.put("ministra", ministra);
         return company;
-    }
-
-    private static String camelCase(String column) {
-        StringBuilder out = new StringBuilder();
-        boolean upper = false;
-        for (char c : column.toCharArray()) {
-            if (c == '_') {
-                upper = true;
-            } else {
-                out.append(upper ? Character.toUpperCase(c) : c);
-                upper = false;
-            }
-        }
-        return out.toString();
     }
 
     private static int orDefault(Integer value, int fallback) {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -19,6 +20,17 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * 24 hours of pushes (by outcome, from the audit trail) and of boxes online (from the samples this class takes).
  */
 public class Dashboard {
+
+    private static final String PUSH_STATES = SqlStatements.load("dashboard-push-states");
+    private static final String ONLINE = SqlStatements.load("dashboard-online");
+    private static final String OPEN_DEAD_LETTERS = SqlStatements.load("dashboard-open-dead-letters");
+    private static final String LAST_TARIFF_SYNCS = SqlStatements.load("dashboard-last-tariff-syncs");
+    private static final String PUSH_PAUSES = SqlStatements.load("dashboard-push-pauses");
+    private static final String PUSHES_LAST_HOUR = SqlStatements.load("dashboard-pushes-last-hour");
+    private static final String PUSHES_BY_HOUR = SqlStatements.load("dashboard-pushes-by-hour");
+    private static final String BOX_SAMPLES = SqlStatements.load("dashboard-box-samples");
+    private static final String RECORD_SAMPLE = SqlStatements.load("dashboard-box-sample-record");
+    private static final String PURGE_SAMPLES = SqlStatements.load("dashboard-box-samples-purge");
 
     private static final Duration DAY = Duration.ofHours(24);
 
@@ -48,41 +60,21 @@ public class Dashboard {
         for (String state : List.of("synced", "pending", "retrying", "dead", "draft", "discarded")) {
             syncStates.put(state, 0L);
         }
-        jdbc.query("SELECT p.state, COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
-                + " WHERE a.deleted_at IS NULL AND a.company_id IN (:companies) GROUP BY p.state", params,
+        jdbc.query(PUSH_STATES, params,
                 rs -> {
                     syncStates.put(rs.getString(1), rs.getLong(2));
                 });
         figures.put("accountsBySyncState", syncStates);
 
-        figures.put("boxes", jdbc.queryForMap("SELECT"
-                + " COALESCE(SUM(CASE WHEN s.online = TRUE THEN 1 ELSE 0 END), 0) AS \"online\","
-                + " COALESCE(SUM(CASE WHEN s.online = FALSE THEN 1 ELSE 0 END), 0) AS \"offline\","
-                + " COALESCE(SUM(CASE WHEN s.online IS NULL THEN 1 ELSE 0 END), 0) AS \"unknown\""
-                + " FROM account a LEFT JOIN account_remote_state s ON s.account_id = a.id"
-                + " WHERE a.deleted_at IS NULL AND a.company_id IN (:companies)", params));
-        figures.put("openDeadLetters", jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter"
-                + " WHERE status = 'open' AND company_id IN (:companies)", params, Long.class));
-        figures.put("lastTariffSync", jdbc.queryForList("SELECT company_id AS \"companyId\", outcome,"
-                + " started_at AS \"startedAt\", finished_at AS \"finishedAt\", error_kind AS \"errorKind\""
-                + " FROM tariff_sync_run r WHERE company_id IN (:companies) AND id = (SELECT MAX(id)"
-                + " FROM tariff_sync_run l WHERE l.company_id = r.company_id) ORDER BY company_id", params));
-        figures.put("pausedPushes", jdbc.queryForList("SELECT company_id AS \"companyId\","
-                + " paused_until AS \"pausedUntil\", reason FROM push_pause WHERE company_id IN (:companies)"
-                + " AND paused_until > CURRENT_TIMESTAMP ORDER BY company_id", params));
-        figures.put("pushesLastHour", jdbc.queryForObject("SELECT COUNT(*) FROM audit_event"
-                + " WHERE action = 'push' AND company_id IN (:companies) AND occurred_at > :hourAgo", params,
+        figures.put("boxes", jdbc.queryForMap(ONLINE, params));
+        figures.put("openDeadLetters", jdbc.queryForObject(OPEN_DEAD_LETTERS, params, Long.class));
+        figures.put("lastTariffSync", jdbc.queryForList(LAST_TARIFF_SYNCS, params));
+        figures.put("pausedPushes", jdbc.queryForList(PUSH_PAUSES, params));
+        figures.put("pushesLastHour", jdbc.queryForObject(PUSHES_LAST_HOUR, params,
                 Long.class));
         // hours as epoch seconds; grouped in an outer query, as H2 does not match a repeated expression in GROUP BY
-        figures.put("pushesByHour", jdbc.queryForList("SELECT hour_start AS \"hour\","
-                + " SUM(CASE WHEN action = 'push' THEN 1 ELSE 0 END) AS \"succeeded\","
-                + " SUM(CASE WHEN action = 'dead-letter' THEN 1 ELSE 0 END) AS \"deadLettered\""
-                + " FROM (SELECT CAST(FLOOR(EXTRACT(EPOCH FROM occurred_at) / 3600) AS BIGINT) * 3600 AS hour_start,"
-                + " action FROM audit_event WHERE action IN ('push', 'dead-letter') AND company_id IN (:companies)"
-                + " AND occurred_at > :dayAgo) e GROUP BY hour_start ORDER BY hour_start", params));
-        figures.put("boxesOnline", jdbc.queryForList("SELECT bucket_ms / 1000 AS \"at\", SUM(online_boxes) AS \"online\","
-                + " SUM(offline_boxes) AS \"offline\" FROM dashboard_box_sample WHERE company_id IN (:companies)"
-                + " AND bucket_ms > :dayAgoMs GROUP BY bucket_ms ORDER BY bucket_ms", params));
+        figures.put("pushesByHour", jdbc.queryForList(PUSHES_BY_HOUR, params));
+        figures.put("boxesOnline", jdbc.queryForList(BOX_SAMPLES, params));
         return figures;
     }
 
@@ -95,17 +87,7 @@ public class Dashboard {
         long bucket = now - now % samplePeriod.toMillis();
         MapSqlParameterSource params = new MapSqlParameterSource("bucket", bucket)
                 .addValue("dayAgoMs", now - DAY.toMillis());
-        jdbc.update("MERGE INTO dashboard_box_sample t USING (SELECT a.company_id, "
-                + " SUM(CASE WHEN s.online = TRUE THEN 1 ELSE 0 END) AS online_boxes,"
-                + " SUM(CASE WHEN s.online = FALSE THEN 1 ELSE 0 END) AS offline_boxes,"
-                + " SUM(CASE WHEN s.online IS NULL THEN 1 ELSE 0 END) AS unknown_boxes"
-                + " FROM account a LEFT JOIN account_remote_state s ON s.account_id = a.id"
-                + " WHERE a.deleted_at IS NULL GROUP BY a.company_id) c"
-                + " ON t.company_id = c.company_id AND t.bucket_ms = :bucket"
-                + " WHEN MATCHED THEN UPDATE SET online_boxes = c.online_boxes, offline_boxes = c.offline_boxes,"
-                + " unknown_boxes = c.unknown_boxes"
-                + " WHEN NOT MATCHED THEN INSERT (company_id, bucket_ms, online_boxes, offline_boxes, unknown_boxes)"
-                + " VALUES (c.company_id, :bucket, c.online_boxes, c.offline_boxes, c.unknown_boxes)", params);
-        jdbc.update("DELETE FROM dashboard_box_sample WHERE bucket_ms < :dayAgoMs", params);
+        jdbc.update(RECORD_SAMPLE, params);
+        jdbc.update(PURGE_SAMPLES, params);
     }
 }

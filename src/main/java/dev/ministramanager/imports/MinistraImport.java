@@ -3,25 +3,23 @@ package dev.ministramanager.imports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.fleet.AccountKeys;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.RemoteAccount;
 import dev.ministramanager.imports.ImportJobs.PendingRow;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRowRead;
 import dev.ministramanager.reconciliation.Adoptions;
-import dev.ministramanager.status.BatchReads;
-import dev.ministramanager.status.RemoteAccount;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -146,8 +144,7 @@ public class MinistraImport {
 
     private RowOutcome outcome(long companyId, long line, RemoteAccount row, Map<String, Ours> known, CompanyPlans plans,
                                ImportJobs.Job job) {
-        Ours ours = firstKnown(known, "l:" + RemoteAccount.collationKey(row.login()),
-                "n:" + RemoteAccount.collationKey(row.accountNumber()), "m:" + row.macKey());
+        Ours ours = firstKnown(known, AccountKeys.keysOf(row));
         if (ours != null) {
             return compared(line, row, ours);
         }
@@ -195,7 +192,7 @@ public class MinistraImport {
                 first == null ? null : differences.toString());
     }
 
-    private static Ours firstKnown(Map<String, Ours> known, String... keys) {
+    private static Ours firstKnown(Map<String, Ours> known, List<String> keys) {
         for (String key : keys) {
             Ours ours = known.get(key);
             if (ours != null) {
@@ -206,14 +203,6 @@ public class MinistraImport {
     }
 
     private Map<String, Ours> known(long companyId, List<RemoteAccount> rows) {
-        Set<String> logins = new HashSet<>();
-        Set<String> numbers = new HashSet<>();
-        Set<String> macs = new HashSet<>();
-        for (RemoteAccount row : rows) {
-            addKey(logins, RemoteAccount.collationKey(row.login()));
-            addKey(numbers, RemoteAccount.collationKey(row.accountNumber()));
-            addKey(macs, row.macKey());
-        }
         Map<String, Ours> known = new HashMap<>();
         if (rows.isEmpty()) {
             return known;
@@ -222,28 +211,13 @@ public class MinistraImport {
                         + " a.full_name, a.phone FROM account a LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
                         + " WHERE a.company_id = :company AND (a.login_key IN (:logins)"
                         + " OR a.account_number_key IN (:numbers) OR a.stb_mac IN (:macs))",
-                new MapSqlParameterSource("company", companyId).addValue("logins", orNone(logins))
-                        .addValue("numbers", orNone(numbers)).addValue("macs", orNone(macs)), rs -> {
+                new MapSqlParameterSource(AccountKeys.of(rows).parameters()).addValue("company", companyId), rs -> {
                     Ours ours = new Ours(rs.getString("login"), rs.getString("status"), rs.getString("tariff"),
                             rs.getString("full_name"), rs.getString("phone"), rs.getString("stb_mac"));
-                    known.put("l:" + rs.getString("login_key"), ours);
-                    known.put("n:" + rs.getString("account_number_key"), ours);
-                    if (rs.getString("stb_mac") != null) {
-                        known.put("m:" + rs.getString("stb_mac").toUpperCase(Locale.ROOT), ours);
-                    }
+                    AccountKeys.stored(rs.getString("login_key"), rs.getString("account_number_key"),
+                            rs.getString("stb_mac")).forEach(key -> known.put(key, ours));
                 });
         return known;
-    }
-
-    private static void addKey(Set<String> keys, String key) {
-        if (key != null && !key.isEmpty()) {
-            keys.add(key);
-        }
-    }
-
-    private static Set<String> orNone(Set<String> keys) {
-        // IN () is not SQL; no stored key is empty
-        return keys.isEmpty() ? Set.of("") : keys;
     }
 
     private static String emptyToNull(String value) {

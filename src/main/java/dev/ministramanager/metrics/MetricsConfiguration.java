@@ -4,6 +4,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class MetricsConfiguration implements CamelConfiguration {
 
+    private static final String ALL_COMPANY_IDS = SqlStatements.load("companies-all-ids");
+
     /** The name camel-micrometer-prometheus looks the registry up by. */
     public static final String REGISTRY = "metricsRegistry";
 
@@ -36,8 +39,7 @@ public class MetricsConfiguration implements CamelConfiguration {
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
                     DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-                    List<Long> companies = new JdbcTemplate(dataSource).queryForList("SELECT id FROM company",
-                            Long.class);
+                    List<Long> companies = new JdbcTemplate(dataSource).queryForList(ALL_COMPANY_IDS, Long.class);
                     camel.getRegistry().findByType(CompanyMeters.class)
                             .forEach(meters -> companies.forEach(meters::registerCompany));
                 }

@@ -3,27 +3,27 @@ package dev.ministramanager.reconciliation;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.fleet.AccountKeys;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.BatchReads.Match;
+import dev.ministramanager.fleet.BatchReads.Mode;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.LocalAccounts;
+import dev.ministramanager.fleet.RemoteAccount;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRowRead;
 import dev.ministramanager.reconciliation.Reconciliations.ListingSettings;
 import dev.ministramanager.reconciliation.Reconciliations.RunFailed;
-import dev.ministramanager.status.BatchReads;
-import dev.ministramanager.status.BatchReads.Match;
-import dev.ministramanager.status.BatchReads.Mode;
-import dev.ministramanager.status.LocalAccount;
-import dev.ministramanager.status.LocalAccounts;
-import dev.ministramanager.status.RemoteAccount;
 
 /**
  * The comparison of a reconciliation run: our accounts read from Ministra in batches and compared field by field,
@@ -183,22 +183,10 @@ class AccountComparison {
         if (rows.isEmpty()) {
             return;
         }
-        Set<String> logins = new HashSet<>();
-        Set<String> numbers = new HashSet<>();
-        Set<String> macs = new HashSet<>();
-        for (RemoteAccount row : rows) {
-            addKey(logins, RemoteAccount.collationKey(row.login()));
-            addKey(numbers, RemoteAccount.collationKey(row.accountNumber()));
-            addKey(macs, row.macKey());
-        }
-        Set<String> known = store.knownAccountKeys(pass.companyId, logins, numbers, macs);
+        Set<String> known = store.knownAccountKeys(pass.companyId, AccountKeys.of(rows));
         List<Object[]> findings = new ArrayList<>();
         for (RemoteAccount row : rows) {
-            String login = RemoteAccount.collationKey(row.login());
-            String number = RemoteAccount.collationKey(row.accountNumber());
-            boolean ours = (login != null && !login.isEmpty() && known.contains("l:" + login))
-                    || (number != null && !number.isEmpty() && known.contains("n:" + number))
-                    || (row.macKey() != null && known.contains("m:" + row.macKey()));
+            boolean ours = AccountKeys.keysOf(row).stream().anyMatch(known::contains);
             if (!ours && (row.macKey() == null || pass.reportedMacs.add(row.macKey()))) {
                 findings.add(onlyInMinistra(pass, row));
             }
@@ -235,12 +223,6 @@ class AccountComparison {
         String login = RemoteAccount.collationKey(row.login());
         return Objects.equals(number, account.numberKey())
                 || Objects.equals(login, RemoteAccount.collationKey(account.login()));
-    }
-
-    private static void addKey(Set<String> keys, String key) {
-        if (key != null && !key.isEmpty()) {
-            keys.add(key);
-        }
     }
 
     private static String cut(String value) {

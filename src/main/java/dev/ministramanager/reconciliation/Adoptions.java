@@ -10,12 +10,13 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.RemoteAccount;
 import dev.ministramanager.ministra.MinistraRequest;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
-import dev.ministramanager.status.LocalAccount;
-import dev.ministramanager.status.RemoteAccount;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,6 +30,24 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and when it fits our rules (a known tariff, a canonical MAC no other account of ours has).
  */
 public class Adoptions {
+
+    private static final String SET_FULL_NAME = SqlStatements.load("reconciliation-account-set-full-name");
+    private static final String SET_PHONE = SqlStatements.load("reconciliation-account-set-phone");
+    private static final String LOCK_ACCOUNT = SqlStatements.load("reconciliation-lock-account");
+    private static final String ADOPTED_ACCOUNT = SqlStatements.load("reconciliation-adopted-account");
+    private static final String BUMP_VERSION = SqlStatements.load("reconciliation-account-bump-version");
+    private static final String SET_STATUS = SqlStatements.load("reconciliation-account-set-status");
+    private static final String SET_TARIFF = SqlStatements.load("reconciliation-account-set-tariff");
+    private static final String MAC_TAKEN = SqlStatements.load("reconciliation-mac-taken");
+    private static final String SET_MAC = SqlStatements.load("reconciliation-account-set-mac");
+    private static final String SET_PACKAGES = SqlStatements.load("reconciliation-account-set-packages");
+    private static final String FINDING = SqlStatements.load("reconciliation-finding-to-adopt");
+    private static final String INSERT_ACCOUNT = SqlStatements.load("reconciliation-account-insert");
+    private static final String ID_BY_LOGIN = SqlStatements.load("reconciliation-account-id-by-login");
+    private static final String INSERT_SYNCED_PUSH = SqlStatements.load("reconciliation-account-push-synced");
+    private static final String ACTIVE_PLAN_ID = SqlStatements.load("reconciliation-active-plan-id");
+    private static final String RESOLVE_FINDING = SqlStatements.load("reconciliation-finding-resolve");
+    private static final String OPTIONAL_PACKAGES = SqlStatements.load("reconciliation-optional-packages");
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -46,10 +65,8 @@ public class Adoptions {
     public void adoptDrift(long runId, long companyId, long accountId, List<Map<String, Object>> findings,
                            String actor) {
         transaction.executeWithoutResult(status -> {
-            jdbc.queryForList("SELECT id FROM account WHERE id = ? FOR UPDATE", accountId);
-            Map<String, Object> current = jdbc.queryForMap("SELECT a.login, a.status, p.external_id AS tariff,"
-                    + " a.full_name, a.phone, a.stb_mac, a.packages FROM account a LEFT JOIN tariff_plan p"
-                    + " ON p.id = a.tariff_plan_id WHERE a.id = ? AND a.company_id = ?", accountId, companyId);
+            jdbc.queryForList(LOCK_ACCOUNT, accountId);
+            Map<String, Object> current = jdbc.queryForMap(ADOPTED_ACCOUNT, accountId, companyId);
             // compared as the finding shows them
             current.put("packages", LocalAccount.packagesText((String) current.get("packages")));
             Map<String, Object> changed = new LinkedHashMap<>();
@@ -78,8 +95,7 @@ public class Adoptions {
                 resolve(findingId, "adopted", null);
             }
             if (!changed.isEmpty()) {
-                jdbc.update("UPDATE account SET version = version + 1, updated_at = CURRENT_TIMESTAMP WHERE id = ?",
-                        accountId);
+                jdbc.update(BUMP_VERSION, accountId);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("login", current.get("login"));
                 details.put("reconciliationRun", runId);
@@ -97,34 +113,34 @@ public class Adoptions {
                 if (!"active".equals(theirs) && !"inactive".equals(theirs)) {
                     return "Ministra's status is unknown.";
                 }
-                jdbc.update("UPDATE account SET status = ? WHERE id = ?", theirs, accountId);
+                jdbc.update(SET_STATUS, theirs, accountId);
             }
             case "tariff" -> {
                 Long plan = planId(companyId, theirs);
                 if (plan == null) {
                     return "Tariff '" + theirs + "' is not one of this company's active plans (sync tariffs first).";
                 }
-                jdbc.update("UPDATE account SET tariff_plan_id = ? WHERE id = ?", plan, accountId);
+                jdbc.update(SET_TARIFF, plan, accountId);
             }
-            case "full_name", "phone" -> jdbc.update("UPDATE account SET " + field + " = ? WHERE id = ?",
-                    emptyToNull(theirs), accountId);
+            case "full_name" -> jdbc.update(SET_FULL_NAME, emptyToNull(theirs), accountId);
+            case "phone" -> jdbc.update(SET_PHONE, emptyToNull(theirs), accountId);
             case "stb_mac" -> {
                 String mac = emptyToNull(theirs);
                 if (mac != null && !MinistraRequest.CANONICAL_MAC.matcher(mac).matches()) {
                     return "Ministra's MAC '" + mac + "' is not a valid MAC.";
                 }
-                Integer taken = mac == null ? 0 : jdbc.queryForObject("SELECT COUNT(*) FROM account"
-                        + " WHERE company_id = ? AND stb_mac = ? AND id <> ?", Integer.class, companyId, mac, accountId);
+                Integer taken = mac == null ? 0
+                        : jdbc.queryForObject(MAC_TAKEN, Integer.class, companyId, mac, accountId);
                 if (taken != null && taken > 0) {
                     return "MAC " + mac + " belongs to another of our accounts.";
                 }
-                jdbc.update("UPDATE account SET stb_mac = ? WHERE id = ?", mac, accountId);
+                jdbc.update(SET_MAC, mac, accountId);
             }
             case "packages" -> {
                 // what Ministra has subscribed are optional packages of the plan it has: ours to keep from now on
                 List<String> subscribed = theirs == null || theirs.isEmpty() ? List.of()
                         : List.of(theirs.split(","));
-                jdbc.update("UPDATE account SET packages = ? WHERE id = ?", packagesJson(subscribed), accountId);
+                jdbc.update(SET_PACKAGES, packagesJson(subscribed), accountId);
             }
             default -> {
                 return "Field " + field + " cannot be adopted.";
@@ -143,9 +159,7 @@ public class Adoptions {
         String actor = exchange.getVariable(ApiGate.ACTOR, String.class);
         @SuppressWarnings("unchecked")
         List<Long> visible = exchange.getVariable(ApiGate.COMPANY_IDS, List.class);
-        List<Map<String, Object>> found = jdbc.queryForList("SELECT f.company_id, f.kind, f.remote, f.resolution,"
-                + " r.status FROM reconciliation_finding f JOIN reconciliation_run r ON r.id = f.run_id"
-                + " WHERE f.id = ? AND f.run_id = ?", findingId, runId);
+        List<Map<String, Object>> found = jdbc.queryForList(FINDING, findingId, runId);
         if (found.isEmpty() || !visible.contains(((Number) found.get(0).get("company_id")).longValue())) {
             throw ProblemException.notFound("Finding " + findingId + " of run " + runId + " not found.");
         }
@@ -195,23 +209,18 @@ public class Adoptions {
         String status = "inactive".equals(remote.statusName()) ? "inactive" : "active";
         try {
             return transaction.execute(tx -> {
-                jdbc.update("INSERT INTO account (company_id, login, login_key, full_name, phone, account_number,"
-                                + " account_number_key, tariff_plan_id, status, stb_mac) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                                + " ?, ?, ?)", companyId, login, login.toLowerCase(Locale.ROOT),
+                jdbc.update(INSERT_ACCOUNT, companyId, login, login.toLowerCase(Locale.ROOT),
                         emptyToNull(remote.fullName()), emptyToNull(remote.phone()), number,
                         number.toLowerCase(Locale.ROOT), plan, status, mac);
-                long accountId = jdbc.queryForObject("SELECT id FROM account WHERE company_id = ? AND login_key = ?",
+                long accountId = jdbc.queryForObject(ID_BY_LOGIN,
                         Long.class, companyId, login.toLowerCase(Locale.ROOT));
                 List<String> packages = adoptablePackages(plan, remote.subscribed());
                 if (packages != null) {
-                    jdbc.update("UPDATE account SET packages = ? WHERE id = ?", packagesJson(packages), accountId);
+                    jdbc.update(SET_PACKAGES, packagesJson(packages), accountId);
                 }
                 // Ministra has exactly this state: the push pipeline starts from "synced", so that later changes
                 // are pushed as updates of the existing Ministra account
-                jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version,"
-                        + " pushed_version, pushed_password_version, attempts, next_attempt_at, last_pushed_at)"
-                        + " SELECT id, company_id, 'synced', version, version, password_version, 0,"
-                        + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM account WHERE id = ?", accountId);
+                jdbc.update(INSERT_SYNCED_PUSH, accountId);
                 Map<String, Object> account = new LinkedHashMap<>();
                 account.put("id", accountId);
                 account.put("companyId", companyId);
@@ -237,14 +246,12 @@ public class Adoptions {
     }
 
     private Long planId(long companyId, String externalId) {
-        List<Long> plan = jdbc.queryForList("SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?"
-                + " AND archived_at IS NULL", Long.class, companyId, externalId);
+        List<Long> plan = jdbc.queryForList(ACTIVE_PLAN_ID, Long.class, companyId, externalId);
         return plan.isEmpty() ? null : plan.get(0);
     }
 
     private void resolve(long findingId, String resolution, String detail) {
-        jdbc.update("UPDATE reconciliation_finding SET resolution = ?, resolution_detail = ? WHERE id = ?",
-                resolution, detail, findingId);
+        jdbc.update(RESOLVE_FINDING, resolution, detail, findingId);
     }
 
     private RemoteAccount remoteOf(String stored) {
@@ -276,8 +283,7 @@ public class Adoptions {
         if (plan == null || subscribed == null || subscribed.isEmpty()) {
             return null;
         }
-        List<String> optional = jdbc.queryForList("SELECT external_id FROM tariff_package WHERE tariff_plan_id = ?"
-                + " AND optional = TRUE", String.class, plan);
+        List<String> optional = jdbc.queryForList(OPTIONAL_PACKAGES, String.class, plan);
         List<String> sorted = new java.util.TreeSet<>(subscribed).stream().toList();
         return optional.containsAll(sorted) ? sorted : null;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -15,6 +16,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * is never pushed by reconciliation (only its own push or activation sends it).
  */
 public class ReconciliationEnforcement {
+
+    private static final String REQUEUE_PUSH = SqlStatements.load("reconciliation-enforce-requeue-push");
+    private static final String INSERT_PUSH = SqlStatements.load("reconciliation-enforce-insert-push");
+    private static final String DRAFT = SqlStatements.load("reconciliation-enforce-draft");
 
     static final String REQUESTED = "push requested: Ministra converges to our state";
     static final String LEFT_DEAD = "not pushed: the account has an open dead letter; replay it";
@@ -31,13 +36,9 @@ public class ReconciliationEnforcement {
     /** Asks for our state of the account to be pushed; answers the finding's resolution detail. */
     public String requestPush(long companyId, long accountId, String login, String reason, long runId, String actor) {
         OffsetDateTime now = OffsetDateTime.now();
-        int due = jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
-                + " requested_version = (SELECT version FROM account WHERE id = ?) WHERE account_id = ?"
-                + " AND state NOT IN ('dead', 'draft')", now, accountId, accountId);
+        int due = jdbc.update(REQUEUE_PUSH, now, accountId, accountId);
         if (due == 0) {
-            due = jdbc.update("INSERT INTO account_push (account_id, company_id, state, requested_version, attempts,"
-                    + " next_attempt_at) SELECT id, company_id, 'pending', version, 0, ? FROM account WHERE id = ?"
-                    + " AND NOT EXISTS (SELECT 1 FROM account_push WHERE account_id = ?)", now, accountId, accountId);
+            due = jdbc.update(INSERT_PUSH, now, accountId, accountId);
         }
         String detail = due == 1 ? REQUESTED : isDraft(accountId) ? LEFT_DRAFT : LEFT_DEAD;
         audit.record(actor, companyId, AuditTrail.ACCOUNT, AuditTrail.accountSubjectId(login), "enforce",
@@ -47,7 +48,7 @@ public class ReconciliationEnforcement {
     }
 
     private boolean isDraft(long accountId) {
-        return !jdbc.queryForList("SELECT 1 FROM account_push WHERE account_id = ? AND state = 'draft'", Integer.class,
+        return !jdbc.queryForList(DRAFT, Integer.class,
                 accountId).isEmpty();
     }
 }

@@ -8,10 +8,14 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Each company's reconciliation policy: report (the default), enforce or adopt. Changed by admins, audited. */
 public class ReconciliationPolicies {
+
+    private static final String POLICY = SqlStatements.load("reconciliation-policy");
+    private static final String SET_POLICY = SqlStatements.load("reconciliation-policy-set");
 
     static final String DEFAULT = "report";
 
@@ -26,8 +30,7 @@ public class ReconciliationPolicies {
     }
 
     public String policyOf(long companyId) {
-        List<String> policy = jdbc.queryForList("SELECT policy FROM reconciliation_policy WHERE company_id = ?",
-                String.class, companyId);
+        List<String> policy = jdbc.queryForList(POLICY, String.class, companyId);
         return policy.isEmpty() ? DEFAULT : policy.get(0);
     }
 
@@ -42,12 +45,7 @@ public class ReconciliationPolicies {
     public Map<String, Object> change(long companyId, PolicyChange change, String actor) {
         companies.get(companyId);
         String before = policyOf(companyId);
-        jdbc.update("MERGE INTO reconciliation_policy t USING (VALUES (CAST(? AS BIGINT), CAST(? AS VARCHAR(16)),"
-                + " CAST(? AS VARCHAR(100)))) AS s(company_id, policy, changed_by) ON t.company_id = s.company_id"
-                + " WHEN MATCHED THEN UPDATE SET policy = s.policy, changed_by = s.changed_by,"
-                + " changed_at = CURRENT_TIMESTAMP"
-                + " WHEN NOT MATCHED THEN INSERT (company_id, policy, changed_by) VALUES (s.company_id, s.policy,"
-                + " s.changed_by)", companyId, change.policy(), actor);
+        jdbc.update(SET_POLICY, companyId, change.policy(), actor);
         audit.record(actor, companyId, "company", String.valueOf(companyId), "reconciliation-policy", "ok",
                 Map.of("before", before, "after", change.policy()));
         return view(companyId);

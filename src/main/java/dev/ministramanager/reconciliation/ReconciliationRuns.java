@@ -9,6 +9,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.status.PageRequest;
 import org.apache.camel.Exchange;
@@ -16,6 +17,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /** {@code GET /reconciliation/runs/{id}}: a run with its findings, paged by {@code after} and {@code limit}. */
 public class ReconciliationRuns {
+
+    private static final String FINDINGS_PAGE = SqlStatements.load("reconciliation-run-findings-page");
+    private static final String RUN = SqlStatements.load("reconciliation-run");
+    private static final String FINDING_COUNTS = SqlStatements.load("reconciliation-run-finding-counts");
 
     private static final Set<String> KINDS = Set.of("missing_in_ministra", "only_in_ministra", "drift");
 
@@ -39,7 +44,7 @@ public class ReconciliationRuns {
     private Map<String, Object> view(long runId, Exchange exchange) {
         @SuppressWarnings("unchecked")
         List<Long> visible = exchange.getVariable(ApiGate.COMPANY_IDS, List.class);
-        List<Map<String, Object>> runs = jdbc.query("SELECT * FROM reconciliation_run WHERE id = ?", (rs, i) -> {
+        List<Map<String, Object>> runs = jdbc.query(RUN, (rs, i) -> {
             Map<String, Object> run = new LinkedHashMap<>();
             run.put("id", rs.getLong("id"));
             run.put("companyId", rs.getLong("company_id"));
@@ -63,8 +68,7 @@ public class ReconciliationRuns {
         Map<String, Object> run = runs.get(0);
         Map<String, Object> counts = new LinkedHashMap<>();
         KINDS.stream().sorted().forEach(kind -> counts.put(kind, 0L));
-        jdbc.query("SELECT kind, COUNT(*) FROM reconciliation_finding WHERE run_id = ? GROUP BY kind",
-                rs -> {
+        jdbc.query(FINDING_COUNTS, rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));
                 }, runId);
         run.put("counts", counts);
@@ -79,13 +83,7 @@ public class ReconciliationRuns {
         }
         PageRequest paging = PageRequest.of(exchange);
         int limit = paging.limit();
-        List<Object> arguments = new ArrayList<>(List.of(runId, paging.after()));
-        if (kind != null) {
-            arguments.add(kind);
-        }
-        List<Map<String, Object>> items = jdbc.query("SELECT * FROM reconciliation_finding WHERE run_id = ?"
-                + " AND id > ?" + (kind == null ? "" : " AND kind = ?") + " ORDER BY id LIMIT " + (limit + 1),
-                (rs, i) -> {
+        List<Map<String, Object>> items = jdbc.query(FINDINGS_PAGE, (rs, i) -> {
                     Map<String, Object> item = new LinkedHashMap<>();
                     item.put("id", rs.getLong("id"));
                     item.put("kind", rs.getString("kind"));
@@ -99,7 +97,7 @@ public class ReconciliationRuns {
                     item.put("resolution", rs.getString("resolution"));
                     item.put("resolutionDetail", rs.getString("resolution_detail"));
                     return item;
-                }, arguments.toArray());
+                }, runId, paging.after(), kind, kind, limit + 1);
         boolean more = items.size() > limit;
         List<Map<String, Object>> shown = more ? items.subList(0, limit) : items;
         Map<String, Object> page = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.fleet.AccountKeys;
 import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -64,21 +65,12 @@ class ReconciliationStore {
         }
     }
 
-    /**
-     * Which of these keys belong to an account of ours: {@code l:<login key>}, {@code n:<number key>} and
-     * {@code m:<MAC>}. Empty key sets are allowed.
-     */
-    Set<String> knownAccountKeys(long companyId, Set<String> logins, Set<String> numbers, Set<String> macs) {
-        MapSqlParameterSource keys = new MapSqlParameterSource("company", companyId)
-                .addValue("logins", orNone(logins)).addValue("numbers", orNone(numbers))
-                .addValue("macs", orNone(macs));
+    /** The keys ({@link AccountKeys}) of our accounts that any of these keys names. */
+    Set<String> knownAccountKeys(long companyId, AccountKeys keys) {
         Set<String> known = new HashSet<>();
-        named.query(KNOWN_ACCOUNT_KEYS, keys, rs -> {
-            known.add("l:" + rs.getString(1));
-            known.add("n:" + rs.getString(2));
-            if (rs.getString(3) != null) {
-                known.add("m:" + rs.getString(3));
-            }
+        MapSqlParameterSource parameters = new MapSqlParameterSource(keys.parameters()).addValue("company", companyId);
+        named.query(KNOWN_ACCOUNT_KEYS, parameters, rs -> {
+            known.addAll(AccountKeys.stored(rs.getString(1), rs.getString(2), rs.getString(3)));
         });
         return known;
     }
@@ -100,11 +92,5 @@ class ReconciliationStore {
 
     void resolve(Object findingId, String resolution, String detail) {
         jdbc.update(RESOLVE_FINDING, resolution, detail, findingId);
-    }
-
-    private static Set<String> orNone(Set<String> keys) {
-        // IN () is not SQL; a value no key can have keeps the query valid (empty keys are never collected, and a
-        // NUL, which PostgreSQL refuses in text, would fail the run)
-        return keys.isEmpty() ? Set.of("") : keys;
     }
 }

@@ -8,14 +8,14 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.LocalAccounts;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.scheduling.RefreshLeases;
 import dev.ministramanager.security.ApiGate;
-import dev.ministramanager.status.BatchReads;
-import dev.ministramanager.status.LocalAccounts;
 import org.apache.camel.Exchange;
 
 /**

@@ -7,6 +7,7 @@ import java.time.Instant;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -17,6 +18,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * so the other nodes' timers skip this period instead of repeating the work.
  */
 public class RefreshLeases {
+
+    private static final String TAKE_EXPIRED = SqlStatements.load("scheduling-lease-take-expired");
+    private static final String TAKE_FREE = SqlStatements.load("scheduling-lease-take-free");
+    private static final String RELEASE = SqlStatements.load("scheduling-lease-release");
+    private static final String CREATE = SqlStatements.load("scheduling-lease-create");
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -32,30 +38,24 @@ public class RefreshLeases {
     public boolean acquireWhenDue(String name, Duration maxRun) {
         ensure(name);
         Instant now = clock.instant();
-        return jdbc.update("UPDATE status_lease SET holder = ?, expires_at = ? WHERE name = ? AND expires_at < ?",
-                node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
+        return jdbc.update(TAKE_EXPIRED, node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
     }
 
     /** On demand: whenever no run is in progress (a recent scheduled run does not matter). */
     public boolean acquireNow(String name, Duration maxRun) {
         ensure(name);
         Instant now = clock.instant();
-        return jdbc.update("UPDATE status_lease SET holder = ?, expires_at = ? WHERE name = ?"
-                        + " AND (holder IS NULL OR expires_at < ?)",
-                node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
+        return jdbc.update(TAKE_FREE, node, Timestamp.from(now.plus(maxRun)), name, Timestamp.from(now)) == 1;
     }
 
     /** Ends our run; nobody starts a scheduled run before {@code notBefore}. */
     public void release(String name, Instant notBefore) {
-        jdbc.update("UPDATE status_lease SET holder = NULL, expires_at = ? WHERE name = ? AND holder = ?",
-                Timestamp.from(notBefore), name, node);
+        jdbc.update(RELEASE, Timestamp.from(notBefore), name, node);
     }
 
     private void ensure(String name) {
         try {
-            jdbc.update("MERGE INTO status_lease t USING (VALUES (CAST(? AS VARCHAR(100)))) AS s(name)"
-                    + " ON t.name = s.name WHEN NOT MATCHED THEN INSERT (name, holder, expires_at)"
-                    + " VALUES (s.name, NULL, ?)", name, Timestamp.from(Instant.EPOCH));
+            jdbc.update(CREATE, name, Timestamp.from(Instant.EPOCH));
         } catch (DataIntegrityViolationException createdByAnotherNode) {
             // the row exists now, which is all this needed
         }

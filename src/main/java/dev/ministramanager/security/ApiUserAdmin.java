@@ -6,8 +6,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiUsers.IssuedToken;
 import dev.ministramanager.security.ApiUsers.StoredUser;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -25,6 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class ApiUserAdmin {
 
+    private static final String USERNAMES = SqlStatements.load("api-users-usernames");
+    private static final String ACTIVE_TOKENS = SqlStatements.load("api-users-active-tokens");
+
     private final ApiUsers users;
     private final ApiGate gate;
     private final AuditTrail audit;
@@ -38,7 +42,7 @@ public class ApiUserAdmin {
     }
 
     public List<Map<String, Object>> list(ApiPrincipal admin) {
-        return jdbc.queryForList("SELECT username FROM api_user ORDER BY username", String.class).stream()
+        return jdbc.queryForList(USERNAMES, String.class).stream()
                 .map(users::findByUsername).flatMap(java.util.Optional::stream)
                 .filter(user -> manages(admin, user)).map(this::view).toList();
     }
@@ -90,7 +94,7 @@ public class ApiUserAdmin {
         view.put("enabled", user.enabled());
         view.put("passwordSet", user.passwordHash() != null);
         view.put("activeTokens", jdbc.queryForObject(
-                "SELECT COUNT(*) FROM api_token WHERE user_id = ? AND revoked_at IS NULL", Integer.class, user.id()));
+                ACTIVE_TOKENS, Integer.class, user.id()));
         return view;
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 import dev.ministramanager.persistence.RecentReads;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -22,6 +23,25 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a token is shown once, when it is issued, as {@code mm_<id>_<secret>}.
  */
 public class ApiUsers {
+
+    private static final String BY_USERNAME = SqlStatements.load("api-users-by-username");
+    private static final String BY_ID = SqlStatements.load("api-users-by-id");
+    private static final String TOKEN_OWNER = SqlStatements.load("api-users-token-owner");
+    private static final String GRANTED_COMPANIES = SqlStatements.load("api-users-granted-companies");
+    private static final String ALL_COMPANY_IDS = SqlStatements.load("companies-all-ids");
+    private static final String INSERT_USER = SqlStatements.load("api-users-insert");
+    private static final String ID_BY_USERNAME = SqlStatements.load("api-users-id-by-username");
+    private static final String GRANT_COMPANY = SqlStatements.load("api-users-grant-company");
+    private static final String SET_ROLE = SqlStatements.load("api-users-set-role");
+    private static final String SET_PASSWORD = SqlStatements.load("api-users-set-password");
+    private static final String SET_ALL_COMPANIES = SqlStatements.load("api-users-set-all-companies");
+    private static final String SET_ENABLED = SqlStatements.load("api-users-set-enabled");
+    private static final String REVOKE_COMPANY_GRANTS = SqlStatements.load("api-users-revoke-company-grants");
+    private static final String REVOKE_TOKENS = SqlStatements.load("api-users-revoke-tokens");
+    private static final String INSERT_TOKEN = SqlStatements.load("api-users-token-insert");
+    private static final String TOKEN_HASH = SqlStatements.load("api-users-token-hash");
+    private static final String REPLACE_TOKEN = SqlStatements.load("api-users-token-replace");
+    private static final String ENABLED_ADMINS = SqlStatements.load("api-users-enabled-admins");
 
     /** The token id of the bootstrap admin's token, whose value comes from configuration. */
     public static final String BOOTSTRAP_TOKEN_ID = "bootstrap";
@@ -57,24 +77,20 @@ public class ApiUsers {
     }
 
     public Optional<StoredUser> findByUsername(String username) {
-        return jdbc.query("SELECT id, username, role, password_hash, all_companies, enabled FROM api_user"
-                + " WHERE username = ?", (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
+        return jdbc.query(BY_USERNAME, (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
                 Role.of(rs.getString(3)), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)),
                 username.toLowerCase()).stream().findFirst();
     }
 
     public Optional<StoredUser> findById(long id) {
-        return jdbc.query("SELECT id, username, role, password_hash, all_companies, enabled FROM api_user"
-                + " WHERE id = ?", (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
+        return jdbc.query(BY_ID, (rs, i) -> new StoredUser(rs.getLong(1), rs.getString(2),
                 Role.of(rs.getString(3)), rs.getString(4), rs.getBoolean(5), rs.getBoolean(6)), id)
                 .stream().findFirst();
     }
 
     /** The enabled user owning an unrevoked token whose secret matches, if any. */
     public Optional<StoredUser> userOfToken(String tokenId, String secret) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT t.user_id, t.secret_hash FROM api_token t"
-                + " JOIN api_user u ON u.id = t.user_id WHERE t.id = ? AND t.revoked_at IS NULL AND u.enabled",
-                tokenId);
+        List<Map<String, Object>> rows = jdbc.queryForList(TOKEN_OWNER, tokenId);
         String hash = rows.isEmpty() ? null : (String) rows.get(0).get("secret_hash");
         boolean matches = bcrypt.matches(secret, hash == null ? absentHash : hash);
         if (hash == null || !matches) {
@@ -93,7 +109,7 @@ public class ApiUsers {
 
     public ApiPrincipal principalOf(StoredUser user) {
         Set<Long> companies = new HashSet<>(jdbc.queryForList(
-                "SELECT company_id FROM api_user_company WHERE user_id = ?", Long.class, user.id()));
+                GRANTED_COMPANIES, Long.class, user.id()));
         return new ApiPrincipal(user.id(), user.username(), user.role(), user.allCompanies(), Set.copyOf(companies));
     }
 
@@ -102,8 +118,7 @@ public class ApiUsers {
      * created on this node ({@link #companiesChanged}); another node's new company shows within that second.
      */
     public List<Long> allCompanyIds() {
-        return companyIds.get("all", all -> List.copyOf(jdbc.queryForList("SELECT id FROM company ORDER BY id",
-                Long.class)));
+        return companyIds.get("all", all -> List.copyOf(jdbc.queryForList(ALL_COMPANY_IDS, Long.class)));
     }
 
     /** A company was created: the next request reads the company ids again. */
@@ -113,13 +128,13 @@ public class ApiUsers {
 
     public long create(String username, Role role, String password, boolean allCompanies, List<Long> companyIds) {
         return transaction.execute(status -> {
-            jdbc.update("INSERT INTO api_user (username, role, password_hash, all_companies) VALUES (?, ?, ?, ?)",
+            jdbc.update(INSERT_USER,
                     username.toLowerCase(), role.id(), password == null ? null : bcrypt.encode(password),
                     allCompanies);
-            long id = jdbc.queryForObject("SELECT id FROM api_user WHERE username = ?", Long.class,
+            long id = jdbc.queryForObject(ID_BY_USERNAME, Long.class,
                     username.toLowerCase());
             for (Long companyId : companyIds) {
-                jdbc.update("INSERT INTO api_user_company (user_id, company_id) VALUES (?, ?)", id, companyId);
+                jdbc.update(GRANT_COMPANY, id, companyId);
             }
             return id;
         });
@@ -129,21 +144,21 @@ public class ApiUsers {
                        Boolean enabled) {
         transaction.executeWithoutResult(status -> {
             if (role != null) {
-                jdbc.update("UPDATE api_user SET role = ? WHERE id = ?", role.id(), userId);
+                jdbc.update(SET_ROLE, role.id(), userId);
             }
             if (password != null) {
-                jdbc.update("UPDATE api_user SET password_hash = ? WHERE id = ?", bcrypt.encode(password), userId);
+                jdbc.update(SET_PASSWORD, bcrypt.encode(password), userId);
             }
             if (allCompanies != null) {
-                jdbc.update("UPDATE api_user SET all_companies = ? WHERE id = ?", allCompanies, userId);
+                jdbc.update(SET_ALL_COMPANIES, allCompanies, userId);
             }
             if (enabled != null) {
-                jdbc.update("UPDATE api_user SET enabled = ? WHERE id = ?", enabled, userId);
+                jdbc.update(SET_ENABLED, enabled, userId);
             }
             if (companyIds != null) {
-                jdbc.update("DELETE FROM api_user_company WHERE user_id = ?", userId);
+                jdbc.update(REVOKE_COMPANY_GRANTS, userId);
                 for (Long companyId : companyIds) {
-                    jdbc.update("INSERT INTO api_user_company (user_id, company_id) VALUES (?, ?)", userId,
+                    jdbc.update(GRANT_COMPANY, userId,
                             companyId);
                 }
             }
@@ -153,15 +168,14 @@ public class ApiUsers {
     /** Revokes every token of the user and issues a new one; the token text exists only in the return value. */
     public IssuedToken rotateToken(long userId) {
         return transaction.execute(status -> {
-            jdbc.update("UPDATE api_token SET revoked_at = CURRENT_TIMESTAMP WHERE user_id = ? AND revoked_at IS NULL"
-                    + " AND id <> ?", userId, BOOTSTRAP_TOKEN_ID);
+            jdbc.update(REVOKE_TOKENS, userId, BOOTSTRAP_TOKEN_ID);
             byte[] idBytes = new byte[8];
             byte[] secretBytes = new byte[32];
             random.nextBytes(idBytes);
             random.nextBytes(secretBytes);
             String tokenId = HexFormat.of().formatHex(idBytes);
             String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-            jdbc.update("INSERT INTO api_token (id, user_id, secret_hash) VALUES (?, ?, ?)", tokenId, userId,
+            jdbc.update(INSERT_TOKEN, tokenId, userId,
                     bcrypt.encode(secret));
             return new IssuedToken(tokenId, "mm_" + tokenId + "_" + secret);
         });
@@ -172,21 +186,20 @@ public class ApiUsers {
         transaction.executeWithoutResult(status -> {
             long adminId = findByUsername(BOOTSTRAP_ADMIN).map(StoredUser::id)
                     .orElseGet(() -> create(BOOTSTRAP_ADMIN, Role.ADMIN, null, true, List.of()));
-            List<String> hashes = jdbc.queryForList("SELECT secret_hash FROM api_token WHERE id = ?", String.class,
+            List<String> hashes = jdbc.queryForList(TOKEN_HASH, String.class,
                     BOOTSTRAP_TOKEN_ID);
             if (hashes.isEmpty()) {
-                jdbc.update("INSERT INTO api_token (id, user_id, secret_hash) VALUES (?, ?, ?)", BOOTSTRAP_TOKEN_ID,
+                jdbc.update(INSERT_TOKEN, BOOTSTRAP_TOKEN_ID,
                         adminId, bcrypt.encode(token));
             } else if (!bcrypt.matches(token, hashes.get(0))) {
-                jdbc.update("UPDATE api_token SET secret_hash = ?, user_id = ?, revoked_at = NULL WHERE id = ?",
-                        bcrypt.encode(token), adminId, BOOTSTRAP_TOKEN_ID);
+                jdbc.update(REPLACE_TOKEN, bcrypt.encode(token), adminId, BOOTSTRAP_TOKEN_ID);
             }
         });
     }
 
     public boolean anyEnabledAdmin() {
         Integer count = jdbc.queryForObject(
-                "SELECT COUNT(*) FROM api_user WHERE role = 'admin' AND enabled", Integer.class);
+                ENABLED_ADMINS, Integer.class);
         return count != null && count > 0;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -23,6 +24,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * reload through {@code GET /session}); cookie-authenticated requests with unsafe methods must echo it.
  */
 public class ConsoleSessions {
+
+    private static final String DELETE_IDLE = SqlStatements.load("console-sessions-delete-idle");
+    private static final String INSERT_SESSION = SqlStatements.load("console-sessions-insert");
+    private static final String BY_TOKEN = SqlStatements.load("console-sessions-by-token");
+    private static final String DELETE_SESSION = SqlStatements.load("console-sessions-delete");
+    private static final String TOUCH = SqlStatements.load("console-sessions-touch");
 
     public static final String COOKIE = "mm_session";
     public static final String CSRF_HEADER = "X-CSRF-Token";
@@ -47,12 +54,11 @@ public class ConsoleSessions {
     /** Opens a session for the user; the token exists only in the return value (and then in the cookie). */
     public String open(long userId) {
         long now = clock.millis();
-        jdbc.update("DELETE FROM console_session WHERE last_seen_ms < ?", now - idle.toMillis());
+        jdbc.update(DELETE_IDLE, now - idle.toMillis());
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = BASE64URL.encodeToString(secret);
-        jdbc.update("INSERT INTO console_session (token_hash, user_id, created_ms, last_seen_ms) VALUES (?, ?, ?, ?)",
-                hash(token), userId, now, now);
+        jdbc.update(INSERT_SESSION, hash(token), userId, now, now);
         return token;
     }
 
@@ -60,26 +66,24 @@ public class ConsoleSessions {
     public Optional<Long> userIdOf(String token) {
         String tokenHash = hash(token);
         long now = clock.millis();
-        List<Long[]> rows = jdbc.query("SELECT s.user_id, s.last_seen_ms FROM console_session s"
-                + " JOIN api_user u ON u.id = s.user_id WHERE s.token_hash = ? AND u.enabled",
-                (rs, i) -> new Long[] {rs.getLong(1), rs.getLong(2)}, tokenHash);
+        List<Long[]> rows = jdbc.query(BY_TOKEN, (rs, i) -> new Long[] {rs.getLong(1), rs.getLong(2)}, tokenHash);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         long lastSeen = rows.get(0)[1];
         if (lastSeen + idle.toMillis() < now) {
-            jdbc.update("DELETE FROM console_session WHERE token_hash = ?", tokenHash);
+            jdbc.update(DELETE_SESSION, tokenHash);
             return Optional.empty();
         }
         // one write per session and a quarter of the idle time (at most a minute), not one per request
         if (now - lastSeen > Math.min(60_000, idle.toMillis() / 4)) {
-            jdbc.update("UPDATE console_session SET last_seen_ms = ? WHERE token_hash = ?", now, tokenHash);
+            jdbc.update(TOUCH, now, tokenHash);
         }
         return Optional.of(rows.get(0)[0]);
     }
 
     public void close(String token) {
-        jdbc.update("DELETE FROM console_session WHERE token_hash = ?", hash(token));
+        jdbc.update(DELETE_SESSION, hash(token));
     }
 
     /** The CSRF token belonging to a session token. */

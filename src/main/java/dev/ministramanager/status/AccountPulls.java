@@ -5,15 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.api.MinistraProblems;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.BatchReads.Match;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.LocalAccounts;
+import dev.ministramanager.fleet.RemoteAccount;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
 import dev.ministramanager.security.ApiGate;
-import dev.ministramanager.status.BatchReads.Match;
 import org.apache.camel.Exchange;
 
 /**

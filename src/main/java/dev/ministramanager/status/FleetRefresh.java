@@ -10,15 +10,18 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
-import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.BatchReads.Match;
+import dev.ministramanager.fleet.BatchReads.Mode;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.LocalAccounts;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
 import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.scheduling.RefreshLeases;
-import dev.ministramanager.status.BatchReads.Match;
-import dev.ministramanager.status.BatchReads.Mode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,6 +34,9 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  * unless Ministra refuses our credentials, is not Ministra, or fails several batches in a row.
  */
 public class FleetRefresh {
+
+    private static final String FINISH_RUN = SqlStatements.load("status-refresh-run-finish");
+    private static final String INSERT_RUN = SqlStatements.load("status-refresh-run-insert");
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetRefresh.class);
 
@@ -131,9 +137,7 @@ public class FleetRefresh {
             leases.release(leaseName(companyId), started.plus(settings.interval().multipliedBy(9).dividedBy(10)));
         }
         Instant finished = clock.instant();
-        jdbc.update("UPDATE status_refresh_run SET finished_at = ?, outcome = ?, accounts = ?, found = ?,"
-                        + " not_found = ?, unreadable = ?, failed_batches = ?, requests = ?, transitions = ?, error = ?"
-                        + " WHERE id = ?", Timestamp.from(finished), outcome, run.accounts, run.found, run.notFound,
+        jdbc.update(FINISH_RUN, Timestamp.from(finished), outcome, run.accounts, run.found, run.notFound,
                 run.unreadable, run.failedBatches, run.requests(), run.transitions, run.error, runId);
         metrics.refreshRun(companyId, outcome);
         metrics.ministraRequests(companyId, "refresh", run.requests());
@@ -159,8 +163,7 @@ public class FleetRefresh {
     private long insertRun(long companyId, String trigger, String actor, Instant started) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         jdbc.update(connection -> {
-            var insert = connection.prepareStatement("INSERT INTO status_refresh_run (company_id, trigger_kind,"
-                    + " actor, started_at, outcome) VALUES (?, ?, ?, ?, 'running')", new String[] {"id"});
+            var insert = connection.prepareStatement(INSERT_RUN, new String[] {"id"});
             insert.setLong(1, companyId);
             insert.setString(2, trigger);
             insert.setString(3, actor);

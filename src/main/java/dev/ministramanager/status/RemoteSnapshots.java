@@ -16,7 +16,10 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
-import dev.ministramanager.status.BatchReads.Match;
+import dev.ministramanager.fleet.BatchReads.Match;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.RemoteAccount;
+import dev.ministramanager.persistence.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -31,29 +34,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class RemoteSnapshots {
 
-    private static final String MERGE = "MERGE INTO account_remote_state t USING (VALUES (CAST(? AS BIGINT),"
-            + " CAST(? AS BIGINT), CAST(? AS BOOLEAN), CAST(? AS BOOLEAN), CAST(? AS VARCHAR(64)),"
-            + " CAST(? AS VARCHAR(1000)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)),"
-            + " CAST(? AS VARCHAR(19)), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(100)), CAST(? AS VARCHAR(64)),"
-            + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(4000)), CAST(? AS INTEGER),"
-            + " CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS VARCHAR(16))))"
-            + " AS s(account_id, company_id, found, online, ip, firmware, stb_type, stb_sn, stb_mac, last_active,"
-            + " ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows, read_at, read_by)"
-            + " ON t.account_id = s.account_id"
-            + " WHEN MATCHED THEN UPDATE SET found = s.found, online = s.online, ip = s.ip, firmware = s.firmware,"
-            + " stb_type = s.stb_type, stb_sn = s.stb_sn, stb_mac = s.stb_mac, last_active = s.last_active,"
-            + " ministra_status = s.ministra_status, tariff_plan = s.tariff_plan, login = s.login,"
-            + " full_name = s.full_name, phone = s.phone, subscriptions = s.subscriptions,"
-            + " shared_rows = s.shared_rows, read_at = s.read_at, read_by = s.read_by"
-            + " WHEN NOT MATCHED THEN INSERT (account_id, company_id, found, online, ip, firmware, stb_type, stb_sn,"
-            + " stb_mac, last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions,"
-            + " shared_rows, read_at, read_by) VALUES (s.account_id, s.company_id, s.found, s.online, s.ip,"
-            + " s.firmware, s.stb_type, s.stb_sn, s.stb_mac, s.last_active, s.ministra_status, s.tariff_plan,"
-            + " s.login, s.full_name, s.phone, s.subscriptions, s.shared_rows, s.read_at, s.read_by)";
+    private static final String EXISTING_ACCOUNTS = SqlStatements.load("status-existing-accounts");
+    private static final String TOUCH_SNAPSHOTS = SqlStatements.load("status-snapshots-touch");
+    private static final String COMPARED_SNAPSHOTS = SqlStatements.load("status-snapshots-compared");
+    private static final String UPSERT_SNAPSHOT = SqlStatements.load("status-snapshot-upsert");
+    private static final String INSERT_TRANSITION = SqlStatements.load("status-online-transition-insert");
+    private static final String SNAPSHOT_OF_ACCOUNT = SqlStatements.load("status-snapshot-of-account");
 
-    /** The snapshot columns compared to decide whether a snapshot changed, in {@link #snapshotRow} order. */
-    private static final String COMPARED_COLUMNS = "found, online, ip, firmware, stb_type, stb_sn, stb_mac,"
-            + " last_active, ministra_status, tariff_plan, login, full_name, phone, subscriptions, shared_rows";
+    /** The columns of status-snapshots-compared.sql, compared to decide whether a snapshot changed. */
     private static final int COMPARED = 15;
     /** Runs of one store: each further run is caused by a concurrent delete or read of one of its accounts. */
     private static final int WRITE_ATTEMPTS = 3;
@@ -105,8 +93,8 @@ public class RemoteSnapshots {
     }
 
     private Written write(List<Match> matches, String source, String actor, Timestamp at) {
-        Set<Long> existing = new HashSet<>(jdbc.queryForList("SELECT id FROM account WHERE id IN ("
-                + literals(matches.stream().map(match -> match.account().id()).toList()) + ")", Long.class));
+        Set<Long> existing = new HashSet<>(jdbc.queryForList(withIds(EXISTING_ACCOUNTS,
+                matches.stream().map(match -> match.account().id()).toList()), Long.class));
         List<Long> ids = new ArrayList<>(existing);
         Map<Long, Object[]> before = ids.isEmpty() ? Map.of() : previous(ids);
         List<Object[]> changed = new ArrayList<>();
@@ -141,15 +129,13 @@ public class RemoteSnapshots {
         }
         // a snapshot that did not change only gets its read time: one statement for the whole batch
         if (!unchanged.isEmpty()) {
-            jdbc.update("UPDATE account_remote_state SET read_at = ?, read_by = ? WHERE account_id IN ("
-                    + literals(unchanged) + ")", at, source);
+            jdbc.update(withIds(TOUCH_SNAPSHOTS, unchanged), at, source);
         }
         if (!changed.isEmpty()) {
-            jdbc.batchUpdate(MERGE, changed);
+            jdbc.batchUpdate(UPSERT_SNAPSHOT, changed);
         }
         if (!transitions.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO account_online_transition (account_id, company_id, observed_at,"
-                    + " from_state, to_state, source) VALUES (?, ?, ?, ?, ?, ?)", transitions);
+            jdbc.batchUpdate(INSERT_TRANSITION, transitions);
             for (int i = 0; i < transitions.size(); i++) {
                 Object[] transition = transitions.get(i);
                 String from = (String) transition[3];
@@ -168,8 +154,7 @@ public class RemoteSnapshots {
 
     /** The snapshot of one account, with its age; empty map members when it was never read. */
     public Map<String, Object> view(long accountId, Instant now) {
-        List<Map<String, Object>> rows = jdbc.query("SELECT * FROM account_remote_state WHERE account_id = ?",
-                (rs, i) -> snapshotView(rs, now), accountId);
+        List<Map<String, Object>> rows = jdbc.query(SNAPSHOT_OF_ACCOUNT, (rs, i) -> snapshotView(rs, now), accountId);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
@@ -205,8 +190,7 @@ public class RemoteSnapshots {
      */
     private Map<Long, Object[]> previous(List<Long> ids) {
         Map<Long, Object[]> stored = new HashMap<>(ids.size() * 2);
-        jdbc.query("SELECT account_id, " + COMPARED_COLUMNS + " FROM account_remote_state WHERE account_id IN ("
-                + literals(ids) + ")", rs -> {
+        jdbc.query(withIds(COMPARED_SNAPSHOTS, ids), rs -> {
                     Object[] values = new Object[COMPARED];
                     for (int i = 0; i < COMPARED; i++) {
                         values[i] = rs.getObject(i + 2);
@@ -216,12 +200,13 @@ public class RemoteSnapshots {
         return stored;
     }
 
-    private static String literals(List<Long> ids) {
+    /** The statement with its {@code :ids} replaced by these ids as number literals (see {@link #previous}). */
+    private static String withIds(String statement, List<Long> ids) {
         StringBuilder literals = new StringBuilder(ids.size() * 8);
         for (Long id : ids) {
             literals.append(literals.length() == 0 ? "" : ",").append(id.longValue());
         }
-        return literals.toString();
+        return statement.replace(":ids", literals);
     }
 
     private Object[] snapshotRow(Match match, RemoteAccount row, Timestamp at, String source) {

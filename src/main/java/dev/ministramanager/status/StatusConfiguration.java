@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
+import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.fleet.LocalAccounts;
 import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.scheduling.RefreshLeases;

@@ -9,6 +9,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.fleet.LocalAccount;
+import dev.ministramanager.fleet.LocalAccounts;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -16,6 +19,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /** The read side of status: one account's snapshot and age, accounts by last known online state, the summary. */
 public class StatusQueries {
+
+    private static final String ACCOUNTS_PAGE = SqlStatements.load("status-accounts-page");
+    private static final String ACCOUNTS_PAGE_BY_ONLINE = SqlStatements.load("status-accounts-page-by-online");
 
     private final NamedParameterJdbcTemplate named;
     private final LocalAccounts accounts;
@@ -70,17 +76,10 @@ public class StatusQueries {
         PageRequest paging = PageRequest.of(exchange);
         int limit = paging.limit();
         MapSqlParameterSource parameters = new MapSqlParameterSource("companies", companies(exchange))
-                .addValue("after", paging.after());
-        String filter = "";
-        if (online != null) {
-            filter = " AND s.online = :online";
-            parameters.addValue("online", online);
-        }
-        List<Map<String, Object>> items = named.query("SELECT a.id, a.company_id, a.login, a.account_number,"
-                + " a.stb_mac, s.online, s.read_at, s.found FROM account a"
-                + " LEFT JOIN account_remote_state s ON s.account_id = a.id"
-                + " WHERE a.company_id IN (:companies) AND a.id > :after" + filter
-                + " ORDER BY a.id LIMIT " + (limit + 1), parameters, (rs, i) -> {
+                .addValue("after", paging.after()).addValue("online", online).addValue("limit", limit + 1);
+        // two statements rather than an optional filter: each keeps its own plan on PostgreSQL
+        List<Map<String, Object>> items = named.query(online == null ? ACCOUNTS_PAGE : ACCOUNTS_PAGE_BY_ONLINE,
+                parameters, (rs, i) -> {
                     Map<String, Object> item = new LinkedHashMap<>();
                     item.put("id", rs.getLong("id"));
                     item.put("companyId", rs.getLong("company_id"));

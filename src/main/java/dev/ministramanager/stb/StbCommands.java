@@ -11,13 +11,14 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.api.ApiResponses.RetryLaterProblem;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,6 +29,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * box is refused before anything is sent; reboots are rate-limited per box across all nodes.
  */
 public class StbCommands {
+
+    private static final String MAC_OF_LOGIN = SqlStatements.load("stb-mac-of-login");
+    private static final String DELETE_GUARD = SqlStatements.load("stb-reboot-guard-delete");
+    private static final String TAKE_GUARD = SqlStatements.load("stb-reboot-guard-take");
+    private static final String INSERT_GUARD = SqlStatements.load("stb-reboot-guard-insert");
+    private static final String LAST_SENT = SqlStatements.load("stb-reboot-guard-last-sent");
 
     /** Exchange variable holding the {@link StbCommandPlan} of the command in progress. */
     public static final String PLAN = "stbPlan";
@@ -92,9 +99,7 @@ public class StbCommands {
     private StbCommandPlan planFor(long companyId, String login, StbCommand command, StbCommandOptions options,
                                    String actor) {
         // the account's own MAC, else the box Ministra had bound at the last pull or refresh
-        List<String> macs = jdbc.query("SELECT COALESCE(a.stb_mac, NULLIF(r.stb_mac, '')) FROM account a"
-                        + " LEFT JOIN account_remote_state r ON r.account_id = a.id AND r.found"
-                        + " WHERE a.company_id = ? AND a.login_key = ? AND a.deleted_at IS NULL",
+        List<String> macs = jdbc.query(MAC_OF_LOGIN,
                 (rs, i) -> rs.getString(1), companyId, login == null ? "" : login.toLowerCase());
         if (macs.isEmpty()) {
             throw ProblemException.notFound("Account '" + login + "' not found.");
@@ -191,7 +196,7 @@ public class StbCommands {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (plan != null) {
             if (plan.command() == StbCommand.REBOOT) {
-                jdbc.update("DELETE FROM stb_reboot_guard WHERE company_id = ? AND stb_mac = ?", plan.companyId(),
+                jdbc.update(DELETE_GUARD, plan.companyId(),
                         plan.mac());
             }
             audit.record(plan.actor(), plan.companyId(), AuditTrail.ACCOUNT,
@@ -236,18 +241,15 @@ public class StbCommands {
     private void claimReboot(long companyId, String mac) {
         Instant now = clock.instant();
         java.sql.Timestamp nowStamp = java.sql.Timestamp.from(now);
-        int claimed = jdbc.update("UPDATE stb_reboot_guard SET last_sent_at = ? WHERE company_id = ? AND stb_mac = ?"
-                + " AND last_sent_at <= ?", nowStamp, companyId, mac, java.sql.Timestamp.from(now.minus(
+        int claimed = jdbc.update(TAKE_GUARD, nowStamp, companyId, mac, java.sql.Timestamp.from(now.minus(
                 rebootMinInterval)));
         if (claimed == 1) {
             return;
         }
         try {
-            jdbc.update("INSERT INTO stb_reboot_guard (company_id, stb_mac, last_sent_at) VALUES (?, ?, ?)",
-                    companyId, mac, nowStamp);
+            jdbc.update(INSERT_GUARD, companyId, mac, nowStamp);
         } catch (org.springframework.dao.DuplicateKeyException recentlyRebooted) {
-            Instant last = jdbc.queryForObject("SELECT last_sent_at FROM stb_reboot_guard WHERE company_id = ?"
-                    + " AND stb_mac = ?", java.sql.Timestamp.class, companyId, mac).toInstant();
+            Instant last = jdbc.queryForObject(LAST_SENT, java.sql.Timestamp.class, companyId, mac).toInstant();
             long retryAfter = Math.max(1, Duration.between(now, last.plus(rebootMinInterval)).toSeconds() + 1);
             throw new TooSoon(mac, retryAfter);
         }

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.ministra.KnownTariffs;
 import dev.ministramanager.persistence.RecentReads;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -15,6 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * is always looked up again.
  */
 public class ActiveTariffPlans implements KnownTariffs {
+
+    private static final String ACTIVE_PLAN_COUNT = SqlStatements.load("tariffs-active-plan-count");
 
     private record Plan(long companyId, String externalId) {
     }
@@ -30,8 +33,7 @@ public class ActiveTariffPlans implements KnownTariffs {
     @Override
     public boolean isActivePlan(long companyId, String externalId) {
         return found.get(new Plan(companyId, externalId), plan -> {
-            Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM tariff_plan WHERE company_id = ?"
-                    + " AND external_id = ? AND archived_at IS NULL", Integer.class, plan.companyId(),
+            Integer count = jdbc.queryForObject(ACTIVE_PLAN_COUNT, Integer.class, plan.companyId(),
                     plan.externalId());
             return count != null && count > 0 ? Boolean.TRUE : null;
         }) != null;

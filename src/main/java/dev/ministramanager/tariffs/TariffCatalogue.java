@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import dev.ministramanager.events.EventOutbox;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.tariffs.TariffListing.Plan;
 import dev.ministramanager.tariffs.TariffListing.PlanPackage;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,6 +29,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * active plans is held instead, and nothing changes.
  */
 class TariffCatalogue {
+
+    private static final String LOCK_COMPANY = SqlStatements.load("tariffs-lock-company");
+    private static final String ARCHIVE_PLAN = SqlStatements.load("tariffs-plan-archive");
+    private static final String PLANS = SqlStatements.load("tariffs-catalogue-plans");
+    private static final String PACKAGES = SqlStatements.load("tariffs-catalogue-packages");
+    private static final String INSERT_PLAN = SqlStatements.load("tariffs-plan-insert");
+    private static final String PLAN_ID = SqlStatements.load("tariffs-plan-id");
+    private static final String UPDATE_PLAN = SqlStatements.load("tariffs-plan-update");
+    private static final String DELETE_PACKAGES = SqlStatements.load("tariffs-packages-delete");
+    private static final String INSERT_PACKAGE = SqlStatements.load("tariffs-package-insert");
 
     /** What the sync changed, by plan external id, for the audit trail. */
     record Changes(SyncRun.Counts counts, List<String> created, List<String> updated, List<String> restored,
@@ -53,7 +64,7 @@ class TariffCatalogue {
     Changes apply(long companyId, TariffListing listing) {
         return transaction.execute(status -> {
             // one sync per company at a time, on any node: a concurrent one waits here and then sees our result
-            jdbc.queryForList("SELECT id FROM company WHERE id = ? FOR UPDATE", Long.class, companyId);
+            jdbc.queryForList(LOCK_COMPANY, Long.class, companyId);
             Map<String, StoredPlan> stored = storedPlans(companyId);
             Map<Long, List<PlanPackage>> storedPackages = storedPackages(companyId);
 
@@ -83,8 +94,7 @@ class TariffCatalogue {
                 }
             }
             for (StoredPlan plan : missing) {
-                jdbc.update("UPDATE tariff_plan SET archived_at = CURRENT_TIMESTAMP, updated_at = CURRENT_TIMESTAMP"
-                        + " WHERE id = ?", plan.id());
+                jdbc.update(ARCHIVE_PLAN, plan.id());
             }
             SyncRun.Counts counts = new SyncRun.Counts(created.size(), updated.size() + restored.size(),
                     missing.size(), unchanged, listing.skipped());
@@ -95,8 +105,7 @@ class TariffCatalogue {
 
     private Map<String, StoredPlan> storedPlans(long companyId) {
         Map<String, StoredPlan> plans = new HashMap<>();
-        jdbc.query("SELECT id, external_id, remote_id, name, user_default, days_to_expires, archived_at"
-                + " FROM tariff_plan WHERE company_id = ?", (ResultSet rs) -> {
+        jdbc.query(PLANS, (ResultSet rs) -> {
                     StoredPlan plan = new StoredPlan(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getBoolean(5), (Integer) rs.getObject(6, Integer.class), rs.getObject(7) != null);
                     plans.put(plan.externalId(), plan);
@@ -106,9 +115,7 @@ class TariffCatalogue {
 
     private Map<Long, List<PlanPackage>> storedPackages(long companyId) {
         Map<Long, List<PlanPackage>> packages = new LinkedHashMap<>();
-        jdbc.query("SELECT p.tariff_plan_id, p.external_id, p.remote_id, p.name, p.type, p.price, p.optional,"
-                + " p.position FROM tariff_package p JOIN tariff_plan t ON t.id = p.tariff_plan_id"
-                + " WHERE t.company_id = ? ORDER BY p.tariff_plan_id, p.position", (ResultSet rs) -> {
+        jdbc.query(PACKAGES, (ResultSet rs) -> {
                     packages.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>()).add(storedPackage(rs));
                 }, companyId);
         return packages;
@@ -149,28 +156,24 @@ class TariffCatalogue {
     }
 
     private void insert(long companyId, Plan plan) {
-        jdbc.update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default, days_to_expires)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)", companyId, plan.externalId(), plan.remoteId(), plan.name(),
+        jdbc.update(INSERT_PLAN, companyId, plan.externalId(), plan.remoteId(), plan.name(),
                 plan.userDefault(), plan.daysToExpires());
-        long id = jdbc.queryForObject("SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?",
-                Long.class, companyId, plan.externalId());
+        long id = jdbc.queryForObject(PLAN_ID, Long.class, companyId, plan.externalId());
         insertPackages(id, plan.packages());
     }
 
     private void update(StoredPlan stored, Plan plan) {
-        jdbc.update("UPDATE tariff_plan SET remote_id = ?, name = ?, user_default = ?, days_to_expires = ?,"
-                        + " archived_at = NULL, updated_at = CURRENT_TIMESTAMP WHERE id = ?", plan.remoteId(),
+        jdbc.update(UPDATE_PLAN, plan.remoteId(),
                 plan.name(), plan.userDefault(), plan.daysToExpiresSent() ? plan.daysToExpires()
                         : stored.daysToExpires(), stored.id());
         // packages belong to their plan and nothing references their rows, so the plan's list is replaced whole
-        jdbc.update("DELETE FROM tariff_package WHERE tariff_plan_id = ?", stored.id());
+        jdbc.update(DELETE_PACKAGES, stored.id());
         insertPackages(stored.id(), plan.packages());
     }
 
     private void insertPackages(long planId, List<PlanPackage> packages) {
         for (PlanPackage pkg : packages) {
-            jdbc.update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, price,"
-                            + " optional, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", planId, pkg.externalId(),
+            jdbc.update(INSERT_PACKAGE, planId, pkg.externalId(),
                     pkg.remoteId(), pkg.name(), pkg.type(), pkg.price(), pkg.optional(), pkg.position());
         }
     }

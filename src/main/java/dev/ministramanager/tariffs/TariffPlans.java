@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
@@ -19,14 +20,18 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  */
 public class TariffPlans {
 
+    private static final String PLANS = SqlStatements.load("tariffs-plans");
+    private static final String PLAN_BY_ID = SqlStatements.load("tariffs-plan-by-id");
+    private static final String SYNC_RUNS = SqlStatements.load("tariffs-sync-runs");
+    private static final String SYNC_RUN_BY_ID = SqlStatements.load("tariffs-sync-run-by-id");
+    private static final String PLAN_PACKAGES = SqlStatements.load("tariffs-plan-packages");
+    private static final String ACTIVE_ACCOUNTS = SqlStatements.load("tariffs-plan-active-accounts");
+    private static final String ACCOUNTS_WITH_PACKAGE = SqlStatements.load("tariffs-plan-accounts-with-package");
+    private static final String ACCOUNTS_PAGE = SqlStatements.load("tariffs-plan-accounts-page");
+    private static final String ACCOUNTS_COUNT = SqlStatements.load("tariffs-plan-accounts-count");
+
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 500;
-
-    private static final String PLAN_COLUMNS = "t.id, t.company_id, t.external_id, t.remote_id, t.name,"
-            + " t.user_default, t.days_to_expires, t.archived_at, t.created_at, t.updated_at";
-    private static final String RUN_COLUMNS = "r.id, r.company_id, r.run_trigger, r.actor, r.scheduled_for,"
-            + " r.started_at, r.finished_at, r.outcome, r.attempts, r.created, r.updated, r.archived, r.unchanged,"
-            + " r.skipped, r.error_kind, r.error_detail";
 
     private final NamedParameterJdbcTemplate named;
 
@@ -36,10 +41,8 @@ public class TariffPlans {
 
     /** {@code GET /tariffs[?company=<id>][&status=active|archived]} */
     public List<Map<String, Object>> list(List<Long> companyIds, Long companyId, String status) {
-        MapSqlParameterSource params = scope(companyIds, companyId);
-        return named.query("SELECT " + PLAN_COLUMNS + " FROM tariff_plan t WHERE t.company_id IN (:ids)"
-                        + statusFilter(status) + " ORDER BY t.company_id, t.external_id", params,
-                (rs, i) -> plan(rs));
+        MapSqlParameterSource params = scope(companyIds, companyId).addValue("status", status(status));
+        return named.query(PLANS, params, (rs, i) -> plan(rs));
     }
 
     /**
@@ -50,8 +53,7 @@ public class TariffPlans {
     public Map<String, Object> get(List<Long> companyIds, String id) {
         Map<String, Object> plan = find(companyIds, id);
         MapSqlParameterSource params = new MapSqlParameterSource("plan", plan.get("id"));
-        plan.put("packages", named.query("SELECT external_id, remote_id, name, type, price, optional, position"
-                + " FROM tariff_package WHERE tariff_plan_id = :plan ORDER BY position", params, (rs, i) -> {
+        plan.put("packages", named.query(PLAN_PACKAGES, params, (rs, i) -> {
                     Map<String, Object> pkg = new LinkedHashMap<>();
                     pkg.put("externalId", rs.getString("external_id"));
                     pkg.put("remoteId", rs.getString("remote_id"));
@@ -65,8 +67,7 @@ public class TariffPlans {
             pkg.put("subscribers", subscribers(plan.get("id"), (Boolean) pkg.get("optional"),
                     (String) pkg.get("externalId")));
         }
-        plan.put("activeAccounts", named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan"
-                + " AND status = 'active'", params, Long.class));
+        plan.put("activeAccounts", named.queryForObject(ACTIVE_ACCOUNTS, params, Long.class));
         return plan;
     }
 
@@ -80,8 +81,7 @@ public class TariffPlans {
         }
         String quoted = "%\"" + externalId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
                 .replace("\"", "\\\\\"") + "\"%";
-        return named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan AND deleted_at IS NULL"
-                + " AND packages LIKE :quoted ESCAPE '\\'", new MapSqlParameterSource("plan", planId)
+        return named.queryForObject(ACCOUNTS_WITH_PACKAGE, new MapSqlParameterSource("plan", planId)
                 .addValue("quoted", quoted), Long.class);
     }
 
@@ -92,9 +92,7 @@ public class TariffPlans {
         int skip = number("offset", offset, 0, 0, Integer.MAX_VALUE);
         MapSqlParameterSource params = new MapSqlParameterSource("plan", plan.get("id"))
                 .addValue("limit", pageSize).addValue("offset", skip);
-        List<Map<String, Object>> items = named.query("SELECT id, login, account_number, full_name, status, stb_mac,"
-                + " expires_at FROM account WHERE tariff_plan_id = :plan ORDER BY login_key, id"
-                + " LIMIT :limit OFFSET :offset", params, (rs, i) -> {
+        List<Map<String, Object>> items = named.query(ACCOUNTS_PAGE, params, (rs, i) -> {
                     Map<String, Object> account = new LinkedHashMap<>();
                     account.put("id", rs.getLong("id"));
                     account.put("login", rs.getString("login"));
@@ -108,7 +106,7 @@ public class TariffPlans {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("tariffId", plan.get("id"));
         page.put("tariffStatus", plan.get("status"));
-        page.put("total", named.queryForObject("SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan", params,
+        page.put("total", named.queryForObject(ACCOUNTS_COUNT, params,
                 Long.class));
         page.put("limit", pageSize);
         page.put("offset", skip);
@@ -120,13 +118,11 @@ public class TariffPlans {
     public List<Map<String, Object>> syncRuns(List<Long> companyIds, Long companyId, String limit) {
         MapSqlParameterSource params = scope(companyIds, companyId)
                 .addValue("limit", number("limit", limit, DEFAULT_PAGE, 1, MAX_PAGE));
-        return named.query("SELECT " + RUN_COLUMNS + " FROM tariff_sync_run r WHERE r.company_id IN (:ids)"
-                + " ORDER BY r.id DESC LIMIT :limit", params, (rs, i) -> run(rs));
+        return named.query(SYNC_RUNS, params, (rs, i) -> run(rs));
     }
 
     Map<String, Object> run(long id) {
-        return named.query("SELECT " + RUN_COLUMNS + " FROM tariff_sync_run r WHERE r.id = :id",
-                new MapSqlParameterSource("id", id), (rs, i) -> run(rs)).get(0);
+        return named.query(SYNC_RUN_BY_ID, new MapSqlParameterSource("id", id), (rs, i) -> run(rs)).get(0);
     }
 
     private Map<String, Object> find(List<Long> companyIds, String id) {
@@ -136,9 +132,8 @@ public class TariffPlans {
         } catch (NumberFormatException e) {
             throw ProblemException.notFound("Tariff plan '" + id + "' not found.");
         }
-        return named.query("SELECT " + PLAN_COLUMNS + " FROM tariff_plan t WHERE t.id = :id AND t.company_id IN"
-                        + " (:ids)", new MapSqlParameterSource("id", planId).addValue("ids", companyIds),
-                (rs, i) -> plan(rs)).stream().findFirst()
+        return named.query(PLAN_BY_ID, new MapSqlParameterSource("id", planId).addValue("ids", companyIds),
+                        (rs, i) -> plan(rs)).stream().findFirst()
                 .orElseThrow(() -> ProblemException.notFound("Tariff plan " + planId + " not found."));
     }
 
@@ -146,13 +141,13 @@ public class TariffPlans {
         return new MapSqlParameterSource("ids", companyId == null ? companyIds : List.of(companyId));
     }
 
-    private static String statusFilter(String status) {
+    /** The status asked for ({@code active}, {@code archived}), or null for both. */
+    private static String status(String status) {
         if (status == null || status.isEmpty()) {
-            return "";
+            return null;
         }
         return switch (status) {
-            case "active" -> " AND t.archived_at IS NULL";
-            case "archived" -> " AND t.archived_at IS NOT NULL";
+            case "active", "archived" -> status;
             default -> throw ProblemException.invalidField("status", "The status parameter must be active or"
                     + " archived.");
         };

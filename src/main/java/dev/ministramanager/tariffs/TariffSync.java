@@ -10,8 +10,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraResult;
@@ -28,6 +28,11 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
  * the run ended in the sync history, the audit trail and the metrics, whatever happened.
  */
 public class TariffSync {
+
+    private static final String COMPANY_ENABLED = SqlStatements.load("tariffs-sync-company-enabled");
+    private static final String ABANDON_RUNS = SqlStatements.load("tariffs-sync-run-abandon");
+    private static final String INSERT_RUN = SqlStatements.load("tariffs-sync-run-insert");
+    private static final String FINISH_RUN = SqlStatements.load("tariffs-sync-run-finish");
 
     public static final String SCHEDULE = "schedule";
     public static final String USER = "user";
@@ -63,7 +68,7 @@ public class TariffSync {
 
     /** An on-demand sync needs the company enabled, as the scheduled one only covers enabled companies. */
     public void requireEnabled(long companyId) {
-        Boolean enabled = jdbc.queryForObject("SELECT enabled FROM company WHERE id = ?", Boolean.class, companyId);
+        Boolean enabled = jdbc.queryForObject(COMPANY_ENABLED, Boolean.class, companyId);
         if (!Boolean.TRUE.equals(enabled)) {
             throw ProblemException.conflict("enabled", "Company " + companyId + " is disabled; enable it to sync"
                     + " its tariffs.");
@@ -78,15 +83,11 @@ public class TariffSync {
         String who = SCHEDULE.equals(trigger) ? SCHEDULER_ACTOR : actor;
         OffsetDateTime now = OffsetDateTime.now();
         // no run lasts an hour (the retries are bounded): one still "running" after that lost its node
-        jdbc.update("UPDATE tariff_sync_run SET outcome = 'failed', finished_at = ?, error_kind = 'abandoned',"
-                + " error_detail = 'The node running this sync stopped before it finished' WHERE company_id = ?"
-                + " AND outcome = 'running' AND started_at < ?", now, companyId, now.minusHours(1));
+        jdbc.update(ABANDON_RUNS, now, companyId, now.minusHours(1));
         GeneratedKeyHolder key = new GeneratedKeyHolder();
         try {
             jdbc.update(connection -> {
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO tariff_sync_run (company_id,"
-                        + " run_trigger, actor, scheduled_for, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')",
-                        new String[] {"id"});
+                PreparedStatement insert = connection.prepareStatement(INSERT_RUN, new String[] {"id"});
                 insert.setLong(1, companyId);
                 insert.setString(2, trigger);
                 insert.setString(3, who);
@@ -157,8 +158,7 @@ public class TariffSync {
     /** Stores the run's end; the answer of an on-demand sync. */
     public Map<String, Object> finish(SyncRun run) {
         SyncRun.Counts counts = run.counts();
-        jdbc.update("UPDATE tariff_sync_run SET finished_at = ?, outcome = ?, attempts = ?, created = ?, updated = ?,"
-                        + " archived = ?, unchanged = ?, skipped = ?, error_kind = ?, error_detail = ? WHERE id = ?",
+        jdbc.update(FINISH_RUN,
                 OffsetDateTime.now(), run.outcome().id(), run.attempts(), counts.created(), counts.updated(),
                 counts.archived(), counts.unchanged(), counts.skipped(), run.errorKind(), run.errorDetail(), run.id());
         metrics.recorded(run);

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import dev.ministramanager.metrics.CompanyMeters;
+import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * from start-up.
  */
 class TariffSyncMetrics implements CompanyMeters {
+
+    private static final String LAST_SUCCESS = SqlStatements.load("tariffs-sync-last-success");
 
     private static final List<String> TRIGGERS = List.of(TariffSync.SCHEDULE, TariffSync.USER);
     private static final List<SyncRun.Outcome> FINISHED = List.of(SyncRun.Outcome.SUCCEEDED, SyncRun.Outcome.FAILED,
@@ -39,8 +42,7 @@ class TariffSyncMetrics implements CompanyMeters {
 
     /** Once the context has started (the database is migrated by then): the gauges from the history. */
     void started() {
-        jdbc.query("SELECT company_id, MAX(finished_at) FROM tariff_sync_run WHERE outcome = 'succeeded'"
-                + " GROUP BY company_id", rs -> {
+        jdbc.query(LAST_SUCCESS, rs -> {
                     advance(rs.getLong(1), rs.getTimestamp(2));
                 });
     }

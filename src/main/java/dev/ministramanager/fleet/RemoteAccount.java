@@ -1,4 +1,4 @@
-package dev.ministramanager.status;
+package dev.ministramanager.fleet;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ministramanager.status;
+package dev.ministramanager.fleet;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ import org.apache.camel.ProducerTemplate;
 public class BatchReads {
 
     static final String ROW_READ_ROUTE = "direct:ministra-read-rows";
-    static final String NOT_FOUND = "Account not found";
+    public static final String NOT_FOUND = "Account not found";
     static final String SOME_INCORRECT = "One or more identifiers are incorrect";
 
     /** How a batch names its accounts; Ministra decides the mode by the first identifier. */
@@ -198,7 +198,7 @@ public class BatchReads {
         }
     }
 
-    static boolean isRejection(MinistraFailure failure, String ministraError) {
+    public static boolean isRejection(MinistraFailure failure, String ministraError) {
         return failure.kind() == Kind.REJECTED && ministraError.equals(failure.ministraError());
     }
 }

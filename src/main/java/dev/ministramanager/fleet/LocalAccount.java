@@ -1,4 +1,4 @@
-package dev.ministramanager.status;
+package dev.ministramanager.fleet;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +20,7 @@ public record LocalAccount(long id, long companyId, String login, String account
     private static final ObjectMapper PACKAGES_JSON = new ObjectMapper();
     private static final Pattern URL_SAFE = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-    /** Our columns, joined with the tariff plan's external id; callers add FROM/WHERE. */
-    public static final String COLUMNS = "a.id, a.company_id, a.login, a.account_number, a.stb_mac, a.status,"
-            + " p.external_id AS tariff, a.full_name, a.phone, ap.state AS push_state, a.packages";
-    public static final String FROM = " FROM account a LEFT JOIN tariff_plan p ON p.id = a.tariff_plan_id"
-            + " LEFT JOIN account_push ap ON ap.account_id = a.id";
-
+    /** A row of sql/fleet-local-account*.sql. */
     public static LocalAccount of(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new LocalAccount(rs.getLong("id"), rs.getLong("company_id"), rs.getString("login"),
                 rs.getString("account_number"), rs.getString("stb_mac"), rs.getString("status"),

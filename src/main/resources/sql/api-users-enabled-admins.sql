@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM api_user WHERE role = 'admin' AND enabled

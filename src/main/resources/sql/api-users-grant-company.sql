@@ -1,0 +1,1 @@
+INSERT INTO api_user_company (user_id, company_id) VALUES (?, ?)

@@ -1,0 +1,1 @@
+SELECT company_id FROM api_user_company WHERE user_id = ?

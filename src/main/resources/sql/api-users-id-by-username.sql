@@ -1,0 +1,1 @@
+SELECT id FROM api_user WHERE username = ?

@@ -1,0 +1,1 @@
+DELETE FROM api_user_company WHERE user_id = ?

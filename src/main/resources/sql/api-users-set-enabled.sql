@@ -1,0 +1,1 @@
+UPDATE api_user SET enabled = ? WHERE id = ?

@@ -1,0 +1,1 @@
+UPDATE api_user SET password_hash = ? WHERE id = ?

@@ -1,0 +1,1 @@
+SELECT secret_hash FROM api_token WHERE id = ?

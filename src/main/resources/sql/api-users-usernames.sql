@@ -1,0 +1,1 @@
+SELECT username FROM api_user ORDER BY username

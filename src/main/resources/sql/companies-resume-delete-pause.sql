@@ -1,0 +1,1 @@
+DELETE FROM push_pause WHERE company_id = ?

@@ -1,0 +1,1 @@
+UPDATE ministra_circuit SET next_probe_at = ? WHERE company_id = ? AND reachable = FALSE

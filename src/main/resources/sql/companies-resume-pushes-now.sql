@@ -1,0 +1,3 @@
+UPDATE account_push SET next_attempt_at = ? WHERE company_id = ?
+AND state IN ('pending', 'retrying') AND (lease_until IS NULL OR lease_until < ?)
+AND next_attempt_at > ?

@@ -1,0 +1,1 @@
+DELETE FROM console_session WHERE last_seen_ms < ?

@@ -1,0 +1,1 @@
+DELETE FROM console_session WHERE token_hash = ?

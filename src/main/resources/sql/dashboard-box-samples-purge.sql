@@ -1,0 +1,1 @@
+DELETE FROM dashboard_box_sample WHERE bucket_ms < :dayAgoMs

@@ -1,0 +1,2 @@
+SELECT COUNT(*) FROM dead_letter
+WHERE status = 'open' AND company_id IN (:companies)

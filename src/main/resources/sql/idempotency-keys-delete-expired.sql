@@ -1,0 +1,1 @@
+DELETE FROM idempotency_key WHERE user_id = ? AND idem_key = ? AND created_at < ?

@@ -1,0 +1,1 @@
+SELECT id FROM account WHERE company_id = ? AND login_key = ?

@@ -1,0 +1,1 @@
+UPDATE account SET full_name = ? WHERE id = ?

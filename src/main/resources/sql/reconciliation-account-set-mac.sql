@@ -1,0 +1,1 @@
+UPDATE account SET stb_mac = ? WHERE id = ?

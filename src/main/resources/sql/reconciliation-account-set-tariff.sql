@@ -1,0 +1,1 @@
+UPDATE account SET tariff_plan_id = ? WHERE id = ?

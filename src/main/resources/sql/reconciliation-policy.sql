@@ -1,0 +1,1 @@
+SELECT policy FROM reconciliation_policy WHERE company_id = ?

@@ -1,0 +1,1 @@
+SELECT * FROM reconciliation_run WHERE id = ?

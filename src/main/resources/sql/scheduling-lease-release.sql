@@ -1,0 +1,1 @@
+UPDATE status_lease SET holder = NULL, expires_at = ? WHERE name = ? AND holder = ?

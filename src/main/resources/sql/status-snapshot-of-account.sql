@@ -1,0 +1,1 @@
+SELECT * FROM account_remote_state WHERE account_id = ?

@@ -1,0 +1,1 @@
+DELETE FROM stb_reboot_guard WHERE company_id = ? AND stb_mac = ?

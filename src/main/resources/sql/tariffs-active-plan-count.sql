@@ -1,0 +1,2 @@
+SELECT COUNT(*) FROM tariff_plan WHERE company_id = ?
+AND external_id = ? AND archived_at IS NULL

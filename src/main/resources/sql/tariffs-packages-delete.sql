@@ -1,0 +1,1 @@
+DELETE FROM tariff_package WHERE tariff_plan_id = ?

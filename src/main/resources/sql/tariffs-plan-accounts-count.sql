@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM account WHERE tariff_plan_id = :plan

@@ -1,0 +1,1 @@
+SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = ?

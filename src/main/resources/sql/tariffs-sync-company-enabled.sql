@@ -1,0 +1,1 @@
+SELECT enabled FROM company WHERE id = ?
