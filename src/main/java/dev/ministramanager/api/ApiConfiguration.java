@@ -12,6 +12,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
@@ -23,6 +24,11 @@ import org.apache.camel.spi.CamelEvent;
  */
 public class ApiConfiguration implements CamelConfiguration {
 
+    @PropertyInject("mm.http.max-body-bytes")
+    private long maxBodyBytes;
+    @PropertyInject("camel.server.port")
+    private int serverPort;
+
     @Override
     public void configure(CamelContext camel) {
         ObjectMapper json = new ObjectMapper()
@@ -31,8 +37,7 @@ public class ApiConfiguration implements CamelConfiguration {
         ApiResponses responses = new ApiResponses(json);
         camel.getRegistry().bind("json", json);
         camel.getRegistry().bind("apiResponses", responses);
-        camel.getRegistry().bind("jsonRequests", new JsonRequests(json, Long.parseLong(
-                camel.resolvePropertyPlaceholders("{{mm.http.max-body-bytes}}").trim())));
+        camel.getRegistry().bind("jsonRequests", new JsonRequests(json, maxBodyBytes));
         // the Vert.x instance Camel's HTTP servers run on (Camel uses the one in the registry, and then leaves its
         // closing to us): their unreadable requests are answered as problem+json
         Vertx vertx = Vertx.vertx();
@@ -44,7 +49,7 @@ public class ApiConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) throws Exception {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    installServerProblems(camel, responses);
+                    installServerProblems(camel, serverPort, responses);
                 } else if (event.getType() == CamelEvent.Type.CamelContextStopped) {
                     vertx.close();
                 }
@@ -57,8 +62,7 @@ public class ApiConfiguration implements CamelConfiguration {
      * a last-resort route answers what no REST route took (404, or 405 with Allow when the path exists with other
      * methods), and a failure handler answers the body limit (413).
      */
-    private static void installServerProblems(CamelContext camel, ApiResponses responses) {
-        int port = Integer.parseInt(camel.resolvePropertyPlaceholders("{{camel.server.port}}"));
+    private static void installServerProblems(CamelContext camel, int port, ApiResponses responses) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.route().last().handler(ctx -> {

@@ -3,16 +3,16 @@ package dev.ministramanager.audit;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 
-/** Binds the one audit trail as {@code auditTrail}. */
+/** Binds the one audit trail as {@code auditTrail} (lazily: built at its first lookup). */
 public class AuditConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext camel) {
-        camel.getRegistry().bind("auditTrail", new AuditTrail(
-                camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class),
-                camel.getRegistry().lookupByNameAndType("json", ObjectMapper.class)));
+    @BindToRegistry(value = "auditTrail", lazy = true)
+    public AuditTrail auditTrail(@BeanInject("dataSource") DataSource dataSource,
+                                 @BeanInject("json") ObjectMapper json) {
+        return new AuditTrail(dataSource, json);
     }
 }

@@ -9,27 +9,44 @@ import dev.ministramanager.ministra.MinistraResponses;
 import dev.ministramanager.security.ApiUsers;
 import dev.ministramanager.security.SecretCipher;
 import dev.ministramanager.tariffs.ActiveTariffPlans;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.PropertyInject;
 
-/** Companies, the audit trail they write to, and the Ministra client beans that reach each company's Ministra. */
+/**
+ * Companies, and the Ministra client beans that reach each company's Ministra. Bound lazily: each bean is built at
+ * its first lookup, once every configuration has bound its beans.
+ */
 public class CompanyConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext camel) {
-        Registry registry = camel.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
-        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
-        Companies companies = new Companies(dataSource, registry.lookupByNameAndType("secretCipher",
-                SecretCipher.class), audit, registry.lookupByNameAndType("apiUsers", ApiUsers.class)::companiesChanged);
-        registry.bind("companies", companies);
-        registry.bind("connectionTests", new ConnectionTests(companies, audit));
-        ActiveTariffPlans activeTariffPlans = new ActiveTariffPlans(dataSource);
-        registry.bind("activeTariffPlans", activeTariffPlans);
-        registry.bind("ministraRequests", new MinistraRequests(companies, activeTariffPlans,
-                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.ministra.connections-per-company}}"))));
-        registry.bind("ministraResponses", new MinistraResponses(json));
+    @PropertyInject("mm.ministra.connections-per-company")
+    private int connectionsPerCompany;
+
+    @BindToRegistry(value = "companies", lazy = true)
+    public Companies companies(@BeanInject("dataSource") DataSource dataSource, @BeanInject SecretCipher cipher,
+                               @BeanInject AuditTrail audit, @BeanInject ApiUsers apiUsers) {
+        return new Companies(dataSource, cipher, audit, apiUsers::companiesChanged);
+    }
+
+    @BindToRegistry(value = "connectionTests", lazy = true)
+    public ConnectionTests connectionTests(@BeanInject Companies companies, @BeanInject AuditTrail audit) {
+        return new ConnectionTests(companies, audit);
+    }
+
+    @BindToRegistry(value = "activeTariffPlans", lazy = true)
+    public ActiveTariffPlans activeTariffPlans(@BeanInject("dataSource") DataSource dataSource) {
+        return new ActiveTariffPlans(dataSource);
+    }
+
+    @BindToRegistry(value = "ministraRequests", lazy = true)
+    public MinistraRequests ministraRequests(@BeanInject Companies companies,
+                                             @BeanInject ActiveTariffPlans activeTariffPlans) {
+        return new MinistraRequests(companies, activeTariffPlans, connectionsPerCompany);
+    }
+
+    @BindToRegistry(value = "ministraResponses", lazy = true)
+    public MinistraResponses ministraResponses(@BeanInject("json") ObjectMapper json) {
+        return new MinistraResponses(json);
     }
 }

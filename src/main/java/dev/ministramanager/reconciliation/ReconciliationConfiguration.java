@@ -11,39 +11,54 @@ import dev.ministramanager.companies.Companies;
 import dev.ministramanager.fleet.BatchReads;
 import dev.ministramanager.fleet.LocalAccounts;
 import dev.ministramanager.scheduling.RefreshLeases;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.spi.Registry;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.util.TimeUtils;
 
-/** Reconciliation between our accounts and each company's Ministra: policies, runs, adoptions, enforcement. */
+/**
+ * Reconciliation between our accounts and each company's Ministra: policies, runs, adoptions, enforcement. Bound
+ * lazily: each bean is built at its first lookup, once every configuration has bound its beans.
+ */
 public class ReconciliationConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext camel) {
-        Registry registry = camel.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
-        ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
-        Companies companies = registry.lookupByNameAndType("companies", Companies.class);
+    @PropertyInject("mm.reconciliation.full-listing-enabled")
+    private boolean fullListingEnabled;
+    /** A duration as Camel writes them: {@code 2m}, {@code 90s}, or plain milliseconds. */
+    @PropertyInject("mm.reconciliation.full-listing-timeout")
+    private String fullListingTimeout;
+    @PropertyInject("mm.reconciliation.full-listing-max-accounts")
+    private long fullListingMaxAccounts;
 
-        ReconciliationPolicies policies = new ReconciliationPolicies(dataSource, companies, audit);
-        Adoptions adoptions = new Adoptions(dataSource, audit, json);
-        Reconciliations.ListingSettings listing = new Reconciliations.ListingSettings(
-                Boolean.parseBoolean(property(camel, "mm.reconciliation.full-listing-enabled")),
-                Duration.ofMillis(TimeUtils.toMilliSeconds(property(camel, "mm.reconciliation.full-listing-timeout"))),
-                Long.parseLong(property(camel, "mm.reconciliation.full-listing-max-accounts")));
-        registry.bind("reconciliationPolicies", policies);
-        registry.bind("reconciliationAdoptions", adoptions);
-        registry.bind("reconciliationRuns", new ReconciliationRuns(dataSource));
-        registry.bind("reconciliations", new Reconciliations(dataSource, companies,
-                registry.lookupByNameAndType("localAccounts", LocalAccounts.class),
-                registry.lookupByNameAndType("batchReads", BatchReads.class),
-                registry.lookupByNameAndType("refreshLeases", RefreshLeases.class), policies, adoptions,
-                new ReconciliationEnforcement(dataSource, audit), audit, json, Clock.systemUTC(), listing));
+    @BindToRegistry(value = "reconciliationPolicies", lazy = true)
+    public ReconciliationPolicies reconciliationPolicies(@BeanInject("dataSource") DataSource dataSource,
+                                                         @BeanInject Companies companies,
+                                                         @BeanInject AuditTrail audit) {
+        return new ReconciliationPolicies(dataSource, companies, audit);
     }
 
-    private static String property(CamelContext camel, String key) {
-        return camel.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+    @BindToRegistry(value = "reconciliationAdoptions", lazy = true)
+    public Adoptions reconciliationAdoptions(@BeanInject("dataSource") DataSource dataSource,
+                                             @BeanInject AuditTrail audit, @BeanInject("json") ObjectMapper json) {
+        return new Adoptions(dataSource, audit, json);
+    }
+
+    @BindToRegistry(value = "reconciliationRuns", lazy = true)
+    public ReconciliationRuns reconciliationRuns(@BeanInject("dataSource") DataSource dataSource) {
+        return new ReconciliationRuns(dataSource);
+    }
+
+    @BindToRegistry(value = "reconciliations", lazy = true)
+    public Reconciliations reconciliations(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject Companies companies, @BeanInject LocalAccounts accounts,
+                                           @BeanInject BatchReads batchReads, @BeanInject RefreshLeases leases,
+                                           @BeanInject ReconciliationPolicies policies,
+                                           @BeanInject Adoptions adoptions, @BeanInject AuditTrail audit,
+                                           @BeanInject("json") ObjectMapper json) {
+        Reconciliations.ListingSettings listing = new Reconciliations.ListingSettings(fullListingEnabled,
+                Duration.ofMillis(TimeUtils.toMilliSeconds(fullListingTimeout.trim())), fullListingMaxAccounts);
+        return new Reconciliations(dataSource, companies, accounts, batchReads, leases, policies, adoptions,
+                new ReconciliationEnforcement(dataSource, audit), audit, json, Clock.systemUTC(), listing);
     }
 }

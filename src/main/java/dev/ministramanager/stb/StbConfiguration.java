@@ -6,24 +6,29 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 
-/** Binds the STB command beans with their guardrail settings. */
+/** Binds the STB command beans with their guardrail settings (lazily: built at their first lookup). */
 public class StbConfiguration implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext camel) {
-        StbCommands commands = new StbCommands(
-                camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class),
-                camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class),
-                Clock.systemUTC(),
-                Duration.ofSeconds(Long.parseLong(
-                        camel.resolvePropertyPlaceholders("{{mm.stb.reboot-min-interval-seconds}}"))),
-                Duration.ofSeconds(Long.parseLong(
-                        camel.resolvePropertyPlaceholders("{{mm.stb.ministra-watchdog-seconds}}"))),
-                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.stb.bulk-max}}")));
-        camel.getRegistry().bind("stbCommands", commands);
-        camel.getRegistry().bind("stbRebootWaits", new StbRebootWaits(commands, Clock.systemUTC()));
+    @PropertyInject("mm.stb.reboot-min-interval-seconds")
+    private long rebootMinIntervalSeconds;
+    @PropertyInject("mm.stb.ministra-watchdog-seconds")
+    private long ministraWatchdogSeconds;
+    @PropertyInject("mm.stb.bulk-max")
+    private int bulkMax;
+
+    @BindToRegistry(value = "stbCommands", lazy = true)
+    public StbCommands stbCommands(@BeanInject("dataSource") DataSource dataSource, @BeanInject AuditTrail audit) {
+        return new StbCommands(dataSource, audit, Clock.systemUTC(), Duration.ofSeconds(rebootMinIntervalSeconds),
+                Duration.ofSeconds(ministraWatchdogSeconds), bulkMax);
+    }
+
+    @BindToRegistry(value = "stbRebootWaits", lazy = true)
+    public StbRebootWaits stbRebootWaits(@BeanInject StbCommands commands) {
+        return new StbRebootWaits(commands, Clock.systemUTC());
     }
 }
