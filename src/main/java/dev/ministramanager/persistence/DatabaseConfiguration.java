@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 
@@ -17,16 +18,29 @@ public class DatabaseConfiguration implements CamelConfiguration {
 
     public static final String DATA_SOURCE = "dataSource";
 
+    @PropertyInject("mm.db.url")
+    private String url;
+    @PropertyInject("mm.db.user")
+    private String user;
+    /** Empty when the database needs none (the embedded H2). */
+    @PropertyInject("{{mm.db.password:}}")
+    private String password;
+    @PropertyInject("mm.db.pool-size")
+    private int poolSize;
+
+    /**
+     * Bound in {@code configure}, not lazily: the pool's opening and migration start at once, beside the loading of
+     * the routes, and every later configuration may look the data source up.
+     */
     @Override
     public void configure(CamelContext camel) {
-        String url = camel.resolvePropertyPlaceholders("{{mm.db.url}}");
         SqlDialect dialect = SqlDialect.of(url);
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("ministra-manager");
         pool.setJdbcUrl(url);
-        pool.setUsername(camel.resolvePropertyPlaceholders("{{mm.db.user}}"));
-        pool.setPassword(camel.resolvePropertyPlaceholders("{{mm.db.password:}}"));
-        pool.setMaximumPoolSize(Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.db.pool-size}}")));
+        pool.setUsername(user);
+        pool.setPassword(password);
+        pool.setMaximumPoolSize(poolSize);
 
         MigratedDataSource dataSource = new MigratedDataSource(StartupWork.begin(camel, "database", () -> {
             HikariDataSource opened = new HikariDataSource(pool);

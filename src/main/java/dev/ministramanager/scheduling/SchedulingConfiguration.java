@@ -5,9 +5,11 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -23,11 +25,28 @@ import org.quartz.utils.DBConnectionManager;
  */
 public class SchedulingConfiguration implements CamelConfiguration {
 
+    @PropertyInject("mm.db.url")
+    private String databaseUrl;
+    @PropertyInject("mm.scheduler.job-store")
+    private String jobStore;
+    /** The scheduler's name: the same on every node of a cluster. */
+    @PropertyInject("camel.main.name")
+    private String serviceName;
+    @PropertyInject("mm.scheduler.threads")
+    private String threads;
+    @PropertyInject("mm.scheduler.cluster-checkin-interval-ms")
+    private String clusterCheckinIntervalMs;
+    @PropertyInject("mm.scheduler.misfire-threshold-ms")
+    private String misfireThresholdMs;
+
+    /**
+     * The component is made here, not bound lazily: the routes that use it are built after every configuration has
+     * run, and the clustered job store uses the pool that DatabaseConfiguration (listed before this) has bound.
+     */
     @Override
     public void configure(CamelContext camel) {
-        SqlDialect dialect = camel.getRegistry().lookupByNameAndType("sqlDialect", SqlDialect.class);
-        String store = property(camel, "mm.scheduler.job-store");
-        boolean clustered = switch (store) {
+        SqlDialect dialect = SqlDialect.of(databaseUrl);
+        boolean clustered = switch (jobStore.trim()) {
             case "auto" -> dialect == SqlDialect.POSTGRESQL;
             case "jdbc" -> true;
             case "memory" -> false;
@@ -38,13 +57,13 @@ public class SchedulingConfiguration implements CamelConfiguration {
         }
 
         Properties quartz = new Properties();
-        quartz.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, property(camel, "camel.main.name"));
-        quartz.setProperty("org.quartz.threadPool.threadCount", property(camel, "mm.scheduler.threads"));
+        quartz.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, serviceName.trim());
+        quartz.setProperty("org.quartz.threadPool.threadCount", threads.trim());
         if (clustered) {
             // a name of this context's own: two contexts in one JVM must not share a connection provider
             String connections = "mm-" + UUID.randomUUID();
             DBConnectionManager.getInstance().addConnectionProvider(connections, new PooledConnections(
-                    camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class)));
+                    camel.getRegistry().lookupByNameAndType(DatabaseConfiguration.DATA_SOURCE, DataSource.class)));
             quartz.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, StdSchedulerFactory.AUTO_GENERATE_INSTANCE_ID);
             quartz.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.impl.jdbcjobstore.JobStoreTX");
             quartz.setProperty("org.quartz.jobStore.driverDelegateClass",
@@ -52,10 +71,8 @@ public class SchedulingConfiguration implements CamelConfiguration {
             quartz.setProperty("org.quartz.jobStore.dataSource", connections);
             quartz.setProperty("org.quartz.jobStore.tablePrefix", "qrtz_");
             quartz.setProperty("org.quartz.jobStore.isClustered", "true");
-            quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval",
-                    property(camel, "mm.scheduler.cluster-checkin-interval-ms"));
-            quartz.setProperty("org.quartz.jobStore.misfireThreshold",
-                    property(camel, "mm.scheduler.misfire-threshold-ms"));
+            quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", clusterCheckinIntervalMs.trim());
+            quartz.setProperty("org.quartz.jobStore.misfireThreshold", misfireThresholdMs.trim());
             quartz.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         } else {
             quartz.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.simpl.RAMJobStore");
@@ -68,10 +85,6 @@ public class SchedulingConfiguration implements CamelConfiguration {
             throw new IllegalStateException("Invalid Quartz configuration", e);
         }
         camel.addComponent("quartz", component);
-    }
-
-    private static String property(CamelContext camel, String key) {
-        return camel.resolvePropertyPlaceholders("{{" + key + "}}").trim();
     }
 
     /**
