@@ -31,7 +31,7 @@ export async function importsPage(main, { params }) {
       data.refusedRows.length ? table([t('imports.line'), t('accounts.login'), t('imports.field'),
         t('imports.reason')], data.refusedRows.map((row) => [String(row.line), row.login || '', row.field || '',
         row.reason]), t('imports.refusedRows')) : message(t('imports.allValid'), 'success'),
-      data.created + data.updated > 0 ? actionButton(t('imports.run', data.created + data.updated), async () => {
+      data.created + data.updated > 0 ? actionButton(counted('imports.run', data.created + data.updated), async () => {
         const started = await upload(false);
         navigate('/imports', { job: started.data.id, company });
       }, { id: 'csv-run' }) : null);
@@ -41,7 +41,7 @@ export async function importsPage(main, { params }) {
     actionButton(t('imports.check'), async () => {
       const { data } = await post(`/companies/${company}/imports/ministra${query({ dryRun: 'true' })}`);
       show(result, h('h2', {}, t('imports.checked')), counts(data),
-        data.adopted > 0 ? actionButton(t('imports.adopt', data.adopted), async () => {
+        data.adopted > 0 ? actionButton(counted('imports.adopt', data.adopted), async () => {
           const started = await post(`/companies/${company}/imports/ministra`);
           navigate('/imports', { job: started.data.id, company });
         }, { id: 'ministra-run' }) : null);
@@ -72,10 +72,17 @@ async function jobPage(main, id) {
   await render();
 }
 
+/** The counts as a row of figures, each its label above its number. */
 function counts(data) {
   const names = ['rowsRead', 'adopted', 'created', 'updated', 'compared', 'withDifferences', 'refused'];
   return h('dl', { class: 'figures', id: 'import-counts' }, names.filter((name) => data[name] !== undefined)
-    .map((name) => [h('dt', {}, t(`imports.${name}`)), h('dd', { 'data-count': name }, String(data[name]))]));
+    .map((name) => h('div', {}, h('dt', {}, t(`imports.${name}`)),
+      h('dd', { 'data-count': name }, String(data[name])))));
+}
+
+/** The message for a count: its singular form (key + 'One') for exactly one. */
+function counted(key, count) {
+  return count === 1 ? t(`${key}One`) : t(key, count);
 }
 
 /** The job's report (CSV) saved as a file; fetched through the API so the session and CSRF rules hold. */

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -13,18 +14,19 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 record CompanyPlans(Set<String> active, Set<String> archived, Map<String, Set<String>> optionalPackages) {
 
+    private static final String PLANS = SqlStatements.load("imports-company-plans");
+    private static final String OPTIONAL_PACKAGES = SqlStatements.load("imports-company-optional-packages");
+
     static CompanyPlans of(JdbcTemplate jdbc, long companyId) {
         Set<String> active = new HashSet<>();
         Set<String> archived = new HashSet<>();
-        jdbc.query("SELECT external_id, archived_at FROM tariff_plan WHERE company_id = ?", rs -> {
+        jdbc.query(PLANS, rs -> {
             (rs.getObject(2) == null ? active : archived).add(rs.getString(1));
         }, companyId);
         Map<String, Set<String>> optional = new HashMap<>();
-        jdbc.query("SELECT p.external_id, k.external_id FROM tariff_package k JOIN tariff_plan p"
-                + " ON p.id = k.tariff_plan_id WHERE p.company_id = ? AND p.archived_at IS NULL AND k.optional = TRUE",
-                rs -> {
-                    optional.computeIfAbsent(rs.getString(1), plan -> new HashSet<>()).add(rs.getString(2));
-                }, companyId);
+        jdbc.query(OPTIONAL_PACKAGES, rs -> {
+            optional.computeIfAbsent(rs.getString(1), plan -> new HashSet<>()).add(rs.getString(2));
+        }, companyId);
         return new CompanyPlans(active, archived, optional);
     }
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.api.TextRules;
@@ -32,6 +33,8 @@ import org.apache.commons.csv.CSVRecord;
 final class CsvRows {
 
     static final String PACKAGE_SEPARATOR = "|";
+    private static final Pattern MAC_SEPARATORS = Pattern.compile("[:.-]");
+    private static final Pattern TWELVE_HEX_DIGITS = Pattern.compile("[0-9A-F]{12}");
     static final List<String> COLUMNS = List.of("login", "password", "fullName", "phone", "accountNumber", "tariff",
             "status", "stbMac", "customerRef", "expiresAt", "packages");
 
@@ -177,5 +180,18 @@ final class CsvRows {
 
     static String key(String login) {
         return login.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A MAC as the accounts store it (00:1A:79:AB:CD:EF) in any notation the API accepts, to compare MACs by; null
+     * when none is given or it is not twelve hex digits (the row's checks refuse such a MAC).
+     */
+    static String macKey(String mac) {
+        String digits = mac == null ? "" : MAC_SEPARATORS.matcher(mac).replaceAll("").toUpperCase(Locale.ROOT);
+        if (!TWELVE_HEX_DIGITS.matcher(digits).matches()) {
+            return null;
+        }
+        return String.join(":", digits.substring(0, 2), digits.substring(2, 4), digits.substring(4, 6),
+                digits.substring(6, 8), digits.substring(8, 10), digits.substring(10, 12));
     }
 }

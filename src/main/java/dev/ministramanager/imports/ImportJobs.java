@@ -18,8 +18,11 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.persistence.SqlStatements;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.springframework.jdbc.core.ColumnMapRowMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -32,6 +35,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  * applies none twice; a chunk that fails as a whole is applied again row by row, each row all or nothing.
  */
 public class ImportJobs {
+
+    private static final String INSERT_JOB = SqlStatements.load("imports-job-insert");
+    private static final String INSERT_SOURCE = SqlStatements.load("imports-source-insert");
+    private static final String ABANDONED_JOBS = SqlStatements.load("imports-jobs-abandoned");
+    private static final String TAKE_OVER_JOB = SqlStatements.load("imports-job-take-over");
+    private static final String JOB = SqlStatements.load("imports-job");
+    private static final String SOURCE = SqlStatements.load("imports-source");
+    private static final String SET_ROWS_READ = SqlStatements.load("imports-job-rows-read");
+    private static final String INSERT_ROW = SqlStatements.load("imports-row-insert");
+    private static final String ADVANCE_JOB = SqlStatements.load("imports-job-advance");
+    private static final String RENEW_LEASE = SqlStatements.load("imports-job-renew-lease");
+    private static final String FINISH_JOB = SqlStatements.load("imports-job-finish");
+    private static final String DELETE_SOURCE = SqlStatements.load("imports-source-delete");
+    private static final String JOB_COUNTS = SqlStatements.load("imports-job-counts");
+    private static final String SET_EXPECTED_ROWS = SqlStatements.load("imports-job-expected-rows");
+    private static final String JOB_VIEW = SqlStatements.load("imports-job-view");
+    private static final String REPORT_ROWS = SqlStatements.load("imports-report-rows");
+    /**
+     * The account table's statistics are renewed after this many rows of a job, then after twice as many, and so on:
+     * an import grows the table faster than autovacuum looks at it (and autovacuum may be off), and a plan made for
+     * a small table turns every per-row lookup into a scan once the table is large.
+     */
+    private static final long FIRST_STATISTICS_AT = 1_000;
 
     /** A row still to apply: its work returns what became of it, or throws a problem that refuses it. */
     public record PendingRow(long line, String login, Supplier<RowOutcome> work) {
@@ -54,9 +80,12 @@ public class ImportJobs {
     private final Clock clock;
     private final String node;
     private final Duration lease;
+    private final String renewStatistics;
 
-    public ImportJobs(DataSource dataSource, AuditTrail audit, Clock clock, String node, Duration lease) {
+    public ImportJobs(DataSource dataSource, SqlDialect dialect, AuditTrail audit, Clock clock, String node,
+                      Duration lease) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.renewStatistics = SqlStatements.load("imports-account-statistics", dialect);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.audit = audit;
         this.clock = clock;
@@ -70,8 +99,7 @@ public class ImportJobs {
             Instant now = clock.instant();
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(connection -> {
-                var insert = connection.prepareStatement("INSERT INTO import_job (company_id, kind, state, actor,"
-                        + " holder, lease_until, started_at) VALUES (?, ?, 'running', ?, ?, ?, ?)", new String[] {"id"});
+                var insert = connection.prepareStatement(INSERT_JOB, new String[] {"id"});
                 insert.setLong(1, companyId);
                 insert.setString(2, kind);
                 insert.setString(3, actor);
@@ -82,7 +110,7 @@ public class ImportJobs {
             }, key);
             long id = key.getKey().longValue();
             if (csv != null) {
-                jdbc.update("INSERT INTO import_source (job_id, content) VALUES (?, ?)", id, csv);
+                jdbc.update(INSERT_SOURCE, id, csv);
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("job", id);
@@ -98,10 +126,8 @@ public class ImportJobs {
     /** A running job whose holder's lease ran out (a crashed or stopped node), now leased to this node. */
     Optional<Job> claimAbandoned() {
         Instant now = clock.instant();
-        for (Long id : jdbc.queryForList("SELECT id FROM import_job WHERE state = 'running' AND lease_until < ?"
-                + " ORDER BY id", Long.class, Timestamp.from(now))) {
-            if (jdbc.update("UPDATE import_job SET holder = ?, lease_until = ? WHERE id = ? AND state = 'running'"
-                    + " AND lease_until < ?", node, Timestamp.from(now.plus(lease)), id, Timestamp.from(now)) == 1) {
+        for (Long id : jdbc.queryForList(ABANDONED_JOBS, Long.class, Timestamp.from(now))) {
+            if (jdbc.update(TAKE_OVER_JOB, node, Timestamp.from(now.plus(lease)), id, Timestamp.from(now)) == 1) {
                 return Optional.of(job(id));
             }
         }
@@ -109,25 +135,30 @@ public class ImportJobs {
     }
 
     Job job(long id) {
-        return jdbc.queryForObject("SELECT id, company_id, kind, actor, checkpoint FROM import_job WHERE id = ?",
-                (rs, i) -> new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)), id);
+        return jdbc.queryForObject(JOB, (rs, i) -> new Job(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5)), id);
     }
 
     byte[] source(long jobId) {
-        return jdbc.queryForObject("SELECT content FROM import_source WHERE job_id = ?", byte[].class, jobId);
+        return jdbc.queryForObject(SOURCE, byte[].class, jobId);
     }
 
     /**
      * Applies a chunk of rows: all in one transaction with their outcomes and the new checkpoint; if that fails,
-     * row by row, a failing row stored as refused. Renews the lease first.
+     * row by row, a failing row stored as refused. Renews the lease first, and the account table's statistics
+     * when the job has grown it enough.
      *
      * @param rowsRead the rows read so far (progress)
      */
     void applyChunk(Job job, List<PendingRow> rows, long rowsRead) {
         renewLease(job.id());
         if (rows.isEmpty()) {
-            jdbc.update("UPDATE import_job SET rows_read = ? WHERE id = ?", rowsRead, job.id());
+            jdbc.update(SET_ROWS_READ, rowsRead, job.id());
             return;
+        }
+        long first = rows.get(0).line();
+        long last = rows.get(rows.size() - 1).line();
+        if (Long.highestOneBit(last / FIRST_STATISTICS_AT) > Long.highestOneBit((first - 1) / FIRST_STATISTICS_AT)) {
+            jdbc.execute(renewStatistics);
         }
         try {
             transaction.executeWithoutResult(tx -> {
@@ -152,8 +183,7 @@ public class ImportJobs {
     }
 
     private void store(long jobId, List<RowOutcome> outcomes, long rowsRead) {
-        jdbc.batchUpdate("INSERT INTO import_row (job_id, line, login, outcome, field, reason) VALUES (?, ?, ?, ?, ?,"
-                + " ?)", outcomes.stream().map(o -> new Object[] {jobId, o.line(), cut(o.login(), 200), o.outcome(),
+        jdbc.batchUpdate(INSERT_ROW, outcomes.stream().map(o -> new Object[] {jobId, o.line(), cut(o.login(), 200), o.outcome(),
                     cut(o.field(), 64), cut(o.reason(), 2000)}).toList());
         long[] counts = new long[5];
         for (RowOutcome outcome : outcomes) {
@@ -165,10 +195,7 @@ public class ImportJobs {
                 default -> counts[4]++;
             }
         }
-        int updated = jdbc.update("UPDATE import_job SET adopted = adopted + ?, created = created + ?,"
-                        + " updated = updated + ?, compared = compared + ?, refused = refused + ?, checkpoint = ?,"
-                        + " rows_read = GREATEST(rows_read, ?) WHERE id = ? AND holder = ? AND state = 'running'",
-                counts[0], counts[1], counts[2], counts[3], counts[4], outcomes.get(outcomes.size() - 1).line(),
+        int updated = jdbc.update(ADVANCE_JOB, counts[0], counts[1], counts[2], counts[3], counts[4], outcomes.get(outcomes.size() - 1).line(),
                 rowsRead, jobId, node);
         if (updated != 1) {
             throw new LeaseLost(jobId);
@@ -176,8 +203,7 @@ public class ImportJobs {
     }
 
     private void renewLease(long jobId) {
-        if (jdbc.update("UPDATE import_job SET lease_until = ? WHERE id = ? AND holder = ? AND state = 'running'",
-                Timestamp.from(clock.instant().plus(lease)), jobId, node) != 1) {
+        if (jdbc.update(RENEW_LEASE, Timestamp.from(clock.instant().plus(lease)), jobId, node) != 1) {
             throw new LeaseLost(jobId);
         }
     }
@@ -186,9 +212,8 @@ public class ImportJobs {
     void finish(Job job, String failure) {
         String state = failure == null ? "succeeded" : "failed";
         transaction.executeWithoutResult(tx -> {
-            jdbc.update("UPDATE import_job SET state = ?, failure = ?, finished_at = ?, holder = NULL WHERE id = ?"
-                    + " AND holder = ?", state, cut(failure, 2000), Timestamp.from(clock.instant()), job.id(), node);
-            jdbc.update("DELETE FROM import_source WHERE job_id = ?", job.id());
+            jdbc.update(FINISH_JOB, state, cut(failure, 2000), Timestamp.from(clock.instant()), job.id(), node);
+            jdbc.update(DELETE_SOURCE, job.id());
             Map<String, Object> details = new LinkedHashMap<>(counts(job.id()));
             details.put("job", job.id());
             details.put("kind", job.kind());
@@ -201,13 +226,12 @@ public class ImportJobs {
     }
 
     private Map<String, Object> counts(long jobId) {
-        return jdbc.queryForMap("SELECT rows_read AS \"rowsRead\", adopted, created, updated, compared, refused"
-                + " FROM import_job WHERE id = ?", jobId);
+        return jdbc.queryForMap(JOB_COUNTS, jobId);
     }
 
     /** The rows the job will read in all, for its estimated time left. */
     void expect(long jobId, long rows) {
-        jdbc.update("UPDATE import_job SET expected_rows = ? WHERE id = ?", rows, jobId);
+        jdbc.update(SET_EXPECTED_ROWS, rows, jobId);
     }
 
     /** {@code GET /imports/{id}}: state, progress (with rows per second and time left) and where the report is. */
@@ -218,15 +242,8 @@ public class ImportJobs {
         view.put("companyId", ((Number) row.get("company_id")).longValue());
         view.put("kind", row.get("kind"));
         view.put("state", row.get("state"));
-        Map<String, Object> times = jdbc.queryForObject("SELECT started_at, finished_at FROM import_job WHERE id = ?",
-                (rs, i) -> {
-                    Map<String, Object> both = new LinkedHashMap<>();
-                    both.put("startedAt", rs.getObject(1, OffsetDateTime.class));
-                    both.put("finishedAt", rs.getObject(2, OffsetDateTime.class));
-                    return both;
-                }, jobId);
-        OffsetDateTime started = (OffsetDateTime) times.get("startedAt");
-        OffsetDateTime finished = (OffsetDateTime) times.get("finishedAt");
+        OffsetDateTime started = (OffsetDateTime) row.get("started_at");
+        OffsetDateTime finished = (OffsetDateTime) row.get("finished_at");
         view.put("startedAt", started.toInstant().toString());
         view.put("finishedAt", finished == null ? null : finished.toInstant().toString());
         long read = ((Number) row.get("rows_read")).longValue();
@@ -251,8 +268,13 @@ public class ImportJobs {
 
     /** The company of a job the caller may see, or 404. */
     Map<String, Object> find(long jobId, List<Long> visibleCompanies) {
-        List<Map<String, Object>> found = jdbc.queryForList("SELECT company_id, kind, state, rows_read,"
-                + " expected_rows, adopted, created, updated, compared, refused, failure FROM import_job WHERE id = ?", jobId);
+        List<Map<String, Object>> found = jdbc.query(JOB_VIEW, (rs, i) -> {
+            Map<String, Object> job = new ColumnMapRowMapper().mapRow(rs, i);
+            // read as instants with their offset on both databases
+            job.put("started_at", rs.getObject("started_at", OffsetDateTime.class));
+            job.put("finished_at", rs.getObject("finished_at", OffsetDateTime.class));
+            return job;
+        }, jobId);
         if (found.isEmpty() || !visibleCompanies.contains(((Number) found.get(0).get("company_id")).longValue())) {
             throw ProblemException.notFound("Import " + jobId + " not found.");
         }
@@ -263,7 +285,7 @@ public class ImportJobs {
     void writeReport(long jobId, Writer out) throws IOException {
         CSVPrinter printer = CSVFormat.DEFAULT.builder().setHeader("line", "login", "outcome", "field", "reason")
                 .get().print(out);
-        jdbc.query("SELECT line, login, outcome, field, reason FROM import_row WHERE job_id = ? ORDER BY line", rs -> {
+        jdbc.query(REPORT_ROWS, rs -> {
             try {
                 printer.printRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5));

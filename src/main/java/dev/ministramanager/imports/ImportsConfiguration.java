@@ -1,7 +1,10 @@
 package dev.ministramanager.imports;
 
+import static org.apache.camel.support.CamelContextHelper.mandatoryLookup;
+
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -11,33 +14,53 @@ import dev.ministramanager.accounts.PasswordGenerator;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
 import dev.ministramanager.fleet.BatchReads;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.reconciliation.Adoptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.util.TimeUtils;
 
-/** Onboarding imports: a company's existing Ministra, and billing exports as CSV; see mm.imports.*. */
+/**
+ * Onboarding imports: a company's existing Ministra, and billing exports as CSV; see mm.imports.*. Settings are
+ * injected; the beans it needs are bound by other configurations' {@code configure} (Camel Main injects every
+ * configuration before it configures any), so they are looked up here, each one mandatory.
+ */
 public class ImportsConfiguration implements CamelConfiguration {
+
+    @PropertyInject("mm.imports.chunk-size")
+    private int chunkSize;
+    @PropertyInject("mm.imports.lease")
+    private String lease;
+    @PropertyInject("mm.imports.ministra-listing-timeout")
+    private String listingTimeout;
+    @PropertyInject("mm.imports.ministra-max-accounts")
+    private long maxAccounts;
+    @PropertyInject("mm.imports.csv-max-bytes")
+    private long csvMaxBytes;
+    @PropertyInject("mm.accounts.ministra-time-zone")
+    private String ministraZone;
+    @PropertyInject("camel.main.name")
+    private String name;
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        Registry registry = camel.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
-        int chunkSize = Integer.parseInt(property(camel, "mm.imports.chunk-size"));
-        String node = property(camel, "camel.main.name") + "-" + UUID.randomUUID();
+        DataSource dataSource = mandatoryLookup(camel, "dataSource", DataSource.class);
+        SqlDialect dialect = mandatoryLookup(camel, "sqlDialect", SqlDialect.class);
+        KnownAccounts knownAccounts = new KnownAccounts(dataSource, dialect);
+        String node = name + "-" + UUID.randomUUID();
 
-        ImportJobs jobs = new ImportJobs(dataSource, audit, Clock.systemUTC(), node, duration(camel, "mm.imports.lease"));
-        CsvImport csv = new CsvImport(dataSource, registry.lookupByNameAndType("accounts", Accounts.class),
-                registry.lookupByNameAndType("passwordGenerator", PasswordGenerator.class), chunkSize);
-        MinistraImport ministra = new MinistraImport(dataSource,
-                registry.lookupByNameAndType("batchReads", BatchReads.class),
-                registry.lookupByNameAndType("reconciliationAdoptions", Adoptions.class),
-                new MinistraImport.ListingLimits(duration(camel, "mm.imports.ministra-listing-timeout"),
-                        Long.parseLong(property(camel, "mm.imports.ministra-max-accounts"))), chunkSize);
+        ImportJobs jobs = new ImportJobs(dataSource, dialect, mandatoryLookup(camel, "auditTrail", AuditTrail.class),
+                Clock.systemUTC(), node, duration(lease));
+        CsvImport csv = new CsvImport(dataSource, knownAccounts, mandatoryLookup(camel, "accounts", Accounts.class),
+                mandatoryLookup(camel, "passwordGenerator", PasswordGenerator.class), chunkSize);
+        MinistraImport ministra = new MinistraImport(dataSource, knownAccounts,
+                mandatoryLookup(camel, "batchReads", BatchReads.class),
+                mandatoryLookup(camel, "reconciliationAdoptions", Adoptions.class),
+                new MinistraImport.ListingLimits(duration(listingTimeout), maxAccounts), ZoneId.of(ministraZone),
+                chunkSize);
         ImportRunner runner = new ImportRunner(jobs, csv, ministra,
                 camel.getExecutorServiceManager().newSingleThreadExecutor(this, "imports"));
         camel.addService(runner);
@@ -50,17 +73,12 @@ public class ImportsConfiguration implements CamelConfiguration {
                 }
             }
         });
-        registry.bind("importRunner", runner);
-        registry.bind("importsApi", new ImportsApi(jobs, runner, csv, ministra,
-                registry.lookupByNameAndType("companies", Companies.class),
-                Long.parseLong(property(camel, "mm.imports.csv-max-bytes"))));
+        camel.getRegistry().bind("importRunner", runner);
+        camel.getRegistry().bind("importsApi", new ImportsApi(jobs, runner, csv, ministra,
+                mandatoryLookup(camel, "companies", Companies.class), csvMaxBytes));
     }
 
-    private static Duration duration(CamelContext camel, String key) {
-        return Duration.ofMillis(TimeUtils.toMilliSeconds(property(camel, key)));
-    }
-
-    private static String property(CamelContext camel, String key) {
-        return camel.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+    private static Duration duration(String text) {
+        return Duration.ofMillis(TimeUtils.toMilliSeconds(text.trim()));
     }
 }

@@ -1,6 +1,12 @@
 package dev.ministramanager.imports;
 
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,17 +18,18 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.fleet.AccountKeys;
 import dev.ministramanager.fleet.BatchReads;
 import dev.ministramanager.fleet.RemoteAccount;
 import dev.ministramanager.imports.ImportJobs.PendingRow;
+import dev.ministramanager.imports.KnownAccounts.Known;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRowRead;
 import dev.ministramanager.reconciliation.Adoptions;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * Onboards a company whose subscribers are in Ministra already: reads Ministra's full listing as it arrives (the
@@ -30,28 +37,41 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * adopts every account we do not know through the reconciliation's {@link Adoptions#adoptRow}. An account we know
  * (same login, account number or MAC) is compared and never overwritten: its differences are reported. A row
  * without a login (a box that registered itself), or whose plan is archived or none of ours, is reported and not
- * adopted: a plan is never invented.
+ * adopted: a plan is never invented. Where Ministra's internal billing is on, a row's {@code end_date} (in Ministra's
+ * time zone, mm.accounts.ministra-time-zone) becomes the adopted account's expiry; Ministra's zero date means none.
  */
 public class MinistraImport {
+
+    private static final String SET_EXPIRY = SqlStatements.load("imports-account-expiry");
+    /** How Ministra writes dates (MySQL DATETIME, no offset); its "no expiry" is the zero date, not a date. */
+    private static final DateTimeFormatter MINISTRA_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss")
+            .withResolverStyle(ResolverStyle.STRICT);
+    private static final String ZERO_DATE = "0000-00-00";
 
     /** The listing's guards (mm.imports.ministra-listing-timeout, mm.imports.ministra-max-accounts). */
     public record ListingLimits(Duration timeout, long maxAccounts) {
     }
 
+    /** A listed row: the account, and its end_date as Ministra wrote it (null when Ministra does not report it). */
+    private record Listed(RemoteAccount account, String endDate) {
+    }
+
     private final JdbcTemplate jdbc;
-    private final NamedParameterJdbcTemplate named;
+    private final KnownAccounts knownAccounts;
     private final BatchReads reads;
     private final Adoptions adoptions;
     private final ListingLimits limits;
+    private final ZoneId ministraZone;
     private final int chunkSize;
 
-    public MinistraImport(DataSource dataSource, BatchReads reads, Adoptions adoptions, ListingLimits limits,
-                          int chunkSize) {
+    MinistraImport(DataSource dataSource, KnownAccounts knownAccounts, BatchReads reads, Adoptions adoptions,
+                   ListingLimits limits, ZoneId ministraZone, int chunkSize) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.named = new NamedParameterJdbcTemplate(dataSource);
+        this.knownAccounts = knownAccounts;
         this.reads = reads;
         this.adoptions = adoptions;
         this.limits = limits;
+        this.ministraZone = ministraZone;
         this.chunkSize = chunkSize;
     }
 
@@ -96,7 +116,7 @@ public class MinistraImport {
     private long walk(long companyId, long checkpoint, ChunkSink sink, ImportJobs.Job job, BooleanSupplier stopping) {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
         CompanyPlans plans = CompanyPlans.of(jdbc, companyId);
-        List<RemoteAccount> chunk = new ArrayList<>(chunkSize);
+        List<Listed> chunk = new ArrayList<>(chunkSize);
         long[] position = {0};
         reads.call(new MinistraRowRead(MinistraRequest.get(companyId, "accounts"),
                 (int) Math.min(Integer.MAX_VALUE, limits.timeout().toMillis()), row -> {
@@ -111,7 +131,7 @@ public class MinistraImport {
                     if (position[0] <= checkpoint) {
                         return;
                     }
-                    chunk.add(RemoteAccount.of(row));
+                    chunk.add(new Listed(RemoteAccount.of(row), endDate(row)));
                     if (chunk.size() == chunkSize) {
                         if (stopping != null && stopping.getAsBoolean()) {
                             throw new ImportRunner.Stopping();
@@ -125,28 +145,30 @@ public class MinistraImport {
         return position[0];
     }
 
-    /** Ours, as the comparison needs it, found by login, account number or MAC. */
-    private record Ours(String login, String status, String tariff, String fullName, String phone, String stbMac) {
+    private static String endDate(JsonNode row) {
+        JsonNode endDate = row.get("end_date");
+        return endDate == null || endDate.isNull() ? null : endDate.asText();
     }
 
-    private List<PendingRow> pending(long companyId, List<RemoteAccount> rows, long firstPosition, CompanyPlans plans,
+    private List<PendingRow> pending(long companyId, List<Listed> rows, long firstPosition, CompanyPlans plans,
                                      ImportJobs.Job job) {
-        Map<String, Ours> known = known(companyId, rows);
+        Map<String, Known> known = known(companyId, rows.stream().map(Listed::account).toList());
         List<PendingRow> pending = new ArrayList<>(rows.size());
         long position = firstPosition;
-        for (RemoteAccount row : rows) {
+        for (Listed row : rows) {
             long line = position++;
-            String login = row.login();
+            String login = row.account().login();
             pending.add(new PendingRow(line, login, () -> outcome(companyId, line, row, known, plans, job)));
         }
         return pending;
     }
 
-    private RowOutcome outcome(long companyId, long line, RemoteAccount row, Map<String, Ours> known, CompanyPlans plans,
+    private RowOutcome outcome(long companyId, long line, Listed listed, Map<String, Known> known, CompanyPlans plans,
                                ImportJobs.Job job) {
-        Ours ours = firstKnown(known, AccountKeys.keysOf(row));
+        RemoteAccount row = listed.account();
+        Known ours = firstKnown(known, AccountKeys.keysOf(row));
         if (ours != null) {
-            return compared(line, row, ours);
+            return compared(line, listed, ours);
         }
         if (row.login() == null || row.login().isBlank()) {
             return RowOutcome.refused(line, null, "login", "A box without an account (MAC " + row.stbMac()
@@ -161,16 +183,42 @@ public class MinistraImport {
             return RowOutcome.refused(line, row.login(), "stbMac", "Ministra's MAC '" + row.stbMac()
                     + "' is not a valid MAC.");
         }
+        OffsetDateTime expiry;
+        try {
+            expiry = expiry(listed.endDate());
+        } catch (DateTimeParseException notADate) {
+            return RowOutcome.refused(line, row.login(), "expiresAt", "Ministra's end_date '" + listed.endDate()
+                    + "' is not a date (YYYY-MM-DD HH:MM:SS); correct it in Ministra.");
+        }
         if (job != null) {
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("import", job.id());
-            adoptions.adoptRow(companyId, row, job.actor(), context);
+            if (expiry != null) {
+                context.put("expiresAt", expiry.toInstant().toString());
+            }
+            Map<String, Object> adopted = adoptions.adoptRow(companyId, row, job.actor(), context);
+            if (expiry != null) {
+                // Ministra has this end_date already: the account stays synced (its version is not raised)
+                jdbc.update(SET_EXPIRY, expiry, adopted.get("id"));
+            }
         }
         return new RowOutcome(line, row.login(), RowOutcome.ADOPTED, null, null);
     }
 
+    /**
+     * Ministra's end_date as our expiry: null when Ministra does not report it (internal billing off) or reports its
+     * zero date (no expiry); a text that is no date fails to parse.
+     */
+    private OffsetDateTime expiry(String endDate) {
+        if (endDate == null || endDate.isEmpty() || endDate.startsWith(ZERO_DATE)) {
+            return null;
+        }
+        return LocalDateTime.parse(endDate, MINISTRA_TIME).atZone(ministraZone).toOffsetDateTime();
+    }
+
     /** An account we know: the fields where Ministra differs from us, reported and left as we have them. */
-    private static RowOutcome compared(long line, RemoteAccount row, Ours ours) {
+    private RowOutcome compared(long line, Listed listed, Known ours) {
+        RemoteAccount row = listed.account();
         StringJoiner differences = new StringJoiner("; ");
         String first = null;
         Map<String, String[]> fields = new LinkedHashMap<>();
@@ -179,6 +227,12 @@ public class MinistraImport {
         fields.put("fullName", new String[] {ours.fullName(), row.fullName()});
         fields.put("phone", new String[] {ours.phone(), row.phone()});
         fields.put("stbMac", new String[] {ours.stbMac(), row.macKey()});
+        if (listed.endDate() != null) {
+            // compared as Ministra writes it, in Ministra's time zone; its zero date is "none"
+            fields.put("expiresAt", new String[] {ours.expiresAt() == null ? null
+                    : ours.expiresAt().atZoneSameInstant(ministraZone).format(MINISTRA_TIME),
+                    listed.endDate().startsWith(ZERO_DATE) ? null : listed.endDate()});
+        }
         for (Map.Entry<String, String[]> field : fields.entrySet()) {
             String mine = emptyToNull(field.getValue()[0]);
             String theirs = emptyToNull(field.getValue()[1]);
@@ -192,9 +246,9 @@ public class MinistraImport {
                 first == null ? null : differences.toString());
     }
 
-    private static Ours firstKnown(Map<String, Ours> known, List<String> keys) {
+    private static Known firstKnown(Map<String, Known> known, List<String> keys) {
         for (String key : keys) {
-            Ours ours = known.get(key);
+            Known ours = known.get(key);
             if (ours != null) {
                 return ours;
             }
@@ -202,21 +256,12 @@ public class MinistraImport {
         return null;
     }
 
-    private Map<String, Ours> known(long companyId, List<RemoteAccount> rows) {
-        Map<String, Ours> known = new HashMap<>();
-        if (rows.isEmpty()) {
-            return known;
+    private Map<String, Known> known(long companyId, List<RemoteAccount> rows) {
+        AccountKeys keys = AccountKeys.of(rows);
+        Map<String, Known> known = new HashMap<>();
+        for (Known ours : knownAccounts.find(companyId, keys.logins(), keys.numbers(), keys.macs())) {
+            AccountKeys.stored(ours.loginKey(), ours.numberKey(), ours.stbMac()).forEach(key -> known.put(key, ours));
         }
-        named.query("SELECT a.login, a.login_key, a.account_number_key, a.stb_mac, a.status, t.external_id AS tariff,"
-                        + " a.full_name, a.phone FROM account a LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
-                        + " WHERE a.company_id = :company AND (a.login_key IN (:logins)"
-                        + " OR a.account_number_key IN (:numbers) OR a.stb_mac IN (:macs))",
-                new MapSqlParameterSource(AccountKeys.of(rows).parameters()).addValue("company", companyId), rs -> {
-                    Ours ours = new Ours(rs.getString("login"), rs.getString("status"), rs.getString("tariff"),
-                            rs.getString("full_name"), rs.getString("phone"), rs.getString("stb_mac"));
-                    AccountKeys.stored(rs.getString("login_key"), rs.getString("account_number_key"),
-                            rs.getString("stb_mac")).forEach(key -> known.put(key, ours));
-                });
         return known;
     }
 

@@ -429,6 +429,12 @@ class ConsoleBrowserTest {
         // the dry run: the bad row by its line and field, nothing stored yet
         assertThat(awaitText(By.id("import-check"), "stbMac")).contains("3");
         assertThat(database.count("SELECT COUNT(*) FROM account WHERE login LIKE 'imp.%'")).isZero();
+        // the counts are a row of figures, and one row to import is "1 row"
+        assertThat(browser.findElements(By.cssSelector("#import-counts dd")))
+                .extracting(figure -> figure.getLocation().getY()).hasSizeGreaterThan(2).containsOnly(
+                        browser.findElement(By.cssSelector("#import-counts dd")).getLocation().getY());
+        assertThat(await(By.id("csv-run")).getText()).isEqualTo("Import 1 row");
+        screenshot("imports-checked.png");
         await(By.id("csv-run")).click();
         waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "succeeded"));
         await(By.id("import-progress"));

@@ -122,6 +122,46 @@ class CsvImportTest {
     }
 
     @Test
+    void anAccountNumberOrMacAnotherAccountHasIsRefusedInTheDryRunAndTheRealRun(MinistraSimulator ministra) {
+        long company = fixture.company("Conflicting ISP " + (++companies), ministra.apiBaseUrl());
+        fixture.ours(company, "owner", "00:1A:79:BB:00:01", null);
+        String export = "login,accountNumber,stbMac\n"
+                + "newbie1,OWNER,\n"
+                + "newbie2,,00-1a-79-bb-00-01\n"
+                + "first,N-1,00:1A:79:CC:00:01\n"
+                + "second,n-1,\n"
+                + "third,,001A79CC0001\n"
+                + "owner,,00:1A:79:BB:00:01\n"
+                + "fourth,,\n";
+
+        for (boolean dryRun : new boolean[] {true, false}) {
+            ApiAnswer answer = fixture.postCsv(company, export, dryRun, ADMIN);
+            JsonNode counts = answer.json();
+            if (!dryRun) {
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+                counts = fixture.finished(answer.json().get("id").asLong(), Duration.ofMinutes(1)).get("progress");
+            }
+            assertThat(counts.get("created").asLong()).as("dry run " + dryRun).isEqualTo(2);
+            assertThat(counts.get("updated").asLong()).as("dry run " + dryRun).isEqualTo(1);
+            assertThat(counts.get("refused").asLong()).as("dry run " + dryRun).isEqualTo(4);
+            if (dryRun) {
+                assertThat(refusals(counts)).containsExactly("2 accountNumber", "3 stbMac", "5 accountNumber",
+                        "6 stbMac");
+                assertThat(counts.get("refusedRows").get(0).get("reason").asText()).contains("account 'owner'");
+                assertThat(counts.get("refusedRows").get(1).get("reason").asText()).contains("00:1A:79:BB:00:01")
+                        .contains("account 'owner'");
+                assertThat(counts.get("refusedRows").get(2).get("reason").asText()).contains("line 4");
+                assertThat(counts.get("refusedRows").get(3).get("reason").asText()).contains("line 4");
+                assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(1);
+            }
+        }
+        assertThat(fixture.rows("SELECT login, account_number, stb_mac FROM account WHERE company_id = ?"
+                + " ORDER BY login", company)).extracting(row -> row.get("login") + " " + row.get("account_number")
+                + " " + row.get("stb_mac")).containsExactly("first N-1 00:1A:79:CC:00:01", "fourth fourth null",
+                "owner owner 00:1A:79:BB:00:01");
+    }
+
+    @Test
     void aFileThatIsNoExportIsRefusedAsAWhole(MinistraSimulator ministra) {
         long company = fixture.company("Refusing ISP " + (++companies), ministra.apiBaseUrl());
         ApiAnswer unknownColumn = fixture.postCsv(company, "login,colour\nalice,red\n", false, ADMIN);

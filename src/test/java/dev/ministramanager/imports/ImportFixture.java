@@ -8,13 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -76,11 +71,11 @@ final class ImportFixture {
 
     /** An account in the simulator, created through its Ministra API. */
     static void inMinistra(MinistraSimulator ministra, String login, String plan, String mac) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("login", login);
-        fields.put("account_number", login);
-        fields.put("tariff_plan", plan);
-        fields.put("stb_mac", mac);
+        inMinistra(ministra, Map.of("login", login, "account_number", login, "tariff_plan", plan, "stb_mac", mac));
+    }
+
+    /** An account in the simulator with these fields, created through its Ministra API. */
+    static void inMinistra(MinistraSimulator ministra, Map<String, String> fields) {
         StringJoiner form = new StringJoiner("&");
         fields.forEach((k, v) -> form.add(k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(URI.create(ministra.apiBaseUrl() + "accounts"))
@@ -135,40 +130,14 @@ final class ImportFixture {
     }
 
     void update(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            statement.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        database.update(sql, arguments);
     }
 
     long number(String sql, Object... arguments) {
-        List<Map<String, Object>> rows = rows(sql, arguments);
-        assertThat(rows).as(sql).hasSize(1);
-        return ((Number) rows.get(0).values().iterator().next()).longValue();
+        return database.number(sql, arguments);
     }
 
     List<Map<String, Object>> rows(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                        row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return database.rows(sql, arguments);
     }
 }

@@ -135,6 +135,47 @@ class MinistraImportTest {
     }
 
     @Test
+    void ministrasEndDateBecomesTheExpiryWhereItsBillingReportsOne(MinistraSimulator ministra) {
+        ministra.internalBilling(true);
+        long company = fixture.company("Billed ISP " + (++companies), ministra.apiBaseUrl());
+        ImportFixture.inMinistra(ministra, Map.of("login", "paid", "account_number", "paid", "tariff_plan", "basic",
+                "stb_mac", "02:00:00:00:03:01", "end_date", "2027-01-31 23:59:59"));
+        // no end_date given: Ministra reports its zero date, "no expiry"
+        ImportFixture.inMinistra(ministra, "unlimited", "basic", "02:00:00:00:03:02");
+        ImportFixture.inMinistra(ministra, Map.of("login", "known", "account_number", "known", "tariff_plan", "basic",
+                "stb_mac", "02:00:00:00:03:03", "end_date", "2027-06-30 00:00:00"));
+        fixture.ours(company, "known", "02:00:00:00:03:03", null);
+        assertThat(ministra.accountsSnapshot()).filteredOn(row -> "unlimited".equals(row.get("login")))
+                .singleElement().satisfies(row -> assertThat(String.valueOf(row.get("end_date")))
+                        .startsWith("0000-00-00"));
+
+        ApiAnswer started = service.post("/companies/" + company + "/imports/ministra", ADMIN, null);
+        assertThat(started.status()).as(started.toString()).isEqualTo(202);
+        long jobId = started.json().get("id").asLong();
+        JsonNode job = fixture.finished(jobId, Duration.ofMinutes(1));
+        assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
+        assertThat(job.get("progress").get("adopted").asLong()).isEqualTo(2);
+        assertThat(job.get("progress").get("compared").asLong()).isEqualTo(1);
+
+        // Ministra's time zone is UTC here (mm.accounts.ministra-time-zone)
+        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'paid'"
+                + " AND expires_at = TIMESTAMP WITH TIME ZONE '2027-01-31 23:59:59+00:00'", company)).isEqualTo(1);
+        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'unlimited'"
+                + " AND expires_at IS NULL", company)).isEqualTo(1);
+        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'known'"
+                + " AND expires_at IS NULL", company)).as("a known account is not overwritten").isEqualTo(1);
+        assertThat(fixture.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
+                + " WHERE a.company_id = ? AND a.login = 'paid' AND p.state = 'synced'"
+                + " AND p.pushed_version = a.version", company)).as("Ministra has the expiry: nothing to push")
+                .isEqualTo(1);
+        assertThat(fixture.rows("SELECT details FROM audit_event WHERE company_id = ? AND action = 'adopt-from-ministra'"
+                + " AND subject_id = 'paid'", company)).singleElement().satisfies(row -> assertThat(
+                String.valueOf(row.get("details"))).contains("\"expiresAt\":\"2027-01-31T23:59:59Z\""));
+        assertThat(service.get("/imports/" + jobId + "/report", ADMIN).body())
+                .contains(",known,compared,expiresAt,\"expiresAt: ours '', Ministra's '2027-06-30 00:00:00'\"");
+    }
+
+    @Test
     void anImportWhoseNodeStopsIsResumedByAnotherWithoutDuplicates(MinistraSimulator ministra) {
         long company = fixture.company("Resumed ISP " + (++companies), ministra.apiBaseUrl());
         ministra.loadAccounts(3000, "resumed");

@@ -2,16 +2,11 @@ package dev.ministramanager.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -24,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.BenchmarkFigures;
 import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.SimulatorProcess;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,24 +37,15 @@ class FleetRefreshBenchmark {
     private static final int ACCOUNTS = 100_000;
     private static final long GOAL_MILLIS = 15_000;
     private static final long HEAP_GOAL_BYTES = 256L << 20;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void refreshOf100kAccounts() throws Exception {
-        int simPort = ServiceUnderTest.freePort();
-        ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.ministramanager.simulator.SimulatorMain")
-                .redirectErrorStream(true).redirectOutput(new File("target/benchmark-simulator.log"));
-        launch.environment().put("MM_SIM_PORT", String.valueOf(simPort));
-        launch.environment().put("MM_SIM_API_USER", "ministra");
-        launch.environment().put("MM_SIM_API_PASSWORD", "ministra-secret");
-        Process simulator = launch.start();
-        try (TestDatabase database = TestDatabase.postgres()) {
-            String simBase = "http://127.0.0.1:" + simPort;
-            awaitSimulator(simulator, simBase);
-            control(simBase, "/_sim/accounts/bulk", "{\"count\":" + ACCOUNTS + ",\"prefix\":\"bench\"}");
+        try (SimulatorProcess simulator = SimulatorProcess.start("target/benchmark-simulator.log");
+             TestDatabase database = TestDatabase.postgres()) {
+            String simBase = simulator.base();
+            simulator.control("/_sim/accounts/bulk", "{\"count\":" + ACCOUNTS + ",\"prefix\":\"bench\"}");
             for (int i = 1; i <= ACCOUNTS; i += 97) {
-                control(simBase, "/_sim/devices", "{\"mac\":\"" + mac(i) + "\",\"serial\":\"SN" + i
+                simulator.control("/_sim/devices", "{\"mac\":\"" + mac(i) + "\",\"serial\":\"SN" + i
                         + "\",\"type\":\"MAG322\",\"version\":\"2.20\",\"ip\":\"10.0.0.1\"}");
             }
             try (ServiceUnderTest service = ServiceUnderTest.start(database, Map.of(
@@ -75,7 +62,7 @@ class FleetRefreshBenchmark {
 
                 JsonNode first = measured(service, companyId, "no latency, first refresh (snapshots created)");
                 JsonNode second = measured(service, companyId, "no latency, next refresh (snapshots updated)");
-                control(simBase, "/_sim/faults", "{\"kind\":\"latency\",\"delay_ms\":20,\"resource\":\"accounts\"}");
+                simulator.control("/_sim/faults", "{\"kind\":\"latency\",\"delay_ms\":20,\"resource\":\"accounts\"}");
                 JsonNode slow = measured(service, companyId, "20 ms latency per request");
 
                 for (JsonNode run : List.of(first, second, slow)) {
@@ -89,9 +76,6 @@ class FleetRefreshBenchmark {
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                         Runtime.getRuntime().availableProcessors());
             }
-        } finally {
-            simulator.destroy();
-            simulator.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -156,27 +140,5 @@ class FleetRefreshBenchmark {
     private static String mac(int index) {
         return String.format(Locale.ROOT, "00:1A:79:%02X:%02X:%02X", (index >> 16) & 0xFF, (index >> 8) & 0xFF,
                 index & 0xFF);
-    }
-
-    private static void awaitSimulator(Process simulator, String simBase) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertThat(simulator.isAlive()).as("simulator process (see target/benchmark-simulator.log)").isTrue();
-            try {
-                HTTP.send(HttpRequest.newBuilder(URI.create(simBase + "/_sim")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the simulator did not start");
-    }
-
-    private static void control(String simBase, String path, String json) throws Exception {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(simBase + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
     }
 }

@@ -8,10 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,40 +104,14 @@ final class StatusFixture {
     }
 
     void update(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            statement.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        database.update(sql, arguments);
     }
 
     long number(String sql, Object... arguments) {
-        List<Map<String, Object>> rows = rows(sql, arguments);
-        assertThat(rows).as(sql).hasSize(1);
-        return ((Number) rows.get(0).values().iterator().next()).longValue();
+        return database.number(sql, arguments);
     }
 
     List<Map<String, Object>> rows(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                        row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return database.rows(sql, arguments);
     }
 }

@@ -2,9 +2,15 @@ package dev.ministramanager.testsupport;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Assumptions;
@@ -88,6 +94,51 @@ public final class TestDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("Query failed: " + sql, e);
         }
+    }
+
+    /** Runs one statement with its arguments (test data written as rows). */
+    public void update(String sql, Object... arguments) {
+        try (Connection connection = connect(); PreparedStatement statement = prepared(connection, sql, arguments)) {
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Statement failed: " + sql, e);
+        }
+    }
+
+    /** The rows a query answers, each a map from column label to value, in order. */
+    public List<Map<String, Object>> rows(String sql, Object... arguments) {
+        try (Connection connection = connect(); PreparedStatement statement = prepared(connection, sql, arguments);
+             ResultSet rs = statement.executeQuery()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+                    row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Query failed: " + sql, e);
+        }
+    }
+
+    /** The single number a query of one row answers, e.g. a COUNT(*) with arguments. */
+    public long number(String sql, Object... arguments) {
+        List<Map<String, Object>> rows = rows(sql, arguments);
+        if (rows.size() != 1) {
+            throw new IllegalStateException(rows.size() + " rows, not one, from: " + sql);
+        }
+        return ((Number) rows.get(0).values().iterator().next()).longValue();
+    }
+
+    private static PreparedStatement prepared(Connection connection, String sql, Object... arguments)
+            throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < arguments.length; i++) {
+            statement.setObject(i + 1, arguments[i]);
+        }
+        return statement;
     }
 
     @Override

@@ -1,0 +1,1 @@
+UPDATE account SET expires_at = ? WHERE id = ?

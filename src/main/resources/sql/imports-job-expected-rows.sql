@@ -1,0 +1,1 @@
+UPDATE import_job SET expected_rows = ? WHERE id = ?

@@ -1,0 +1,1 @@
+UPDATE import_job SET lease_until = ? WHERE id = ? AND holder = ? AND state = 'running'

@@ -1,0 +1,1 @@
+UPDATE import_job SET rows_read = ? WHERE id = ?

@@ -1,0 +1,1 @@
+SELECT line, login, outcome, field, reason FROM import_row WHERE job_id = ? ORDER BY line

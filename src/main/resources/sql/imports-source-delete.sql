@@ -1,0 +1,1 @@
+DELETE FROM import_source WHERE job_id = ?

@@ -1,0 +1,1 @@
+INSERT INTO import_source (job_id, content) VALUES (?, ?)

@@ -1,0 +1,1 @@
+SELECT content FROM import_source WHERE job_id = ?
