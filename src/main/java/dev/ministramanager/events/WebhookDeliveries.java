@@ -134,7 +134,8 @@ public class WebhookDeliveries {
     private String endpoint(String url) {
         URI uri = URI.create(url);
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority()
-                + "?throwExceptionOnFailure=false&followRedirects=false"
+                // the answer needs only the response's headers: the request's are not copied onto it
+                + "?throwExceptionOnFailure=false&followRedirects=false&copyHeaders=false"
                 + "&connectTimeout=" + settings.connectTimeout().toMillis()
                 + "&responseTimeout=" + settings.timeout().toMillis()
                 + "&soTimeout=" + settings.timeout().toMillis()

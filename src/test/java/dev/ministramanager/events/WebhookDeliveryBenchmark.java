@@ -81,13 +81,16 @@ class WebhookDeliveryBenchmark {
             }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
             AtomicInteger failed = new AtomicInteger();
             long cpuBefore = processCpuNanos();
-            Map<Long, Long> deliveryCpuBefore = deliveryThreadsCpuNanos();
+            Map<Long, Long> deliveryCpuBefore = deliveryThreadsCpuNanos(false);
+            Map<Long, Long> deliveryUserCpuBefore = deliveryThreadsCpuNanos(true);
             long start = System.nanoTime();
             create(service, client, company, "bench", CHANGES, failed);
             double createSeconds = (System.nanoTime() - start) / 1e9;
             awaitReceived(receiver, warmEvents + 2 * CHANGES);
             double cpuMillisPerEvent = (processCpuNanos() - cpuBefore) / 1e6 / (2.0 * CHANGES);
-            double deliveryCpuMillisPerEvent = deliveryCpuNanosSince(deliveryCpuBefore) / 1e6 / (2.0 * CHANGES);
+            double deliveryCpuMillisPerEvent = deliveryCpuNanosSince(deliveryCpuBefore, false) / 1e6 / (2.0 * CHANGES);
+            double deliveryUserCpuMillisPerEvent = deliveryCpuNanosSince(deliveryUserCpuBefore, true) / 1e6
+                    / (2.0 * CHANGES);
             autovacuum.shutdownNow();
 
             List<WebhookReceiver.Received> received = receiver.received().stream()
@@ -112,9 +115,10 @@ class WebhookDeliveryBenchmark {
             System.out.printf("WebhookDeliveryBenchmark: attempts' HTTP latency avg %s ms, max %s ms%n",
                     EventsFixture.rows(database, "SELECT AVG(latency_ms), MAX(latency_ms) FROM webhook_attempt").get(0)
                             .toArray());
-            System.out.printf("WebhookDeliveryBenchmark: CPU per event %.3f ms in the delivery's threads, %.3f ms in"
-                    + " the whole JVM (service, simulator, receiver and client: creates and pushes included)%n",
-                    deliveryCpuMillisPerEvent, cpuMillisPerEvent);
+            System.out.printf("WebhookDeliveryBenchmark: CPU per event %.3f ms in the delivery's threads (%.3f ms of it"
+                    + " in user mode), %.3f ms in the whole JVM (service, simulator, receiver and client: creates and"
+                    + " pushes included)%n", deliveryCpuMillisPerEvent, deliveryUserCpuMillisPerEvent,
+                    cpuMillisPerEvent);
             String name = "WebhookDeliveryBenchmark";
             BenchmarkFigures.record(name, "account changes per second submitted", CHANGES / createSeconds, "/s",
                     ">= %d /s".formatted(RATE), CHANGES / createSeconds >= 0.95 * RATE);
@@ -174,21 +178,26 @@ class WebhookDeliveryBenchmark {
                 .getProcessCpuTime();
     }
 
-    /** CPU time so far of each live thread of the webhook delivery (its routes' threads are named after them). */
-    private static Map<Long, Long> deliveryThreadsCpuNanos() {
+    /**
+     * CPU time so far (only in user mode, or also in the kernel) of each live thread of the webhook delivery (its
+     * routes' threads are named after them).
+     */
+    private static Map<Long, Long> deliveryThreadsCpuNanos(boolean userMode) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> cpu = new HashMap<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().contains("webhook-delivery")) {
-                cpu.put(thread.getId(), Math.max(0, threads.getThreadCpuTime(thread.getId())));
+                long nanos = userMode ? threads.getThreadUserTime(thread.getId())
+                        : threads.getThreadCpuTime(thread.getId());
+                cpu.put(thread.getId(), Math.max(0, nanos));
             }
         }
         return cpu;
     }
 
-    private static long deliveryCpuNanosSince(Map<Long, Long> before) {
+    private static long deliveryCpuNanosSince(Map<Long, Long> before, boolean userMode) {
         long total = 0;
-        for (Map.Entry<Long, Long> thread : deliveryThreadsCpuNanos().entrySet()) {
+        for (Map.Entry<Long, Long> thread : deliveryThreadsCpuNanos(userMode).entrySet()) {
             total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
         }
         return total;
