@@ -6,6 +6,8 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -27,6 +29,9 @@ public class DeliveredBatches {
     /** Exchange variable of a successful delivery's attempt, waiting to be recorded. */
     public static final String DELIVERED = "webhookDelivered";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveredBatches.class);
+    private static final String DELIVERED_UPDATE = SqlStatements.load("webhooks-delivery-delivered");
+    private static final String INSERT_ATTEMPT = SqlStatements.load("webhooks-attempt-insert");
+    private static final String FAILING_END = SqlStatements.load("webhooks-failing-end");
 
     /** One successful attempt. */
     public record Delivered(Delivery delivery, int status, long latencyMs, String response, OffsetDateTime at) {
@@ -35,16 +40,17 @@ public class DeliveredBatches {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final MeterRegistry metrics;
-    private final boolean withoutWaitingForDisk;
+    /** Where the database allows it, the batch's commit does not wait for the disk; else null. */
+    private final String commitWithoutDiskWait;
     private final Runnable recorded;
 
-    /** @param recorded called after each batch, so that a claim waiting for an endpoint's slot tries again */
-    public DeliveredBatches(DataSource dataSource, MeterRegistry metrics, boolean withoutWaitingForDisk,
-                            Runnable recorded) {
+    /** @param recorded called after each batch: the next events of those subjects became claimable */
+    public DeliveredBatches(DataSource dataSource, MeterRegistry metrics, SqlDialect dialect, Runnable recorded) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.metrics = metrics;
-        this.withoutWaitingForDisk = withoutWaitingForDisk;
+        this.commitWithoutDiskWait = dialect == SqlDialect.POSTGRESQL
+                ? SqlStatements.load("webhooks-commit-without-disk-wait", dialect) : null;
         this.recorded = recorded;
     }
 
@@ -52,32 +58,26 @@ public class DeliveredBatches {
         List<Delivered> delivered = batch.stream().map(e -> e.getVariable(DELIVERED, Delivered.class)).toList();
         try {
             int[] settled = transaction.execute(tx -> {
-                if (withoutWaitingForDisk) {
-                    // should the database crash before this commit reaches the disk, the leases run out and the
-                    // events are delivered again: duplicates, which at-least-once allows
-                    jdbc.execute("SET LOCAL synchronous_commit TO OFF");
+                if (commitWithoutDiskWait != null) {
+                    jdbc.execute(commitWithoutDiskWait);
                 }
-                int[] counts = jdbc.batchUpdate("UPDATE webhook_delivery SET state = 'delivered',"
-                        + " attempts = attempts + 1, last_status = ?, last_error = NULL, finished_at = ?,"
-                        + " claim_token = NULL, lease_owner = NULL, lease_until = NULL WHERE id = ? AND claim_token = ?",
-                        delivered.stream().map(d -> new Object[] {d.status(), d.at(), d.delivery().deliveryId(),
-                            d.delivery().claimToken()}).toList());
+                int[] counts = jdbc.batchUpdate(DELIVERED_UPDATE, delivered.stream().map(d -> new Object[] {
+                    d.status(), d.at(), d.delivery().deliveryId(), d.delivery().claimToken()}).toList());
                 List<Object[]> attempts = new ArrayList<>();
                 List<Object[]> recovered = new ArrayList<>();
                 for (int i = 0; i < delivered.size(); i++) {
                     Delivered d = delivered.get(i);
                     attempts.add(new Object[] {d.delivery().webhookId(), d.delivery().deliveryId(),
                         d.delivery().eventId(), d.delivery().type(), d.at(), counts[i] == 0 ? "lost" : "delivered",
-                        d.status(), d.latencyMs(), d.response()});
+                        d.status(), d.latencyMs(), null, d.response()});
                     if (d.delivery().endpointFailing()) {
                         recovered.add(new Object[] {d.delivery().webhookId()});
                     }
                 }
-                jdbc.batchUpdate("INSERT INTO webhook_attempt (webhook_id, delivery_id, event_id, event_type,"
-                        + " attempted_at, outcome, status_code, latency_ms, response_excerpt)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", attempts);
-                // a success ends the endpoint's failure streak
-                jdbc.batchUpdate("UPDATE webhook SET failing_since = NULL WHERE id = ?", recovered);
+                jdbc.batchUpdate(INSERT_ATTEMPT, attempts);
+                if (!recovered.isEmpty()) {
+                    jdbc.batchUpdate(FAILING_END, recovered);
+                }
                 return counts;
             });
             long lost = java.util.Arrays.stream(settled).filter(count -> count == 0).count();

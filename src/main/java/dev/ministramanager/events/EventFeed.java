@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -29,6 +29,7 @@ public class EventFeed {
 
     private static final int PAGE_DEFAULT = 100;
     private static final int PAGE_MAX = 1000;
+    private static final String PAGE = SqlStatements.load("events-page");
 
     private final NamedParameterJdbcTemplate named;
     private final ObjectMapper json;
@@ -63,29 +64,11 @@ public class EventFeed {
                 .addValue("after", after).addValue("limit", limit)
                 .addValue("visibleBefore", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)
                         .minus(visibilityDelay));
-        StringBuilder sql = new StringBuilder("SELECT seq, event_id, type, company_id, subject, occurred_at, data"
-                + " FROM event_outbox WHERE company_id IN (:companies) AND seq > :after"
-                + " AND occurred_at <= :visibleBefore");
-        if (types != null && !types.contains("*")) {
-            List<String> exact = new ArrayList<>();
-            List<String> clauses = new ArrayList<>();
-            for (String pattern : types) {
-                if (pattern.endsWith(".*")) {
-                    String name = "prefix" + clauses.size();
-                    clauses.add("type LIKE :" + name);
-                    params.addValue(name, pattern.substring(0, pattern.length() - 1) + "%");
-                } else {
-                    exact.add(pattern);
-                }
-            }
-            if (!exact.isEmpty()) {
-                clauses.add("type IN (:exact)");
-                params.addValue("exact", exact);
-            }
-            sql.append(" AND (").append(String.join(" OR ", clauses)).append(")");
-        }
-        sql.append(" ORDER BY seq LIMIT :limit");
-        return named.query(sql.toString(), params, (rs, i) -> {
+        // a pattern is expanded to the known types it matches: one statement, whatever the patterns
+        boolean everyType = types == null || types.contains("*");
+        params.addValue("everyType", everyType).addValue("types", everyType ? List.of("*")
+                : EventTypes.ALL.stream().filter(type -> EventTypes.matches(types, type)).sorted().toList());
+        return named.query(PAGE, params, (rs, i) -> {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("sequence", rs.getLong("seq"));
             event.put("id", rs.getString("event_id"));

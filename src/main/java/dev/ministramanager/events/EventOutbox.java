@@ -15,9 +15,12 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,10 +31,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class EventOutbox {
 
+    private static final String INSERT_EVENT = SqlStatements.load("events-insert");
+    private static final String INSERT_DELIVERY = SqlStatements.load("events-delivery-insert");
+    private static final String SUBSCRIBERS = SqlStatements.load("events-subscribers");
+    private static final String REACHABILITY_CHANGE = SqlStatements.load("events-reachability-change");
+    private static final String REACHABILITY_KNOWN = SqlStatements.load("events-reachability-known");
+    private static final String REACHABILITY_INSERT = SqlStatements.load("events-reachability-insert");
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Called once a transaction that wrote deliveries committed: the delivery claims them at once. */
+    private volatile Runnable deliveriesCommitted = () -> { };
 
     /** One event to publish: its type (see {@link EventTypes}), company, subject and the data that changed. */
     public record Event(String type, long companyId, String subject, Map<String, ?> data) {
@@ -42,6 +54,11 @@ public class EventOutbox {
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
         this.clock = clock;
+    }
+
+    /** {@code listener} runs after each commit that wrote deliveries (instead of the delivery's next poll). */
+    public void onDeliveriesCommitted(Runnable listener) {
+        this.deliveriesCommitted = listener;
     }
 
     public void publish(long companyId, String type, String subject, Map<String, ?> data) {
@@ -68,12 +85,15 @@ public class EventOutbox {
                     }
                 }
             }
-            jdbc.batchUpdate("INSERT INTO event_outbox (event_id, type, company_id, subject, occurred_at, data)"
-                    + " VALUES (?, ?, ?, ?, ?, ?)", rows);
+            jdbc.batchUpdate(INSERT_EVENT, rows);
             if (!deliveries.isEmpty()) {
-                jdbc.batchUpdate("INSERT INTO webhook_delivery (webhook_id, event_seq, ordering_key, state, attempts,"
-                        + " next_attempt_at, created_at) SELECT ?, seq, ?, 'pending', 0, ?, ? FROM event_outbox"
-                        + " WHERE event_id = ?", deliveries);
+                jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        deliveriesCommitted.run();
+                    }
+                });
             }
         });
     }
@@ -87,16 +107,13 @@ public class EventOutbox {
     public void ministraReachability(long companyId, boolean reachable, String detail) {
         transaction.executeWithoutResult(tx -> {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-            int changed = jdbc.update("UPDATE company_reachability SET reachable = ?, changed_at = ?"
-                    + " WHERE company_id = ? AND reachable <> ?", reachable, now, companyId, reachable);
+            int changed = jdbc.update(REACHABILITY_CHANGE, reachable, now, companyId, reachable);
             if (changed == 0) {
-                if (!jdbc.queryForList("SELECT reachable FROM company_reachability WHERE company_id = ?",
-                        Boolean.class, companyId).isEmpty()) {
+                if (!jdbc.queryForList(REACHABILITY_KNOWN, Boolean.class, companyId).isEmpty()) {
                     return;
                 }
                 try {
-                    jdbc.update("INSERT INTO company_reachability (company_id, reachable, changed_at) VALUES (?, ?, ?)",
-                            companyId, reachable, now);
+                    jdbc.update(REACHABILITY_INSERT, companyId, reachable, now);
                 } catch (DuplicateKeyException recordedMeanwhile) {
                     return;
                 }
@@ -127,8 +144,8 @@ public class EventOutbox {
     }
 
     private List<Subscriber> subscribers(long companyId) {
-        return jdbc.query("SELECT id, event_types FROM webhook WHERE company_id = ? AND enabled = TRUE",
-                (rs, i) -> new Subscriber(rs.getLong(1), EventTypes.patterns(rs.getString(2))), companyId);
+        return jdbc.query(SUBSCRIBERS, (rs, i) -> new Subscriber(rs.getLong(1), EventTypes.patterns(rs.getString(2))),
+                companyId);
     }
 
     /** Events of one subject (an account, a plan) reach an endpoint in the order they were recorded. */

@@ -12,12 +12,14 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ApiResponses;
 import dev.ministramanager.metrics.MetricsConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.processor.aggregate.GroupedExchangeAggregationStrategy;
 import org.apache.camel.spi.CamelEvent;
@@ -31,6 +33,45 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class EventsConfiguration implements CamelConfiguration {
 
+    // Camel injects these before any configuration runs; the beans this one needs (the data source, the audit trail
+    // and others) are bound by the configurations before it, when they run, so they are looked up in configure()
+    @PropertyInject("mm.webhooks.workers")
+    private int workers;
+    @PropertyInject("mm.webhooks.per-endpoint-concurrency")
+    private int perEndpoint;
+    @PropertyInject("mm.webhooks.batch-size")
+    private int batchSize;
+    @PropertyInject("mm.webhooks.connect-timeout-ms")
+    private long connectTimeoutMillis;
+    @PropertyInject("mm.webhooks.timeout-ms")
+    private long timeoutMillis;
+    @PropertyInject("mm.webhooks.lease-seconds")
+    private long leaseSeconds;
+    @PropertyInject("mm.webhooks.max-attempts")
+    private int maxAttempts;
+    @PropertyInject("mm.webhooks.retry-initial-delay-ms")
+    private long retryInitialDelayMillis;
+    @PropertyInject("mm.webhooks.retry-multiplier")
+    private double retryMultiplier;
+    @PropertyInject("mm.webhooks.retry-max-delay-ms")
+    private long retryMaxDelayMillis;
+    @PropertyInject("mm.webhooks.retry-jitter")
+    private double retryJitter;
+    @PropertyInject("mm.webhooks.disable-after-seconds")
+    private long disableAfterSeconds;
+    @PropertyInject("mm.webhooks.allow-private-urls")
+    private boolean allowPrivateUrls;
+    @PropertyInject("mm.webhooks.secret-overlap-seconds")
+    private long secretOverlapSeconds;
+    @PropertyInject("mm.events.visibility-delay-ms")
+    private long visibilityDelayMillis;
+    @PropertyInject("mm.events.stream-poll-interval-ms")
+    private long streamPollIntervalMillis;
+    @PropertyInject("mm.events.stream-heartbeat-seconds")
+    private long streamHeartbeatSeconds;
+    @PropertyInject("camel.server.port")
+    private int port;
+
     @Override
     public void configure(CamelContext camel) {
         Registry registry = camel.getRegistry();
@@ -40,52 +81,42 @@ public class EventsConfiguration implements CamelConfiguration {
         SecretCipher cipher = registry.lookupByNameAndType("secretCipher", SecretCipher.class);
         Clock clock = Clock.systemUTC();
 
-        EventOutbox outbox = new EventOutbox(dataSource, json, clock);
-        audit.follow(new AuditedEvents(outbox));
-        registry.bind("eventOutbox", outbox);
-
-        WebhookSettings settings = new WebhookSettings(
-                integer(camel, "mm.webhooks.workers"),
-                integer(camel, "mm.webhooks.per-endpoint-concurrency"),
-                integer(camel, "mm.webhooks.batch-size"),
-                Duration.ofMillis(integer(camel, "mm.webhooks.connect-timeout-ms")),
-                Duration.ofMillis(integer(camel, "mm.webhooks.timeout-ms")),
-                Duration.ofSeconds(integer(camel, "mm.webhooks.lease-seconds")),
-                integer(camel, "mm.webhooks.max-attempts"),
-                Duration.ofMillis(integer(camel, "mm.webhooks.retry-initial-delay-ms")),
-                Double.parseDouble(property(camel, "mm.webhooks.retry-multiplier")),
-                Duration.ofMillis(integer(camel, "mm.webhooks.retry-max-delay-ms")),
-                Double.parseDouble(property(camel, "mm.webhooks.retry-jitter")),
-                Duration.ofSeconds(integer(camel, "mm.webhooks.disable-after-seconds")));
+        WebhookSettings settings = new WebhookSettings(workers, perEndpoint, batchSize,
+                Duration.ofMillis(connectTimeoutMillis), Duration.ofMillis(timeoutMillis),
+                Duration.ofSeconds(leaseSeconds), maxAttempts, Duration.ofMillis(retryInitialDelayMillis),
+                retryMultiplier, Duration.ofMillis(retryMaxDelayMillis), retryJitter,
+                Duration.ofSeconds(disableAfterSeconds));
         if (settings.timeout().compareTo(settings.lease()) >= 0) {
             throw new IllegalArgumentException("mm.webhooks.lease-seconds must be longer than mm.webhooks.timeout-ms");
         }
+        WebhookMessages messages = new WebhookMessages(cipher, json);
+        DeliveryClaims claims = new DeliveryClaims(dataSource, messages, clock, settings);
+        registry.bind("deliveryClaims", claims);
+        EventOutbox outbox = new EventOutbox(dataSource, json, clock);
+        outbox.onDeliveriesCommitted(claims::wake);
+        audit.follow(new AuditedEvents(outbox));
+        registry.bind("eventOutbox", outbox);
         Webhooks webhooks = new Webhooks(dataSource, cipher, audit,
-                new WebhookUrls(Boolean.parseBoolean(property(camel, "mm.webhooks.allow-private-urls"))),
-                Duration.ofSeconds(integer(camel, "mm.webhooks.secret-overlap-seconds")), clock);
+                new WebhookUrls(allowPrivateUrls), Duration.ofSeconds(secretOverlapSeconds), clock);
         MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
         registry.bind("webhooks", webhooks);
         registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
-        WebhookDeliveries deliveries = new WebhookDeliveries(dataSource, cipher, audit, json, clock, settings, metrics);
-        registry.bind("webhookDeliveries", deliveries);
+        registry.bind("webhookDeliveries", new WebhookDeliveries(dataSource, claims, messages, audit, clock, settings,
+                metrics));
         registry.bind("deliveredBatches", new DeliveredBatches(dataSource, metrics,
-                registry.lookupByNameAndType("sqlDialect", SqlDialect.class) == SqlDialect.POSTGRESQL,
-                deliveries::recorded));
+                registry.lookupByNameAndType("sqlDialect", SqlDialect.class), claims::wake));
         registry.bind("webhookBatch", new GroupedExchangeAggregationStrategy());
-        EventFeed feed = new EventFeed(dataSource, json, clock,
-                Duration.ofMillis(integer(camel, "mm.events.visibility-delay-ms")));
+        EventFeed feed = new EventFeed(dataSource, json, clock, Duration.ofMillis(visibilityDelayMillis));
         registry.bind("eventFeed", feed);
         gauges(metrics, new JdbcTemplate(dataSource), clock);
 
         EventStream stream = new EventStream(registry.lookupByNameAndType("apiGate", ApiGate.class), feed,
                 registry.lookupByNameAndType("apiResponses", ApiResponses.class), json,
-                Duration.ofMillis(integer(camel, "mm.events.stream-poll-interval-ms")),
-                Duration.ofSeconds(integer(camel, "mm.events.stream-heartbeat-seconds")));
+                Duration.ofMillis(streamPollIntervalMillis), Duration.ofSeconds(streamHeartbeatSeconds));
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    int port = Integer.parseInt(camel.resolvePropertyPlaceholders("{{camel.server.port}}"));
                     stream.install(VertxPlatformHttpRouter.lookup(camel,
                             VertxPlatformHttpRouter.getRouterNameFromPort(port)));
                 }
@@ -95,23 +126,14 @@ public class EventsConfiguration implements CamelConfiguration {
 
     /** The outbox lag (age of the oldest event an enabled endpoint still waits for) and disabled endpoints. */
     private static void gauges(MeterRegistry metrics, JdbcTemplate jdbc, Clock clock) {
+        String oldestWaiting = SqlStatements.load("webhooks-outbox-lag");
+        String disabledCount = SqlStatements.load("webhooks-disabled-count");
         Gauge.builder("mm.webhooks.outbox.lag.seconds", () -> {
-            OffsetDateTime oldest = jdbc.queryForObject("SELECT MIN(e.occurred_at) FROM webhook_delivery d"
-                    + " JOIN webhook w ON w.id = d.webhook_id JOIN event_outbox e ON e.seq = d.event_seq"
-                    + " WHERE d.state = 'pending' AND w.enabled = TRUE", OffsetDateTime.class);
+            OffsetDateTime oldest = jdbc.queryForObject(oldestWaiting, OffsetDateTime.class);
             return oldest == null ? 0 : Duration.between(oldest, OffsetDateTime.now(clock)
                     .withOffsetSameInstant(ZoneOffset.UTC)).toMillis() / 1000.0;
         }).description("Age of the oldest event an enabled webhook has not yet received").register(metrics);
-        Gauge.builder("mm.webhooks.disabled.endpoints", () -> jdbc.queryForObject("SELECT COUNT(*) FROM webhook"
-                + " WHERE enabled = FALSE AND disabled_at IS NOT NULL", Integer.class))
+        Gauge.builder("mm.webhooks.disabled.endpoints", () -> jdbc.queryForObject(disabledCount, Integer.class))
                 .description("Webhooks disabled because they kept failing or answered 410").register(metrics);
-    }
-
-    private static int integer(CamelContext camel, String key) {
-        return Integer.parseInt(property(camel, key).trim());
-    }
-
-    private static String property(CamelContext camel, String key) {
-        return camel.resolvePropertyPlaceholders("{{" + key + "}}");
     }
 }

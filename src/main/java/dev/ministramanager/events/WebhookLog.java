@@ -11,6 +11,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -26,6 +27,11 @@ public class WebhookLog {
 
     private static final int PAGE_DEFAULT = 50;
     private static final int PAGE_MAX = 500;
+    private static final String ATTEMPTS = SqlStatements.load("webhooks-attempts");
+    private static final String DEAD_LETTERS = SqlStatements.load("webhooks-dead-letters");
+    private static final String DEAD_LETTER = SqlStatements.load("webhooks-dead-letter");
+    private static final String REPLAY = SqlStatements.load("webhooks-dead-letter-replay");
+    private static final String DISCARD = SqlStatements.load("webhooks-dead-letter-discard");
 
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transaction;
@@ -45,11 +51,7 @@ public class WebhookLog {
     public Map<String, Object> deliveries(Exchange exchange) {
         Webhooks.Owned webhook = webhooks.visibleWebhook(exchange);
         int limit = limit(exchange.getMessage().getHeader("limit", String.class));
-        List<Map<String, Object>> items = named.query("SELECT a.id, a.delivery_id, a.event_id, a.event_type,"
-                + " a.attempted_at, a.outcome, a.status_code, a.latency_ms, a.error, a.response_excerpt,"
-                + " d.attempts AS delivery_attempts, d.state AS delivery_state FROM webhook_attempt a"
-                + " LEFT JOIN webhook_delivery d ON d.id = a.delivery_id WHERE a.webhook_id = :id"
-                + " ORDER BY a.id DESC LIMIT :limit", new MapSqlParameterSource("id", webhook.id())
+        List<Map<String, Object>> items = named.query(ATTEMPTS, new MapSqlParameterSource("id", webhook.id())
                 .addValue("limit", limit), (rs, i) -> {
                     Map<String, Object> item = new LinkedHashMap<>();
                     item.put("id", rs.getLong("id"));
@@ -74,18 +76,16 @@ public class WebhookLog {
         String webhook = exchange.getMessage().getHeader("webhook", String.class);
         MapSqlParameterSource params = new MapSqlParameterSource("companies",
                 companyId == null ? Webhooks.visible(exchange) : List.of(companyId))
-                .addValue("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
-        String filter = "";
+                .addValue("limit", limit(exchange.getMessage().getHeader("limit", String.class)))
+                .addValue("everyWebhook", webhook == null).addValue("webhook", 0L);
         if (webhook != null) {
             try {
                 params.addValue("webhook", Long.parseLong(webhook));
             } catch (NumberFormatException e) {
                 throw ProblemException.invalidField("webhook", "Parameter 'webhook' must be a webhook id.");
             }
-            filter = " AND d.webhook_id = :webhook";
         }
-        return Map.of("items", named.query(DEAD + " WHERE d.state = 'dead' AND w.company_id IN (:companies)" + filter
-                + " ORDER BY d.id LIMIT :limit", params, (rs, i) -> deadLetter(rs)));
+        return Map.of("items", named.query(DEAD_LETTERS, params, (rs, i) -> deadLetter(rs)));
     }
 
     public Map<String, Object> replay(Exchange exchange) {
@@ -102,16 +102,11 @@ public class WebhookLog {
                 .addValue("companies", Webhooks.visible(exchange))
                 .addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC));
         return transaction.execute(tx -> {
-            List<Map<String, Object>> found = named.query(DEAD + " WHERE d.id = :id AND w.company_id IN (:companies)",
-                    params, (rs, i) -> deadLetter(rs));
+            List<Map<String, Object>> found = named.query(DEAD_LETTER, params, (rs, i) -> deadLetter(rs));
             if (found.isEmpty()) {
                 throw ProblemException.notFound("Delivery dead letter " + id + " not found.");
             }
-            int changed = named.update(action.equals("replay")
-                    ? "UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_attempt_at = :now,"
-                            + " finished_at = NULL WHERE id = :id AND state = 'dead'"
-                    : "UPDATE webhook_delivery SET state = 'discarded', finished_at = :now WHERE id = :id"
-                            + " AND state = 'dead'", params);
+            int changed = named.update(action.equals("replay") ? REPLAY : DISCARD, params);
             if (changed == 0) {
                 throw ProblemException.conflict("id", "Delivery " + id + " is not an open dead letter (it is "
                         + found.get(0).get("state") + ").");
@@ -124,10 +119,6 @@ public class WebhookLog {
             return letter;
         });
     }
-
-    private static final String DEAD = "SELECT d.id, d.webhook_id, w.company_id, d.state, d.attempts, d.last_status,"
-            + " d.last_error, d.finished_at, e.event_id, e.type, e.subject FROM webhook_delivery d"
-            + " JOIN webhook w ON w.id = d.webhook_id JOIN event_outbox e ON e.seq = d.event_seq";
 
     private static Map<String, Object> deadLetter(java.sql.ResultSet rs) throws java.sql.SQLException {
         Map<String, Object> item = new LinkedHashMap<>();

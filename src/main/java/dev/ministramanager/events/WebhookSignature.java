@@ -14,6 +14,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSignature {
 
+    /** One HMAC-SHA256 per thread, keyed again for each signature (cheaper than a new instance each time). */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    });
+
     private WebhookSignature() {
     }
 
@@ -21,12 +30,12 @@ public final class WebhookSignature {
         String encodedKey = secret.startsWith(Webhooks.SECRET_PREFIX)
                 ? secret.substring(Webhooks.SECRET_PREFIX.length()) : secret;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = MACS.get();
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(encodedKey), "HmacSHA256"));
             byte[] digest = mac.doFinal((id + "." + timestampSeconds + "." + body).getBytes(StandardCharsets.UTF_8));
             return "v1," + Base64.getEncoder().encodeToString(digest);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+            throw new IllegalStateException("The webhook secret is no HMAC key", e);
         }
     }
 }

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import org.apache.camel.Exchange;
@@ -37,8 +38,17 @@ public class Webhooks {
 
     public static final String SUBJECT = "webhook";
     static final String SECRET_PREFIX = "whsec_";
-    private static final String VIEW = "SELECT id, company_id, url, event_types, description, enabled, failing_since,"
-            + " disabled_reason, disabled_at, previous_secret_until, created_at, updated_at FROM webhook";
+    private static final String INSERT = SqlStatements.load("webhooks-insert");
+    private static final String OF_COMPANIES = SqlStatements.load("webhooks-of-companies");
+    private static final String BY_ID = SqlStatements.load("webhooks-by-id");
+    private static final String VISIBLE = SqlStatements.load("webhooks-visible");
+    private static final String SET_URL = SqlStatements.load("webhooks-set-url");
+    private static final String SET_EVENTS = SqlStatements.load("webhooks-set-events");
+    private static final String SET_DESCRIPTION = SqlStatements.load("webhooks-set-description");
+    private static final String SET_ENABLED = SqlStatements.load("webhooks-set-enabled");
+    private static final String TOUCH = SqlStatements.load("webhooks-touch");
+    private static final String DELETE = SqlStatements.load("webhooks-delete");
+    private static final String ROTATE_SECRET = SqlStatements.load("webhooks-rotate-secret");
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -71,9 +81,7 @@ public class Webhooks {
         long id = transaction.execute(tx -> {
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(connection -> {
-                PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook (company_id, url,"
-                        + " event_types, description, enabled, secret_enc, created_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {"id"});
                 insert.setLong(1, companyId);
                 insert.setString(2, url);
                 insert.setString(3, String.join(",", request.events()));
@@ -98,7 +106,7 @@ public class Webhooks {
 
     public Map<String, Object> list(Exchange exchange) {
         Long companyId = exchange.getVariable(ApiGate.COMPANY_ID, Long.class);
-        List<Map<String, Object>> items = named.query(VIEW + " WHERE company_id IN (:companies) ORDER BY id",
+        List<Map<String, Object>> items = named.query(OF_COMPANIES,
                 new MapSqlParameterSource("companies", companyId == null ? visible(exchange) : List.of(companyId)),
                 (rs, i) -> view(rs));
         return Map.of("items", items);
@@ -115,28 +123,26 @@ public class Webhooks {
         transaction.executeWithoutResult(tx -> {
             Map<String, Object> changed = new LinkedHashMap<>();
             if (url != null) {
-                jdbc.update("UPDATE webhook SET url = ? WHERE id = ?", url, webhook.id());
+                jdbc.update(SET_URL, url, webhook.id());
                 changed.put("url", url);
             }
             if (changes.events() != null) {
-                jdbc.update("UPDATE webhook SET event_types = ? WHERE id = ?", String.join(",", changes.events()),
+                jdbc.update(SET_EVENTS, String.join(",", changes.events()),
                         webhook.id());
                 changed.put("events", changes.events());
             }
             if (changes.description() != null) {
-                jdbc.update("UPDATE webhook SET description = ? WHERE id = ?", changes.description(), webhook.id());
+                jdbc.update(SET_DESCRIPTION, changes.description(), webhook.id());
                 changed.put("description", changes.description());
             }
             if (changes.enabled() != null) {
                 // re-enabling starts afresh: the failures that disabled it no longer count
-                jdbc.update("UPDATE webhook SET enabled = ?, failing_since = NULL,"
-                        + " disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,"
-                        + " disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END WHERE id = ?",
-                        changes.enabled(), changes.enabled(), changes.enabled(), webhook.id());
+                named.update(SET_ENABLED, new MapSqlParameterSource("enabled", changes.enabled())
+                        .addValue("id", webhook.id()));
                 changed.put("enabled", changes.enabled());
             }
             if (!changed.isEmpty()) {
-                jdbc.update("UPDATE webhook SET updated_at = ? WHERE id = ?", now(), webhook.id());
+                jdbc.update(TOUCH, now(), webhook.id());
                 audit.record(actor(exchange), webhook.companyId(), SUBJECT, String.valueOf(webhook.id()), "change",
                         "ok", changed);
             }
@@ -148,7 +154,7 @@ public class Webhooks {
     public Map<String, Object> delete(Exchange exchange) {
         Owned webhook = visibleWebhook(exchange);
         transaction.executeWithoutResult(tx -> {
-            jdbc.update("DELETE FROM webhook WHERE id = ?", webhook.id());
+            jdbc.update(DELETE, webhook.id());
             audit.record(actor(exchange), webhook.companyId(), SUBJECT, String.valueOf(webhook.id()), "delete", "ok",
                     Map.of());
         });
@@ -161,8 +167,7 @@ public class Webhooks {
         String secret = newSecret();
         OffsetDateTime until = now().plus(secretOverlap);
         transaction.executeWithoutResult(tx -> {
-            jdbc.update("UPDATE webhook SET previous_secret_enc = secret_enc, previous_secret_until = ?,"
-                    + " secret_enc = ?, updated_at = ? WHERE id = ?", until, cipher.encrypt(secret), now(),
+            jdbc.update(ROTATE_SECRET, until, cipher.encrypt(secret), now(),
                     webhook.id());
             audit.record(actor(exchange), webhook.companyId(), SUBJECT, String.valueOf(webhook.id()),
                     "rotate-secret", "ok", Map.of("secret", AuditTrail.MASK, "previousValidUntil", until.toString()));
@@ -178,14 +183,14 @@ public class Webhooks {
 
     Owned visibleWebhook(Exchange exchange) {
         long id = idOf(exchange);
-        return named.query("SELECT id, company_id FROM webhook WHERE id = :id AND company_id IN (:companies)",
+        return named.query(VISIBLE,
                         new MapSqlParameterSource("id", id).addValue("companies", visible(exchange)),
                         (rs, i) -> new Owned(rs.getLong(1), rs.getLong(2))).stream().findFirst()
                 .orElseThrow(() -> ProblemException.notFound("Webhook " + id + " not found."));
     }
 
     private Map<String, Object> view(long id) {
-        return jdbc.query(VIEW + " WHERE id = ?", (rs, i) -> view(rs), id).get(0);
+        return jdbc.query(BY_ID, (rs, i) -> view(rs), id).get(0);
     }
 
     private Map<String, Object> view(ResultSet rs) throws SQLException {

@@ -4,6 +4,7 @@ import static dev.ministramanager.events.EventsFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -78,10 +80,17 @@ class WebhookDeliveryBenchmark {
                 }
             }, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
             AtomicInteger failed = new AtomicInteger();
+            long cpuBefore = processCpuNanos();
+            Map<Long, Long> deliveryCpuBefore = deliveryThreadsCpuNanos(false);
+            Map<Long, Long> deliveryUserCpuBefore = deliveryThreadsCpuNanos(true);
             long start = System.nanoTime();
             create(service, client, company, "bench", CHANGES, failed);
             double createSeconds = (System.nanoTime() - start) / 1e9;
             awaitReceived(receiver, warmEvents + 2 * CHANGES);
+            double cpuMillisPerEvent = (processCpuNanos() - cpuBefore) / 1e6 / (2.0 * CHANGES);
+            double deliveryCpuMillisPerEvent = deliveryCpuNanosSince(deliveryCpuBefore, false) / 1e6 / (2.0 * CHANGES);
+            double deliveryUserCpuMillisPerEvent = deliveryCpuNanosSince(deliveryUserCpuBefore, true) / 1e6
+                    / (2.0 * CHANGES);
             autovacuum.shutdownNow();
 
             List<WebhookReceiver.Received> received = receiver.received().stream()
@@ -106,10 +115,17 @@ class WebhookDeliveryBenchmark {
             System.out.printf("WebhookDeliveryBenchmark: attempts' HTTP latency avg %s ms, max %s ms%n",
                     EventsFixture.rows(database, "SELECT AVG(latency_ms), MAX(latency_ms) FROM webhook_attempt").get(0)
                             .toArray());
+            System.out.printf("WebhookDeliveryBenchmark: CPU per event %.3f ms in the delivery's threads (%.3f ms of it"
+                    + " in user mode), %.3f ms in the whole JVM (service, simulator, receiver and client: creates and"
+                    + " pushes included)%n", deliveryCpuMillisPerEvent, deliveryUserCpuMillisPerEvent,
+                    cpuMillisPerEvent);
             String name = "WebhookDeliveryBenchmark";
             BenchmarkFigures.record(name, "account changes per second submitted", CHANGES / createSeconds, "/s",
                     ">= %d /s".formatted(RATE), CHANGES / createSeconds >= 0.95 * RATE);
             BenchmarkFigures.record(name, "events delivered per second", received.size() / seconds, "/s");
+            BenchmarkFigures.record(name, "CPU per event in the delivery's threads", deliveryCpuMillisPerEvent, "ms");
+            BenchmarkFigures.record(name, "CPU per event in the whole JVM (creates and pushes included)",
+                    cpuMillisPerEvent, "ms");
             long lagP99 = percentile(lags, 0.99);
             BenchmarkFigures.record(name, "outbox lag p99", lagP99, "ms", "<= 1,000 ms", lagP99 <= 1_000);
             assertThat(failed.get()).isZero();
@@ -155,6 +171,36 @@ class WebhookDeliveryBenchmark {
             }
         }
         assertThat(receiver.count()).as("events received").isGreaterThanOrEqualTo(count);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * CPU time so far (only in user mode, or also in the kernel) of each live thread of the webhook delivery (its
+     * routes' threads are named after them).
+     */
+    private static Map<Long, Long> deliveryThreadsCpuNanos(boolean userMode) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().contains("webhook-delivery")) {
+                long nanos = userMode ? threads.getThreadUserTime(thread.getId())
+                        : threads.getThreadCpuTime(thread.getId());
+                cpu.put(thread.getId(), Math.max(0, nanos));
+            }
+        }
+        return cpu;
+    }
+
+    private static long deliveryCpuNanosSince(Map<Long, Long> before, boolean userMode) {
+        long total = 0;
+        for (Map.Entry<Long, Long> thread : deliveryThreadsCpuNanos(userMode).entrySet()) {
+            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+        }
+        return total;
     }
 
     private static long percentile(List<Long> sorted, double share) {

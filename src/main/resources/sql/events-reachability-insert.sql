@@ -1,0 +1,1 @@
+INSERT INTO company_reachability (company_id, reachable, changed_at) VALUES (?, ?, ?)

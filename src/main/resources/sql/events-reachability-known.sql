@@ -1,0 +1,1 @@
+SELECT reachable FROM company_reachability WHERE company_id = ?

@@ -1,0 +1,1 @@
+UPDATE webhook SET description = ? WHERE id = ?

@@ -1,0 +1,1 @@
+UPDATE webhook SET event_types = ? WHERE id = ?

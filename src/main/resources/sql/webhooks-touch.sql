@@ -1,0 +1,1 @@
+UPDATE webhook SET updated_at = ? WHERE id = ?

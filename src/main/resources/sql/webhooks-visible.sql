@@ -1,0 +1,1 @@
+SELECT id, company_id FROM webhook WHERE id = :id AND company_id IN (:companies)
