@@ -22,6 +22,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlDialect;
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,19 +42,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class Accounts {
 
     static final String SUBJECT = "account";
-    static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.full_name, a.phone,"
-            + " a.account_number, a.tariff_plan_id, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.customer_ref, a.packages, a.version, a.created_at, a.updated_at, p.state AS p_state,"
-            + " p.attempts AS p_attempts,"
-            + " p.next_attempt_at AS p_next_attempt_at, p.last_error AS p_last_error,"
-            + " p.last_error_kind AS p_last_error_kind, p.dead_letter_id AS p_dead_letter_id,"
-            + " p.last_pushed_at AS p_last_pushed_at, p.lease_until AS p_lease_until,"
-            + " m.failing_since AS m_failing_since, m.next_probe_at AS m_next_probe_at,"
-            + " m.last_failure_kind AS m_last_failure_kind, mc.name AS m_company_name"
-            + " FROM account a JOIN account_push p ON p.account_id = a.id"
-            + " LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
-            + " LEFT JOIN ministra_circuit m ON m.company_id = a.company_id AND m.reachable = FALSE"
-            + " LEFT JOIN company mc ON mc.id = m.company_id";
+    private static final String BY_LOGIN = SqlStatements.load("accounts-by-login");
+    private static final String BY_ID = SqlStatements.load("accounts-by-id");
+    private static final String LOCK_BY_LOGIN = SqlStatements.load("accounts-lock-by-login");
+    private static final String LIST = SqlStatements.load("accounts-list");
+    private static final String ONLINE_STATE = SqlStatements.load("accounts-online-state");
     private static final int PAGE_DEFAULT = 50;
     private static final int PAGE_MAX = 500;
 
@@ -64,7 +57,8 @@ public class Accounts {
     private final AuditTrail audit;
     private final ObjectMapper json;
     private final Clock clock;
-    private final boolean postgres;
+    /** PostgreSQL's statement that plans the list for its parameters (null on H2, which has no plan cache). */
+    private final String listPlan;
     /** Changes of these fields (API names) are ours alone: they change the account's version but push nothing. */
     private final Set<String> notInMinistra;
 
@@ -72,7 +66,7 @@ public class Accounts {
     public Accounts(DataSource dataSource, SqlDialect dialect, SecretCipher cipher, AuditTrail audit,
                     ObjectMapper json, Clock clock, boolean expiryInMinistra) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.postgres = dialect == SqlDialect.POSTGRESQL;
+        this.listPlan = dialect == SqlDialect.POSTGRESQL ? SqlStatements.load("accounts-list-plan", dialect) : null;
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.cipher = cipher;
@@ -335,64 +329,42 @@ public class Accounts {
     public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
                                     String customerRef, String search, String limit, String cursor,
                                     String online) {
-        MapSqlParameterSource params = new MapSqlParameterSource();
-        StringBuilder where = new StringBuilder(" WHERE a.deleted_at IS NULL AND a.company_id IN (:companies)");
-        params.addValue("companies", companyId == null ? companyIds : List.of(companyId));
+        MapSqlParameterSource params = new MapSqlParameterSource("companies",
+                companyId == null ? companyIds : List.of(companyId));
         if (status != null) {
             AccountRules.checkStatus(status);
-            where.append(" AND a.status = :status");
-            params.addValue("status", status);
         }
-        if (tariff != null) {
-            where.append(" AND t.external_id = :tariff");
-            params.addValue("tariff", tariff);
+        params.addValue("status", status);
+        params.addValue("tariff", tariff);
+        if (sync != null && !List.of("draft", "synced", "pending", "retrying", "dead", "discarded").contains(sync)) {
+            throw ProblemException.invalidField("sync", "Parameter 'sync' must be draft, synced, pending,"
+                    + " retrying, dead or discarded.");
         }
-        if (sync != null) {
-            if (!List.of("draft", "synced", "pending", "retrying", "dead", "discarded").contains(sync)) {
-                throw ProblemException.invalidField("sync", "Parameter 'sync' must be draft, synced, pending,"
-                        + " retrying, dead or discarded.");
-            }
-            where.append(" AND p.state = :sync");
-            params.addValue("sync", sync);
+        params.addValue("sync", sync);
+        params.addValue("customerRef", customerRef);
+        boolean searching = search != null && !search.isBlank();
+        String escaped = searching ? search.trim().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                : null;
+        params.addValue("q", searching ? "%" + escaped.toLowerCase(Locale.ROOT) + "%" : null);
+        params.addValue("qmac", searching ? "%" + escaped.toUpperCase(Locale.ROOT) + "%" : null);
+        if (online != null && !online.equals("true") && !online.equals("false")) {
+            throw ProblemException.invalidField("online", "Parameter 'online' must be true or false.");
         }
-        if (customerRef != null) {
-            where.append(" AND a.customer_ref = :customerRef");
-            params.addValue("customerRef", customerRef);
-        }
-        if (search != null && !search.isBlank()) {
-            String escaped = search.trim().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            where.append(" AND (a.login_key LIKE :q ESCAPE '\\' OR LOWER(a.full_name) LIKE :q ESCAPE '\\'"
-                    + " OR a.stb_mac LIKE :qmac ESCAPE '\\')");
-            params.addValue("q", "%" + escaped.toLowerCase(Locale.ROOT) + "%");
-            params.addValue("qmac", "%" + escaped.toUpperCase(Locale.ROOT) + "%");
-        }
-        if (online != null) {
-            if (!online.equals("true") && !online.equals("false")) {
-                throw ProblemException.invalidField("online", "Parameter 'online' must be true or false.");
-            }
-            // the box's state at the last pull or fleet refresh
-            where.append(" AND EXISTS (SELECT 1 FROM account_remote_state r WHERE r.account_id = a.id"
-                    + " AND r.online = :online)");
-            params.addValue("online", Boolean.parseBoolean(online));
-        }
-        if (cursor != null) {
-            where.append(" AND a.id > :after");
-            params.addValue("after", decodeCursor(cursor));
-        }
+        params.addValue("online", online == null ? null : Boolean.parseBoolean(online));
+        // account ids start at 1: no cursor is "after 0"
+        params.addValue("after", cursor == null ? 0L : decodeCursor(cursor));
         int pageSize = pageSize(limit);
         params.addValue("limit", pageSize + 1);
         OffsetDateTime now = now();
-        List<StoredAccount> page = search != null && !search.isBlank() && postgres
-                ? transaction.execute(tx -> {
-                    // a plan for this search text: PostgreSQL's generic plan of a prepared statement cannot tell a
-                    // rare text from a common one and walks every account in id order instead of the trigram
-                    // indexes (V151), 200+ ms instead of 1 at 100,000 accounts
-                    jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-                    return named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
-                            (rs, i) -> StoredAccount.read(rs, now));
-                })
-                : named.query(SELECT + where + " ORDER BY a.id LIMIT :limit", params,
-                        (rs, i) -> StoredAccount.read(rs, now));
+        List<StoredAccount> page = listPlan == null
+                ? named.query(LIST, params, (rs, i) -> StoredAccount.read(rs, now))
+                : transaction.execute(tx -> {
+                    // a plan for these parameters: PostgreSQL's generic plan of a prepared statement can neither drop
+                    // the filters not asked for nor tell a rare search text from a common one, and walks every
+                    // account in id order instead of the trigram indexes (V151), 200+ ms instead of 1 at 100,000
+                    jdbc.execute(listPlan);
+                    return named.query(LIST, params, (rs, i) -> StoredAccount.read(rs, now));
+                });
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("items", withOnlineState(page.stream().limit(pageSize).toList()));
         answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
@@ -422,7 +394,7 @@ public class Accounts {
     private List<Map<String, Object>> withOnlineState(List<StoredAccount> accounts) {
         Map<Long, Boolean> online = new java.util.HashMap<>();
         if (!accounts.isEmpty()) {
-            named.query("SELECT account_id, online FROM account_remote_state WHERE account_id IN (:ids)",
+            named.query(ONLINE_STATE,
                     new MapSqlParameterSource("ids", accounts.stream().map(StoredAccount::id).toList()),
                     rs -> {
                         online.put(rs.getLong(1), (Boolean) rs.getObject(2));
@@ -437,21 +409,19 @@ public class Accounts {
 
     StoredAccount loadById(long id) {
         OffsetDateTime now = now();
-        return jdbc.query(SELECT + " WHERE a.id = ?", (rs, i) -> StoredAccount.read(rs, now), id).get(0);
+        return jdbc.query(BY_ID, (rs, i) -> StoredAccount.read(rs, now), id).get(0);
     }
 
     private StoredAccount load(long companyId, String login, boolean forUpdate) {
         OffsetDateTime now = now();
         if (forUpdate) {
             // lock the account row first, so that concurrent writers of one account take turns
-            List<Long> locked = jdbc.queryForList("SELECT id FROM account WHERE company_id = ? AND login_key = ?"
-                    + " AND deleted_at IS NULL FOR UPDATE", Long.class, companyId, AccountRules.key(login));
+            List<Long> locked = jdbc.queryForList(LOCK_BY_LOGIN, Long.class, companyId, AccountRules.key(login));
             if (locked.isEmpty()) {
                 throw notFound(login);
             }
         }
-        return jdbc.query(SELECT + " WHERE a.company_id = ? AND a.login_key = ? AND a.deleted_at IS NULL",
-                        (rs, i) -> StoredAccount.read(rs, now), companyId, AccountRules.key(login))
+        return jdbc.query(BY_LOGIN, (rs, i) -> StoredAccount.read(rs, now), companyId, AccountRules.key(login))
                 .stream().findFirst().orElseThrow(() -> notFound(login));
     }
 

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One account row with its tariff's external id and its push state, as {@link Accounts#SELECT} reads it. */
+/** One account row with its tariff's external id and its push state, as {@code sql/accounts-by-login.sql} reads it. */
 record StoredAccount(long id, long companyId, String login, boolean passwordSet, String fullName, String phone,
                      String accountNumber, Long tariffPlanId, String tariff, String status, String stbMac,
                      String comment, OffsetDateTime expiresAt, String customerRef, List<String> packages,
