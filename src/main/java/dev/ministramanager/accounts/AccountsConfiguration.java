@@ -45,16 +45,19 @@ public class AccountsConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(property(camel, "mm.accounts.send-expiry")),
                 ZoneId.of(property(camel, "mm.accounts.ministra-time-zone")));
 
-        Accounts accounts = new Accounts(dataSource, dialect, cipher, audit, json, clock,
-                settings.sendExpiry());
+        StoredAccounts stored = new StoredAccounts(dataSource, clock);
+        AccountUpdates updates = new AccountUpdates(dataSource, stored, cipher, audit, clock, settings.sendExpiry());
+        AccountCommands commands = new AccountCommands(dataSource, stored, updates, cipher, audit, clock);
         DeadLetters deadLetters = new DeadLetters(dataSource, audit, json, clock);
         IdempotencyKeys idempotency = new IdempotencyKeys(dataSource, json, cipher::keyedDigest,
                 Duration.ofHours(integer(camel, "mm.api.idempotency-retention-hours")), clock);
         PasswordGenerator passwords = new PasswordGenerator(integer(camel, "mm.accounts.generated-password-length"));
-        registry.bind("accounts", accounts);
+        registry.bind("accountCommands", commands);
         registry.bind("deadLetters", deadLetters);
         registry.bind("passwordGenerator", passwords);
-        registry.bind("accountsApi", new AccountsApi(accounts, deadLetters, idempotency, json,
+        registry.bind("accountsApi", new AccountsApi(commands,
+                new AccountStatuses(dataSource, stored, updates, audit, clock),
+                new AccountQueries(dataSource, dialect, stored, json, clock), deadLetters, idempotency, json,
                 Duration.ofSeconds(integer(camel, "mm.accounts.provision-max-wait-seconds")), passwords));
         registry.bind("provisionWaits", new ProvisionWaits(dataSource,
                 () -> registry.lookupByNameAndType("vertx", Vertx.class)));

@@ -132,7 +132,7 @@ public class DeadLetters {
                 jdbc.update("UPDATE account_push SET state = 'discarded', dead_letter_id = NULL"
                         + " WHERE account_id = ? AND dead_letter_id = ?", accountId, id);
             }
-            audit.record(actor, companyOf(letter), Accounts.SUBJECT, AccountRules.key((String) letter.get("login")),
+            audit.record(actor, companyOf(letter), AccountCommands.SUBJECT, AccountRules.key((String) letter.get("login")),
                     "discard", "ok", Map.of("deadLetterId", id));
         });
         return get(companyIds, id);
@@ -150,7 +150,7 @@ public class DeadLetters {
         jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
                 + " failing_since = NULL, dead_letter_id = NULL WHERE account_id = ? AND dead_letter_id = ?",
                 now, letter.get("account_id"), id);
-        audit.record(actor, companyOf(letter), Accounts.SUBJECT, AccountRules.key((String) letter.get("login")),
+        audit.record(actor, companyOf(letter), AccountCommands.SUBJECT, AccountRules.key((String) letter.get("login")),
                 "replay", "ok", Map.of("deadLetterId", id));
         return null;
     }

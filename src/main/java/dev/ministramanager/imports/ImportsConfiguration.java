@@ -6,7 +6,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.accounts.Accounts;
+import dev.ministramanager.accounts.AccountCommands;
 import dev.ministramanager.accounts.PasswordGenerator;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
@@ -31,7 +31,8 @@ public class ImportsConfiguration implements CamelConfiguration {
         String node = property(camel, "camel.main.name") + "-" + UUID.randomUUID();
 
         ImportJobs jobs = new ImportJobs(dataSource, audit, Clock.systemUTC(), node, duration(camel, "mm.imports.lease"));
-        CsvImport csv = new CsvImport(dataSource, registry.lookupByNameAndType("accounts", Accounts.class),
+        CsvImport csv = new CsvImport(dataSource,
+                registry.lookupByNameAndType("accountCommands", AccountCommands.class),
                 registry.lookupByNameAndType("passwordGenerator", PasswordGenerator.class), chunkSize);
         MinistraImport ministra = new MinistraImport(dataSource,
                 registry.lookupByNameAndType("batchReads", BatchReads.class),
