@@ -7,15 +7,15 @@ import java.util.Map;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * The account answers besides the account itself (Accounts.history, setCustomerStatus, delete;
- * DeadLetters.replayAll), for the OpenAPI document only; see {@link AccountAnswer}.
+ * The account answers besides the account itself (AccountQueries.history, AccountStatuses.setCustomerStatus,
+ * AccountCommands.delete; DeadLetters.replayAll), for the OpenAPI document only; see {@link AccountAnswer}.
  */
 public final class AccountAnswers {
 
     private AccountAnswers() {
     }
 
-    /** One audit entry of Accounts.history. */
+    /** One audit entry of AccountQueries.history. */
     @Schema(name = "AuditEntry", description = "One change or action recorded on the account, newest first")
     public record HistoryEntry(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime at,
@@ -27,7 +27,7 @@ public final class AccountAnswers {
             Map<String, Object> details) {
     }
 
-    /** Accounts.setCustomerStatus. */
+    /** AccountStatuses.setCustomerStatus. */
     @Schema(name = "CustomerStatusChange", description = "Every account of a billing customer, activated or"
             + " deactivated")
     public record CustomerStatus(
@@ -40,7 +40,7 @@ public final class AccountAnswers {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<CustomerAccount> accounts) {
     }
 
-    /** One account of Accounts.setCustomerStatus. */
+    /** One account of AccountStatuses.setCustomerStatus. */
     @Schema(name = "CustomerAccountOutcome", description = "One account of the customer and what the change did")
     public record CustomerAccount(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "jdoe") String login,
@@ -52,7 +52,7 @@ public final class AccountAnswers {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) AccountAnswer.Sync sync) {
     }
 
-    /** Accounts.delete. */
+    /** AccountCommands.delete. */
     @Schema(name = "AccountDeleted", description = "The account deleted (a draft at once; otherwise its deletion"
             + " in Ministra is queued)")
     public record Deleted(

@@ -9,13 +9,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The optional packages a subscriber buys on top of the plan ({@code packages}: package external ids). One set of
  * rules for every way an account is written (create, provision, change, and a bulk import through the same
- * {@link Accounts} calls): the list's shape is checked with the request ({@link #checkShape}), and before anything is
- * stored each package must be an optional package of the account's plan, the plan not archived
+ * {@link AccountCommands} calls): the list's shape is checked with the request ({@link #checkShape}), and before
+ * anything is stored each package must be an optional package of the account's plan, the plan not archived
  * ({@link #requireOptional}); otherwise 422 naming the package, and Ministra never sees it. Stored as a sorted JSON
  * array in {@code account.packages}; NULL means never managed here, so a push leaves Ministra's subscriptions alone.
  */
@@ -24,6 +25,8 @@ final class AccountPackages {
     static final String FIELD = "packages";
     static final int MAX_PACKAGES = 50;
     private static final int EXTERNAL_ID_MAX = 100;
+    private static final String PLAN = SqlStatements.load("accounts-packages-plan");
+    private static final String OPTIONAL = SqlStatements.load("accounts-packages-optional");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {
     };
@@ -67,8 +70,7 @@ final class AccountPackages {
             throw ProblemException.unprocessable(FIELD, "Package '" + packages.get(0) + "' needs a tariff plan: the"
                     + " account has none.");
         }
-        Map<String, Object> plan = jdbc.queryForMap("SELECT external_id, archived_at FROM tariff_plan WHERE id = ?",
-                planId);
+        Map<String, Object> plan = jdbc.queryForMap(PLAN, planId);
         if (plan.get("archived_at") != null) {
             throw ProblemException.unprocessable(FIELD, "Package '" + packages.get(0) + "' cannot be subscribed:"
                     + " tariff plan '" + plan.get("external_id") + "' is archived.");
@@ -84,8 +86,7 @@ final class AccountPackages {
     }
 
     static List<String> optionalPackages(JdbcTemplate jdbc, long planId) {
-        return jdbc.queryForList("SELECT external_id FROM tariff_package WHERE tariff_plan_id = ? AND optional = TRUE"
-                + " ORDER BY external_id", String.class, planId);
+        return jdbc.queryForList(OPTIONAL, String.class, planId);
     }
 
     /** The subscribed packages a move to this plan loses: those that are not optional packages of the new plan. */

@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
-/** A page of {@code GET /accounts} (Accounts.list), for the OpenAPI document only; see {@link AccountAnswer}. */
+/** A page of {@code GET /accounts} (AccountQueries.list), for the OpenAPI document only; see {@link AccountAnswer}. */
 @Schema(name = "AccountPage", description = "A page of accounts")
 public record AccountPage(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<AccountAnswer> items,

@@ -294,7 +294,7 @@ public class AccountPushes {
         details.put("operation", conversation.operation());
         details.put("version", desired.version());
         details.put("written", conversation.written().isEmpty() ? List.of() : conversation.written());
-        return new AuditTrail.Event(ACTOR, desired.companyId(), Accounts.SUBJECT, AccountRules.key(desired.login()),
+        return new AuditTrail.Event(ACTOR, desired.companyId(), AccountCommands.SUBJECT, AccountRules.key(desired.login()),
                 "push", "ok", details);
     }
 
@@ -411,7 +411,7 @@ public class AccountPushes {
             details.put("ministraError", failure.ministraError());
         }
         details.put("attempts", attempts);
-        audit.record(ACTOR, companyId, Accounts.SUBJECT, AccountRules.key(login), "dead-letter", kind, details);
+        audit.record(ACTOR, companyId, AccountCommands.SUBJECT, AccountRules.key(login), "dead-letter", kind, details);
         return id;
     }
 

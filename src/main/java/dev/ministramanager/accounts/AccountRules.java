@@ -225,6 +225,11 @@ final class AccountRules {
         return expiry;
     }
 
+    /** An empty text is none: on create not stored, on a change cleared (null stays "not given"). */
+    static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
     static String key(String identifier) {
         return identifier.toLowerCase(Locale.ROOT);
     }

@@ -28,16 +28,21 @@ public class AccountsApi {
     private static final String IF_MATCH = "If-Match";
     private static final String PROVISIONED = "provisioned";
 
-    private final Accounts accounts;
+    private final AccountCommands commands;
+    private final AccountStatuses statuses;
+    private final AccountQueries queries;
     private final DeadLetters deadLetters;
     private final IdempotencyKeys idempotency;
     private final ObjectMapper json;
     private final Duration provisionMaxWait;
     private final PasswordGenerator passwords;
 
-    public AccountsApi(Accounts accounts, DeadLetters deadLetters, IdempotencyKeys idempotency, ObjectMapper json,
+    public AccountsApi(AccountCommands commands, AccountStatuses statuses, AccountQueries queries,
+                       DeadLetters deadLetters, IdempotencyKeys idempotency, ObjectMapper json,
                        Duration provisionMaxWait, PasswordGenerator passwords) {
-        this.accounts = accounts;
+        this.commands = commands;
+        this.statuses = statuses;
+        this.queries = queries;
         this.deadLetters = deadLetters;
         this.idempotency = idempotency;
         this.json = json;
@@ -51,7 +56,7 @@ public class AccountsApi {
         String status = Objects.requireNonNullElse(request.status(), "active");
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
         ApiReply reply = idempotent(exchange, () -> companyId + "|" + describe(request),
-                () -> password.note(accounts.create(companyId, request, status, password.value(),
+                () -> password.note(commands.create(companyId, request, status, password.value(),
                         password.generated(), actor(exchange))));
         password.reveal(reply).writeTo(exchange);
     }
@@ -71,11 +76,11 @@ public class AccountsApi {
         Duration wait = waitOf(exchange.getMessage().getHeader("wait", String.class));
         OneTimePassword password = new OneTimePassword(request.password(), passwords);
         ApiReply created = idempotent(exchange, () -> companyId + "|" + describe(request),
-                () -> password.note(accounts.create(companyId, request, request.status() != null ? request.status()
-                        : accounts.defaultProvisionStatus(companyId), password.value(), password.generated(),
+                () -> password.note(commands.create(companyId, request, request.status() != null ? request.status()
+                        : commands.defaultProvisionStatus(companyId), password.value(), password.generated(),
                         actor(exchange))));
         long deadline = System.nanoTime() + wait.toNanos();
-        StoredAccount account = accounts.get(companyId, request.login());
+        StoredAccount account = queries.get(companyId, request.login());
         exchange.setVariable(PROVISIONED, new Provisioned(companyId, request.login(), created, password, account));
         exchange.setVariable(ProvisionWaits.WAIT, new ProvisionWaits.Wait(account.id(), isSettled(account),
                 deadline));
@@ -85,7 +90,7 @@ public class AccountsApi {
     public void provisionAnswer(Exchange exchange) {
         Provisioned provisioned = exchange.getVariable(PROVISIONED, Provisioned.class);
         StoredAccount account = exchange.getVariable(ProvisionWaits.WAIT, ProvisionWaits.Wait.class).settled()
-                ? provisioned.account() : accounts.get(provisioned.companyId(), provisioned.login());
+                ? provisioned.account() : queries.get(provisioned.companyId(), provisioned.login());
         ApiReply created = provisioned.created();
         Map<String, Object> body = new LinkedHashMap<>(account.view());
         if (!created.replayed()) {
@@ -110,7 +115,7 @@ public class AccountsApi {
         OneTimePassword password = new OneTimePassword(request == null ? null : request.password(), passwords);
         ApiReply reply = idempotent(exchange, () -> "password|" + companyId + "|" + login + "|"
                         + (request == null ? "" : describe(request)),
-                () -> password.note(accounts.setPassword(companyId, login, password.value(), password.generated(),
+                () -> password.note(commands.setPassword(companyId, login, password.value(), password.generated(),
                         actor(exchange))));
         password.reveal(reply).writeTo(exchange);
     }
@@ -129,13 +134,13 @@ public class AccountsApi {
         String customerRef = exchange.getMessage().getHeader("customerRef", String.class);
         AccountRules.checkCustomerRef(customerRef);
         idempotent(exchange, () -> "customer|" + status + "|" + companyId + "|" + customerRef,
-                () -> ApiReply.of(200, accounts.setCustomerStatus(companyId, customerRef, status, actor(exchange))))
+                () -> ApiReply.of(200, statuses.setCustomerStatus(companyId, customerRef, status, actor(exchange))))
                 .writeTo(exchange);
     }
 
     public Map<String, Object> list(Exchange exchange) {
         Message message = exchange.getMessage();
-        return accounts.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
+        return queries.list(companyIds(exchange), exchange.getVariable(ApiGate.COMPANY_ID, Long.class),
                 message.getHeader("status", String.class), message.getHeader("tariff", String.class),
                 message.getHeader("sync", String.class), message.getHeader("customerRef", String.class),
                 message.getHeader("q", String.class), message.getHeader("limit", String.class),
@@ -143,18 +148,17 @@ public class AccountsApi {
     }
 
     public void get(Exchange exchange) {
-        StoredAccount account = accounts.get(ApiGate.requireCompany(exchange), login(exchange));
-        ApiReply.of(200, account.view()).withEtag(account.etag()).writeTo(exchange);
+        queries.get(ApiGate.requireCompany(exchange), login(exchange)).answer(200).writeTo(exchange);
     }
 
     public void change(Exchange exchange) {
         AccountChanges changes = exchange.getMessage().getBody(AccountChanges.class);
-        accounts.change(ApiGate.requireCompany(exchange), login(exchange), changes, ifMatch(exchange), actor(exchange))
+        commands.change(ApiGate.requireCompany(exchange), login(exchange), changes, ifMatch(exchange), actor(exchange))
                 .writeTo(exchange);
     }
 
     public void delete(Exchange exchange) {
-        accounts.delete(ApiGate.requireCompany(exchange), login(exchange), ifMatch(exchange), actor(exchange))
+        commands.delete(ApiGate.requireCompany(exchange), login(exchange), ifMatch(exchange), actor(exchange))
                 .writeTo(exchange);
     }
 
@@ -170,11 +174,11 @@ public class AccountsApi {
         long companyId = ApiGate.requireCompany(exchange);
         String login = login(exchange);
         idempotent(exchange, () -> "push|" + companyId + "|" + login,
-                () -> accounts.forcePush(companyId, login, actor(exchange))).writeTo(exchange);
+                () -> commands.forcePush(companyId, login, actor(exchange))).writeTo(exchange);
     }
 
     public List<Map<String, Object>> history(Exchange exchange) {
-        return accounts.history(ApiGate.requireCompany(exchange), login(exchange));
+        return queries.history(ApiGate.requireCompany(exchange), login(exchange));
     }
 
     public List<Map<String, Object>> deadLetters(Exchange exchange) {
@@ -215,7 +219,7 @@ public class AccountsApi {
         String login = login(exchange);
         String ifMatch = ifMatch(exchange);
         idempotent(exchange, () -> status + "|" + companyId + "|" + login + "|" + ifMatch,
-                () -> accounts.setStatus(companyId, login, status, ifMatch, actor(exchange))).writeTo(exchange);
+                () -> statuses.setStatus(companyId, login, status, ifMatch, actor(exchange))).writeTo(exchange);
     }
 
     private ApiReply idempotent(Exchange exchange, Supplier<String> request, Supplier<ApiReply> work) {

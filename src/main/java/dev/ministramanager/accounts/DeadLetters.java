@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.ministra.MinistraFailure;
+import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -33,8 +34,14 @@ public class DeadLetters {
             java.util.Arrays.stream(MinistraFailure.Kind.values()).map(MinistraFailure.Kind::id),
             java.util.stream.Stream.of("internal")).toList();
 
-    private static final String COLUMNS = "id, company_id, account_id, login, operation, cause, ministra_error,"
-            + " detail, attempts, first_failed_at, dead_at, payload, status, resolved_at, resolved_by";
+    private static final String SELECT = SqlStatements.load("accounts-dead-letters");
+    private static final String BY_ID = SqlStatements.load("accounts-dead-letter-by-id");
+    private static final String LOCK = SqlStatements.load("accounts-dead-letter-lock");
+    private static final String RESOLVE = SqlStatements.load("accounts-dead-letter-resolve");
+    private static final String DELETE_TOMBSTONE = SqlStatements.load("accounts-delete-tombstone");
+    private static final String DISCARD_PUSH = SqlStatements.load("accounts-push-discard");
+    private static final String REPLAY_PUSH = SqlStatements.load("accounts-push-replay");
+    private static final int LIST_MAX = 1000;
     private static final int BULK_DEFAULT = 100;
 
     private final JdbcTemplate jdbc;
@@ -55,27 +62,20 @@ public class DeadLetters {
 
     public List<Map<String, Object>> list(List<Long> companyIds, Long companyId, String cause, String status,
                                           String olderThanMinutes) {
-        MapSqlParameterSource params = new MapSqlParameterSource("companies",
-                companyId == null ? companyIds : List.of(companyId));
-        StringBuilder where = new StringBuilder(" WHERE company_id IN (:companies)");
         String wanted = status == null ? "open" : status;
-        if (!wanted.equals("all")) {
-            if (!List.of("open", "replayed", "discarded").contains(wanted)) {
-                throw ProblemException.invalidField("status", "Parameter 'status' must be open, replayed, discarded"
-                        + " or all.");
-            }
-            where.append(" AND status = :status");
-            params.addValue("status", wanted);
+        if (!wanted.equals("all") && !List.of("open", "replayed", "discarded").contains(wanted)) {
+            throw ProblemException.invalidField("status", "Parameter 'status' must be open, replayed, discarded"
+                    + " or all.");
         }
-        filter(where, params, cause, olderThanMinutes == null ? null : minutes(olderThanMinutes));
-        return named.query("SELECT " + COLUMNS + " FROM dead_letter" + where + " ORDER BY id LIMIT 1000", params,
-                (rs, i) -> view(rs));
+        MapSqlParameterSource params = filter(companyId == null ? companyIds : List.of(companyId),
+                wanted.equals("all") ? null : wanted, cause,
+                olderThanMinutes == null ? null : minutes(olderThanMinutes), LIST_MAX);
+        return named.query(SELECT, params, (rs, i) -> view(rs));
     }
 
     public Map<String, Object> get(List<Long> companyIds, long id) {
-        return named.query("SELECT " + COLUMNS + " FROM dead_letter WHERE id = :id AND company_id IN (:companies)",
-                        new MapSqlParameterSource("id", id).addValue("companies", companyIds), (rs, i) -> view(rs))
-                .stream().findFirst().orElseThrow(() -> notFound(id));
+        return named.query(BY_ID, byId(companyIds, id), (rs, i) -> view(rs)).stream().findFirst()
+                .orElseThrow(() -> notFound(id));
     }
 
     public Map<String, Object> replay(List<Long> companyIds, long id, String actor) {
@@ -90,13 +90,9 @@ public class DeadLetters {
 
     public Map<String, Object> replayAll(List<Long> companyIds, Long companyId, DeadLetterReplay filter,
                                          String actor) {
-        MapSqlParameterSource params = new MapSqlParameterSource("companies",
-                companyId == null ? companyIds : List.of(companyId));
-        StringBuilder where = new StringBuilder(" WHERE company_id IN (:companies) AND status = 'open'");
-        filter(where, params, filter.cause(), filter.olderThanMinutes());
-        params.addValue("limit", filter.limit() == null ? BULK_DEFAULT : filter.limit());
-        List<Long> ids = named.queryForList("SELECT id FROM dead_letter" + where + " ORDER BY id LIMIT :limit",
-                params, Long.class);
+        MapSqlParameterSource params = filter(companyId == null ? companyIds : List.of(companyId), "open",
+                filter.cause(), filter.olderThanMinutes(), filter.limit() == null ? BULK_DEFAULT : filter.limit());
+        List<Long> ids = named.query(SELECT, params, (rs, i) -> rs.getLong("id"));
         List<Map<String, Object>> results = new ArrayList<>();
         for (long id : ids) {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -123,17 +119,14 @@ public class DeadLetters {
                 throw (ProblemException) letter.get("problem");
             }
             OffsetDateTime now = now();
-            jdbc.update("UPDATE dead_letter SET status = 'discarded', resolved_at = ?, resolved_by = ? WHERE id = ?",
-                    now, actor, id);
+            jdbc.update(RESOLVE, "discarded", now, actor, id);
             Object accountId = letter.get("account_id");
             // a deleted account whose removal from Ministra is given up: the local deletion completes
-            int removed = jdbc.update("DELETE FROM account WHERE id = ? AND deleted_at IS NOT NULL", accountId);
+            int removed = jdbc.update(DELETE_TOMBSTONE, accountId);
             if (removed == 0) {
-                jdbc.update("UPDATE account_push SET state = 'discarded', dead_letter_id = NULL"
-                        + " WHERE account_id = ? AND dead_letter_id = ?", accountId, id);
+                jdbc.update(DISCARD_PUSH, accountId, id);
             }
-            audit.record(actor, companyOf(letter), Accounts.SUBJECT, AccountRules.key((String) letter.get("login")),
-                    "discard", "ok", Map.of("deadLetterId", id));
+            audit(actor, letter, id, "discard");
         });
         return get(companyIds, id);
     }
@@ -145,21 +138,15 @@ public class DeadLetters {
             return (ProblemException) letter.get("problem");
         }
         OffsetDateTime now = now();
-        jdbc.update("UPDATE dead_letter SET status = 'replayed', resolved_at = ?, resolved_by = ? WHERE id = ?",
-                now, actor, id);
-        jdbc.update("UPDATE account_push SET state = 'pending', attempts = 0, next_attempt_at = ?,"
-                + " failing_since = NULL, dead_letter_id = NULL WHERE account_id = ? AND dead_letter_id = ?",
-                now, letter.get("account_id"), id);
-        audit.record(actor, companyOf(letter), Accounts.SUBJECT, AccountRules.key((String) letter.get("login")),
-                "replay", "ok", Map.of("deadLetterId", id));
+        jdbc.update(RESOLVE, "replayed", now, actor, id);
+        jdbc.update(REPLAY_PUSH, now, letter.get("account_id"), id);
+        audit(actor, letter, id, "replay");
         return null;
     }
 
     /** The open dead letter, locked; or a map whose "problem" says why it is not replayable or discardable. */
     private Map<String, Object> lockOpen(List<Long> companyIds, long id) {
-        List<Map<String, Object>> found = named.queryForList("SELECT id, company_id, account_id, login, status"
-                + " FROM dead_letter WHERE id = :id AND company_id IN (:companies) FOR UPDATE",
-                new MapSqlParameterSource("id", id).addValue("companies", companyIds));
+        List<Map<String, Object>> found = named.queryForList(LOCK, byId(companyIds, id));
         if (found.isEmpty()) {
             return Map.of("problem", notFound(id));
         }
@@ -175,18 +162,15 @@ public class DeadLetters {
         return letter;
     }
 
-    private void filter(StringBuilder where, MapSqlParameterSource params, String cause, Integer olderThanMinutes) {
+    /** The parameters of accounts-dead-letters (a null filter filters nothing). */
+    private MapSqlParameterSource filter(List<Long> companies, String status, String cause, Integer olderThanMinutes,
+                                         int limit) {
         if (cause != null && !CAUSES.contains(cause)) {
             throw ProblemException.invalidField("cause", "'cause' must be one of " + CAUSES + ".");
         }
-        if (cause != null) {
-            where.append(" AND cause = :cause");
-            params.addValue("cause", cause);
-        }
-        if (olderThanMinutes != null) {
-            where.append(" AND dead_at <= :deadBefore");
-            params.addValue("deadBefore", now().minusMinutes(olderThanMinutes));
-        }
+        return new MapSqlParameterSource("companies", companies).addValue("status", status).addValue("cause", cause)
+                .addValue("deadBefore", olderThanMinutes == null ? null : now().minusMinutes(olderThanMinutes))
+                .addValue("limit", limit);
     }
 
     private Map<String, Object> view(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -226,8 +210,14 @@ public class DeadLetters {
                 + " minutes.");
     }
 
-    private static long companyOf(Map<String, Object> letter) {
-        return ((Number) letter.get("company_id")).longValue();
+    private static MapSqlParameterSource byId(List<Long> companyIds, long id) {
+        return new MapSqlParameterSource("id", id).addValue("companies", companyIds);
+    }
+
+    /** The account's audit entry of an operator's replay or discard of its dead letter. */
+    private void audit(String actor, Map<String, Object> letter, long id, String action) {
+        audit.record(actor, ((Number) letter.get("company_id")).longValue(), AccountCommands.SUBJECT,
+                AccountRules.key((String) letter.get("login")), action, "ok", Map.of("deadLetterId", id));
     }
 
     private static ProblemException notFound(long id) {

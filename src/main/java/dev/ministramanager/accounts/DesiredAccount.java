@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+import dev.ministramanager.persistence.SqlStatements;
+
 /**
  * What a push must make true in Ministra: the account as stored now (or its absence, for a deleted one), the version
  * it converges to, and what Ministra was last confirmed to have. {@code packages} is null when the account's
@@ -15,13 +17,8 @@ record DesiredAccount(long id, long companyId, String login, String passwordEnc,
                       String stbMac, String comment, OffsetDateTime expiresAt, List<String> packages, long version,
                       boolean deleted, Long pushedVersion, Long pushedPasswordVersion, int attempts) {
 
-    static final String SELECT = "SELECT a.id, a.company_id, a.login, a.password_enc, a.password_version,"
-            + " a.full_name, a.phone, a.account_number, t.external_id AS tariff, a.status, a.stb_mac, a.comment,"
-            + " a.expires_at, a.packages, a.version, a.deleted_at, p.pushed_version, p.pushed_password_version,"
-            + " p.attempts"
-            + " FROM account a JOIN account_push p ON p.account_id = a.id"
-            + " LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id"
-            + " WHERE p.claim_token = :token AND a.id IN (:ids)";
+    /** The claimed accounts ({@code :token}, {@code :ids}), the columns {@link #read} reads. */
+    static final String SELECT = SqlStatements.load("accounts-desired-by-claim");
 
     static DesiredAccount read(ResultSet rs) throws SQLException {
         long pushed = rs.getLong("pushed_version");

@@ -20,6 +20,7 @@ import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraRequest;
 import dev.ministramanager.ministra.MinistraRequests;
 import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -48,9 +49,20 @@ public class MinistraCircuits implements CompanyMeters {
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(1);
     /** Pushes write their company's latency at most this often per node (a connection test or probe always does). */
     private static final Duration PUSH_LATENCY_EVERY = Duration.ofSeconds(5);
-    /** Pushes that wait for Ministra: not dead, not synced, not held by a node. */
-    private static final String WAITING_PUSHES = " WHERE company_id = ? AND state IN ('pending', 'retrying')"
-            + " AND (lease_until IS NULL OR lease_until < ?)";
+    private static final String EXISTS = SqlStatements.load("accounts-circuit-exists");
+    private static final String INSERT = SqlStatements.load("accounts-circuit-insert");
+    private static final String COUNT_FAILURE = SqlStatements.load("accounts-circuit-count-failure");
+    private static final String OPEN = SqlStatements.load("accounts-circuit-open");
+    private static final String NEXT_PROBE = SqlStatements.load("accounts-circuit-next-probe");
+    private static final String PARK_PUSHES = SqlStatements.load("accounts-circuit-park-pushes");
+    private static final String RELEASE_PUSHES = SqlStatements.load("accounts-circuit-release-pushes");
+    private static final String RESET_FAILURES = SqlStatements.load("accounts-circuit-reset-failures");
+    private static final String LATENCY = SqlStatements.load("accounts-circuit-latency");
+    private static final String DUE_PROBES = SqlStatements.load("accounts-circuit-due-probes");
+    private static final String TAKE_PROBE = SqlStatements.load("accounts-circuit-take-probe");
+    private static final String PROBE_FAILED = SqlStatements.load("accounts-circuit-probe-failed");
+    private static final String CLOSE = SqlStatements.load("accounts-circuit-close");
+    private static final String REACHABILITY = SqlStatements.load("accounts-circuit-reachability");
 
     /** What a transient push failure found: whether the circuit is open, and whether this failure opened it. */
     record Verdict(boolean open, boolean opened, OffsetDateTime nextProbeAt) {
@@ -94,11 +106,9 @@ public class MinistraCircuits implements CompanyMeters {
         if (known.contains(companyId)) {
             return;
         }
-        if (jdbc.queryForList("SELECT company_id FROM ministra_circuit WHERE company_id = ?", Long.class, companyId)
-                .isEmpty()) {
+        if (jdbc.queryForList(EXISTS, Long.class, companyId).isEmpty()) {
             try {
-                jdbc.update("INSERT INTO ministra_circuit (company_id, reachable, consecutive_failures)"
-                        + " VALUES (?, TRUE, 0)", companyId);
+                jdbc.update(INSERT, companyId);
             } catch (DuplicateKeyException insertedMeanwhile) {
                 // another worker or node made it
             }
@@ -112,13 +122,9 @@ public class MinistraCircuits implements CompanyMeters {
      */
     Verdict transientFailure(long companyId, MinistraFailure failure, String detail, OffsetDateTime now) {
         String kind = failure.kind().id();
-        jdbc.update("UPDATE ministra_circuit SET consecutive_failures = consecutive_failures + 1,"
-                + " failing_since = COALESCE(failing_since, ?), last_failure = ?, last_failure_kind = ?,"
-                + " last_failure_at = ? WHERE company_id = ?", now, detail, kind, now, companyId);
+        jdbc.update(COUNT_FAILURE, now, detail, kind, now, companyId);
         OffsetDateTime nextProbe = now.plus(probeInterval);
-        boolean opened = jdbc.update("UPDATE ministra_circuit SET reachable = FALSE, next_probe_at = ?"
-                + " WHERE company_id = ? AND reachable = TRUE AND consecutive_failures >= ?",
-                nextProbe, companyId, failureThreshold) == 1;
+        boolean opened = jdbc.update(OPEN, nextProbe, companyId, failureThreshold) == 1;
         if (opened) {
             audit.record(AccountPushes.ACTOR, companyId, "company", String.valueOf(companyId), "ministra-unreachable",
                     kind, Map.of("detail", detail, "nextProbeAt", nextProbe.toString()));
@@ -126,8 +132,7 @@ public class MinistraCircuits implements CompanyMeters {
                     companyId, failureThreshold, kind, probeInterval.toMillis());
             return new Verdict(true, true, nextProbe);
         }
-        List<OffsetDateTime> open = jdbc.queryForList("SELECT next_probe_at FROM ministra_circuit"
-                + " WHERE company_id = ? AND reachable = FALSE", OffsetDateTime.class, companyId);
+        List<OffsetDateTime> open = jdbc.queryForList(NEXT_PROBE, OffsetDateTime.class, companyId);
         return open.isEmpty() ? Verdict.CLOSED : new Verdict(true, false, open.get(0));
     }
 
@@ -138,8 +143,7 @@ public class MinistraCircuits implements CompanyMeters {
      */
     void parkWaitingPushes(long companyId, OffsetDateTime until) {
         try {
-            jdbc.update("UPDATE account_push SET next_attempt_at = ?" + WAITING_PUSHES + " AND next_attempt_at < ?",
-                    until, companyId, now(), until);
+            jdbc.update(PARK_PUSHES, until, companyId, now(), until);
         } catch (RuntimeException e) {
             // harmless: the claim skips the company's pushes while its circuit is open, only reading past them
             LOG.warn("Company {}: the waiting pushes were not moved to the next probe: {}", companyId, e.toString());
@@ -156,9 +160,7 @@ public class MinistraCircuits implements CompanyMeters {
         }
         Collection<Long> companyIds = latencyMillisByCompany.keySet();
         try {
-            named.update("UPDATE ministra_circuit SET consecutive_failures = 0, failing_since = NULL"
-                    + " WHERE company_id IN (:ids) AND reachable = TRUE AND consecutive_failures > 0",
-                    Map.of("ids", companyIds));
+            named.update(RESET_FAILURES, Map.of("ids", companyIds));
         } catch (RuntimeException e) {
             LOG.warn("Ministra answered companies {} but their failure counts were not reset: {}", companyIds,
                     e.toString());
@@ -186,8 +188,7 @@ public class MinistraCircuits implements CompanyMeters {
 
     private void recordLatency(long companyId, long millis) {
         try {
-            jdbc.update("UPDATE ministra_circuit SET latency_ms = ?, latency_measured_at = ? WHERE company_id = ?",
-                    (int) Math.min(Integer.MAX_VALUE, millis), now(), companyId);
+            jdbc.update(LATENCY, (int) Math.min(Integer.MAX_VALUE, millis), now(), companyId);
         } catch (RuntimeException e) {
             LOG.debug("Company {}: Ministra's latency not recorded: {}", companyId, e.toString());
         }
@@ -201,11 +202,9 @@ public class MinistraCircuits implements CompanyMeters {
         refreshGauge();
         OffsetDateTime now = now();
         List<MinistraRequest> probes = new ArrayList<>();
-        for (Long companyId : jdbc.queryForList("SELECT company_id FROM ministra_circuit WHERE reachable = FALSE"
-                + " AND next_probe_at <= ? ORDER BY company_id", Long.class, now)) {
+        for (Long companyId : jdbc.queryForList(DUE_PROBES, Long.class, now)) {
             OffsetDateTime next = now.plus(probeInterval);
-            if (jdbc.update("UPDATE ministra_circuit SET next_probe_at = ? WHERE company_id = ? AND reachable = FALSE"
-                    + " AND next_probe_at <= ?", next, companyId, now) == 1) {
+            if (jdbc.update(TAKE_PROBE, next, companyId, now) == 1) {
                 parkWaitingPushes(companyId, next);
                 probes.add(MinistraRequest.get(companyId, "tariffs"));
             }
@@ -231,24 +230,20 @@ public class MinistraCircuits implements CompanyMeters {
             return;
         }
         String kind = cause instanceof MinistraFailure failure ? failure.kind().id() : "internal";
-        jdbc.update("UPDATE ministra_circuit SET last_failure = ?, last_failure_kind = ?, last_failure_at = ?"
-                + " WHERE company_id = ?", cause == null ? "unknown failure" : truncate(cause.getMessage()), kind,
+        jdbc.update(PROBE_FAILED, cause == null ? "unknown failure" : truncate(cause.getMessage()), kind,
                 now(), companyId);
         LOG.debug("Company {}: Ministra probe failed ({})", companyId, kind);
     }
 
     private void close(long companyId) {
         OffsetDateTime now = now();
-        int closed = jdbc.update("UPDATE ministra_circuit SET reachable = TRUE, consecutive_failures = 0,"
-                + " failing_since = NULL, next_probe_at = NULL, recovered_at = ? WHERE company_id = ?"
-                + " AND reachable = FALSE", now, companyId);
+        int closed = jdbc.update(CLOSE, now, companyId);
         if (closed == 0) {
             return;
         }
         // after the circuit's commit, in a statement of its own (see parkWaitingPushes); should this node stop
         // before it, the pushes were parked only until the next probe, so they fall due by themselves
-        int due = jdbc.update("UPDATE account_push SET next_attempt_at = ?" + WAITING_PUSHES
-                + " AND next_attempt_at > ?", now, companyId, now, now);
+        int due = jdbc.update(RELEASE_PUSHES, now, companyId, now, now);
         audit.record(AccountPushes.ACTOR, companyId, "company", String.valueOf(companyId), "ministra-reachable",
                 "ok", Map.of("duePushes", due));
         LOG.info("Company {}: Ministra answers again; {} waiting pushes are due now", companyId, due);
@@ -274,9 +269,8 @@ public class MinistraCircuits implements CompanyMeters {
         }
         gaugeRefreshedAt = now;
         try {
-            List<MultiGauge.Row<?>> rows = jdbc.query("SELECT c.id, COALESCE(m.reachable, TRUE) FROM company c"
-                    + " LEFT JOIN ministra_circuit m ON m.company_id = c.id", (rs, i) -> MultiGauge.Row.of(
-                            Tags.of("company", String.valueOf(rs.getLong(1))), rs.getBoolean(2) ? 1 : 0));
+            List<MultiGauge.Row<?>> rows = jdbc.query(REACHABILITY, (rs, i) -> MultiGauge.Row.of(
+                    Tags.of("company", String.valueOf(rs.getLong(1))), rs.getBoolean(2) ? 1 : 0));
             reachable.register(rows, true);
         } catch (RuntimeException databaseDown) {
             LOG.debug("Ministra reachability gauge not refreshed: {}", databaseDown.toString());

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.SqlStatements;
 import io.vertx.core.Vertx;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.AsyncProcessor;
@@ -37,6 +38,7 @@ public class ProvisionWaits extends AsyncProcessorSupport {
     public static final String WAIT = "provisionWait";
     static final long CHECK_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionWaits.class);
+    private static final String PUSH_STATES = SqlStatements.load("accounts-push-states");
 
     /** Waiting for account {@code accountId} to settle until {@code deadlineNanos} ({@link System#nanoTime()}). */
     record Wait(long accountId, boolean settled, long deadlineNanos) {
@@ -175,8 +177,8 @@ public class ProvisionWaits extends AsyncProcessorSupport {
         }
         Map<Long, String> states = new HashMap<>();
         try {
-            named.query("SELECT account_id, state FROM account_push WHERE account_id IN (:ids)",
-                    Map.of("ids", accountIds), (RowCallbackHandler) rs -> states.put(rs.getLong(1), rs.getString(2)));
+            named.query(PUSH_STATES, Map.of("ids", accountIds),
+                    (RowCallbackHandler) rs -> states.put(rs.getLong(1), rs.getString(2)));
         } catch (RuntimeException e) {
             // the next check tries again; the wait's timer ends it in any case
             LOG.debug("Provision waits not checked: {}", e.toString());

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One account row with its tariff's external id and its push state, as {@link Accounts#SELECT} reads it. */
+import dev.ministramanager.api.ApiReply;
+import dev.ministramanager.api.ProblemException;
+
+/** One account row with its tariff's external id and its push state, as {@code sql/accounts-by-login.sql} reads it. */
 record StoredAccount(long id, long companyId, String login, boolean passwordSet, String fullName, String phone,
                      String accountNumber, Long tariffPlanId, String tariff, String status, String stbMac,
                      String comment, OffsetDateTime expiresAt, String customerRef, List<String> packages,
@@ -31,6 +34,37 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
 
     String etag() {
         return "\"" + version + "\"";
+    }
+
+    /** The API's answer: the account's view with its ETag. */
+    ApiReply answer(int status) {
+        return ApiReply.of(status, view()).withEtag(etag());
+    }
+
+    /**
+     * The precondition of a change: an {@code If-Match} header (absent or {@code *}: none) must name this version,
+     * as its ETag or bare; otherwise 412 with the current version.
+     */
+    void requireMatch(String ifMatch) {
+        if (ifMatch == null || ifMatch.trim().equals("*")) {
+            return;
+        }
+        if (ifMatch.isBlank()) {
+            // an empty If-Match is a client that meant to send a version and lost it: never "no precondition"
+            throw ProblemException.invalidField("If-Match", "The If-Match header is empty: send the account's ETag,"
+                    + " or leave the header out.");
+        }
+        for (String tag : ifMatch.split(",")) {
+            String value = tag.trim();
+            if (value.startsWith("W/")) {
+                value = value.substring(2);
+            }
+            if (value.equals(etag()) || value.equals(String.valueOf(version))) {
+                return;
+            }
+        }
+        throw new ProblemException(412, "Precondition failed", "The account has changed: its current version is "
+                + etag() + ". Read it again and retry.", Map.of("currentVersion", version));
     }
 
     /** The fields an audit entry compares (the password never appears; its change is recorded masked). */

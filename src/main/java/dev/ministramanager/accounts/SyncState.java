@@ -29,7 +29,7 @@ record SyncState(String state, int attempts, OffsetDateTime nextAttemptAt, Strin
         }
     }
 
-    /** Reads the {@code p_*} and {@code m_*} columns of {@link Accounts#SELECT}. */
+    /** Reads the {@code p_*} and {@code m_*} columns of the account reads ({@code sql/accounts-by-login.sql}). */
     static SyncState read(ResultSet rs, OffsetDateTime now) throws SQLException {
         OffsetDateTime leaseUntil = rs.getObject("p_lease_until", OffsetDateTime.class);
         long deadLetter = rs.getLong("p_dead_letter_id");

@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.accounts.Accounts;
+import dev.ministramanager.accounts.AccountCommands;
 import dev.ministramanager.accounts.PasswordGenerator;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.imports.ImportJobs.PendingRow;
@@ -29,14 +29,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class CsvImport {
 
-    private final Accounts accounts;
+    private final AccountCommands accounts;
     private final PasswordGenerator passwords;
     private final JdbcTemplate jdbc;
     private final KnownAccounts knownAccounts;
     private final int chunkSize;
 
-    CsvImport(DataSource dataSource, KnownAccounts knownAccounts, Accounts accounts, PasswordGenerator passwords,
-              int chunkSize) {
+    CsvImport(DataSource dataSource, KnownAccounts knownAccounts, AccountCommands accounts,
+              PasswordGenerator passwords, int chunkSize) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.jdbc = new JdbcTemplate(dataSource);

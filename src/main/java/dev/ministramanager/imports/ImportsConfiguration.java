@@ -9,7 +9,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.accounts.Accounts;
+import dev.ministramanager.accounts.AccountCommands;
 import dev.ministramanager.accounts.PasswordGenerator;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.companies.Companies;
@@ -54,7 +54,7 @@ public class ImportsConfiguration implements CamelConfiguration {
 
         ImportJobs jobs = new ImportJobs(dataSource, dialect, mandatoryLookup(camel, "auditTrail", AuditTrail.class),
                 Clock.systemUTC(), node, duration(lease));
-        CsvImport csv = new CsvImport(dataSource, knownAccounts, mandatoryLookup(camel, "accounts", Accounts.class),
+        CsvImport csv = new CsvImport(dataSource, knownAccounts, mandatoryLookup(camel, "accountCommands", AccountCommands.class),
                 mandatoryLookup(camel, "passwordGenerator", PasswordGenerator.class), chunkSize);
         MinistraImport ministra = new MinistraImport(dataSource, knownAccounts,
                 mandatoryLookup(camel, "batchReads", BatchReads.class),

@@ -125,6 +125,10 @@ class AccountPushFailuresTest {
 
         JsonNode letters = service.get("/dead-letters?company=" + company + "&cause=rejected", ADMIN).json();
         assertThat(letters).hasSize(1);
+        // the age filter: dead just now is older than 0 minutes, not older than an hour
+        assertThat(service.get("/dead-letters?company=" + company + "&olderThanMinutes=0", ADMIN).json())
+                .extracting(found -> found.get("id").asLong()).containsExactly(letterId);
+        assertThat(service.get("/dead-letters?company=" + company + "&olderThanMinutes=60", ADMIN).json()).isEmpty();
         JsonNode letter = letters.get(0);
         assertThat(letter.get("id").asLong()).isEqualTo(letterId);
         assertThat(letter.get("login").asText()).isEqualTo("frank");

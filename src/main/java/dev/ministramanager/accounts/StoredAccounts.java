@@ -1,0 +1,58 @@
+package dev.ministramanager.accounts;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.ministramanager.api.ProblemException;
+import dev.ministramanager.persistence.SqlStatements;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Reads one account ({@link StoredAccount}) by login or by id, for the commands and the queries. */
+final class StoredAccounts {
+
+    private static final String BY_LOGIN = SqlStatements.load("accounts-by-login");
+    private static final String BY_ID = SqlStatements.load("accounts-by-id");
+    private static final String LOCK_BY_LOGIN = SqlStatements.load("accounts-lock-by-login");
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    StoredAccounts(DataSource dataSource, Clock clock) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.clock = clock;
+    }
+
+    /** The account (not deleted), or 404. */
+    StoredAccount find(long companyId, String login) {
+        OffsetDateTime now = now();
+        return jdbc.query(BY_LOGIN, (rs, i) -> StoredAccount.read(rs, now), companyId, AccountRules.key(login))
+                .stream().findFirst().orElseThrow(() -> notFound(login));
+    }
+
+    /** The account (not deleted), its row locked first so that concurrent writers of one account take turns; or 404. */
+    StoredAccount lock(long companyId, String login) {
+        List<Long> locked = jdbc.queryForList(LOCK_BY_LOGIN, Long.class, companyId, AccountRules.key(login));
+        if (locked.isEmpty()) {
+            throw notFound(login);
+        }
+        return find(companyId, login);
+    }
+
+    /** The account as it stands now, also a deleted one (after a change, by the id its change had). */
+    StoredAccount byId(long id) {
+        OffsetDateTime now = now();
+        return jdbc.query(BY_ID, (rs, i) -> StoredAccount.read(rs, now), id).get(0);
+    }
+
+    static ProblemException notFound(String login) {
+        return ProblemException.notFound("Account '" + login + "' not found.");
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}
