@@ -4,6 +4,7 @@ import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +81,10 @@ class ReadsAndWaitsBenchmark {
             // warm-up, not measured: the JIT compiles both read paths
             wrk(ours, bearer, 8, CONNECTIONS);
             wrk(theirs, basic, 4, CONNECTIONS);
+            // this JVM's CPU while only our reads run (the simulator idle): the service's, PostgreSQL's not counted
+            long cpuBefore = processCpuNanos();
             Load our = wrk(ours, bearer, 10, CONNECTIONS);
+            double cpuMicrosPerRead = (processCpuNanos() - cpuBefore) / 1e3 / (our.perSecond() * 10);
             Load their = wrk(theirs, basic, 10, CONNECTIONS);
             double share = our.perSecond() / their.perSecond();
             System.out.printf(Locale.ROOT, "%n%s (PostgreSQL, %d cores, wrk with %d keep-alive connections)%n", NAME,
@@ -89,11 +93,14 @@ class ReadsAndWaitsBenchmark {
                     our.p99Millis());
             System.out.printf(Locale.ROOT, "  simulator GET users/<login>: %,8.0f /s, p99 %.2f ms%n",
                     their.perSecond(), their.p99Millis());
+            System.out.printf(Locale.ROOT, "  service CPU per GET /accounts/{login}: %.0f us%n", cpuMicrosPerRead);
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate, 8 connections", our.perSecond(), "/s",
                     ">= 5000", our.perSecond() >= 5000);
             BenchmarkFigures.record(NAME, "GET /accounts/{login} p99, 8 connections", our.p99Millis(), "ms",
                     "<= 10", our.p99Millis() <= 10);
             BenchmarkFigures.record(NAME, "simulator GET users/<login> rate, 8 connections", their.perSecond(), "/s");
+            BenchmarkFigures.record(NAME, "service CPU per GET /accounts/{login} (PostgreSQL's not counted)",
+                    cpuMicrosPerRead, "us");
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of the simulator's", 100 * share,
                     "%", ">= 30", share >= 0.30);
 
@@ -208,6 +215,11 @@ class ReadsAndWaitsBenchmark {
             default -> value;
         };
         return new Load(Double.parseDouble(rate.group(1)), millis);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long count(TestDatabase database, String query) {
