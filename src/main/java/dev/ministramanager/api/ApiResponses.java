@@ -1,7 +1,11 @@
 package dev.ministramanager.api;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +23,14 @@ import org.slf4j.LoggerFactory;
 public class ApiResponses {
 
     public static final String PROBLEM_JSON = "application/problem+json";
-    /** The only headers an answer carries; request headers and internal ones never travel back to the client. */
-    private static final String[] RESPONSE_HEADERS = {
+    /**
+     * The only headers an answer carries; request headers and internal ones never travel back to the client. Looked
+     * up by name, ignoring case: Camel's {@code removeHeaders(pattern, excludes)} compiled every name as a regular
+     * expression for every header of every request.
+     */
+    private static final Set<String> RESPONSE_HEADERS = caseInsensitive(
         Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE, "ETag", "Location", "Retry-After", "Idempotent-Replayed",
-        "WWW-Authenticate", "Set-Cookie", "Deprecation", "Link"};
+        "WWW-Authenticate", "Set-Cookie", "Deprecation", "Link");
     private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
 
     private final ObjectMapper json;
@@ -43,7 +51,7 @@ public class ApiResponses {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
             return;
         }
-        message.removeHeaders("*", RESPONSE_HEADERS);
+        keepOnlyResponseHeaders(message);
         if (body == null || body instanceof String || body instanceof Buffer) {
             return;
         }
@@ -53,6 +61,22 @@ public class ApiResponses {
         }
         message.setBody(Buffer.buffer(json.writeValueAsBytes(body)));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+    }
+
+    private static void keepOnlyResponseHeaders(Message message) {
+        List<String> others = new ArrayList<>();
+        for (String name : message.getHeaders().keySet()) {
+            if (!RESPONSE_HEADERS.contains(name)) {
+                others.add(name);
+            }
+        }
+        others.forEach(message::removeHeader);
+    }
+
+    private static Set<String> caseInsensitive(String... names) {
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return set;
     }
 
     /** Renders the exception that ended the exchange as problem+json; an unexpected one becomes a 500. */

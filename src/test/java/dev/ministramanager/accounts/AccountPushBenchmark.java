@@ -4,6 +4,7 @@ import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -13,11 +14,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.ministramanager.simulator.Fault;
-import dev.ministramanager.simulator.MinistraSimulator;
-import dev.ministramanager.simulator.SimulatorExtension;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.testsupport.BenchmarkFigures;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
+import dev.ministramanager.testsupport.SimulatorProcess;
 import dev.ministramanager.testsupport.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,16 +31,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * 10,000 new accounts pushed to the simulator with 20 ms latency by 16 workers, against the bound of 16 / 20 ms =
  * 800 pushes per second and against a one-at-a-time push; and the rate at which the REST API stores durable creates.
- * Measured after a warm-up of 2,000 creates and pushes (not counted).
+ * Measured after a warm-up of 3,000 creates and pushes (not counted). The simulator runs in a JVM of its own, so that
+ * this JVM's CPU time while pushing is the service's (the benchmark's own part, a thread asking the database every
+ * 20 ms whether pushes are pending, is negligible).
  * Run: {@code ./mvnw -Pbenchmark verify -Dtest=AccountPushBenchmark}
  */
 @Tag("benchmark")
-@ExtendWith(SimulatorExtension.class)
 class AccountPushBenchmark {
 
     private static final int ACCOUNTS = 10_000;
@@ -50,8 +51,9 @@ class AccountPushBenchmark {
     private static final double BOUND = WORKERS / 0.020;
 
     @Test
-    void pushThroughput(MinistraSimulator ministra) throws Exception {
-        try (TestDatabase database = TestDatabase.postgres(); Connection watch = database.connect()) {
+    void pushThroughput() throws Exception {
+        try (SimulatorProcess ministra = SimulatorProcess.start(Path.of("target/benchmark-push-simulator.log"));
+             TestDatabase database = TestDatabase.postgres(); Connection watch = database.connect()) {
             long company;
             double createRate;
             double createCores;
@@ -59,13 +61,15 @@ class AccountPushBenchmark {
             double parallelRate;
             double pushCores;
             double cpuMillisPerPush;
+            double simulatorCpuMillisPerPush;
             double loadAfterPush;
             // one node for the warm-up and the measured runs, as a service runs for days: its JIT-compiled code
             // stays, and no start-up's compiling spills into a measured run
             try (ServiceUnderTest node = ServiceUnderTest.start(database, pushing(WORKERS))) {
-                company = AccountsFixture.createCompany(node, ministra, "Benchmark ISP");
+                company = ServiceFixture.company(node, "Benchmark ISP", ministra.apiBaseUrl(),
+                        "\"readTimeoutMs\":5000");
                 AccountsFixture.seedPlans(database, company);
-                ministra.faults().add(Fault.latency(Duration.ofMillis(20), Duration.ZERO));
+                ministra.control("POST", "faults", "{\"kind\":\"latency\",\"delay_ms\":20}");
 
                 // warm-up, not measured: the JIT compiles the create and push paths (in a short run its compiling
                 // would otherwise take much of the CPU, a cost a long-running service pays once)
@@ -87,6 +91,7 @@ class AccountPushBenchmark {
                 loadAfterCreates = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
                 cpuBefore = processCpuNanos();
+                Duration simulatorCpuBefore = ministra.cpuTime();
                 started = System.nanoTime();
                 releasePushes(node);
                 awaitPushed(watch);
@@ -95,9 +100,10 @@ class AccountPushBenchmark {
                 long pushCpuNanos = processCpuNanos() - cpuBefore;
                 pushCores = pushCpuNanos / (double) elapsed;
                 cpuMillisPerPush = pushCpuNanos / 1e6 / ACCOUNTS;
+                simulatorCpuMillisPerPush = ministra.cpuTime().minus(simulatorCpuBefore).toNanos() / 1e6 / ACCOUNTS;
                 loadAfterPush = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             }
-            assertThat(ministra.accountsSnapshot()).hasSize(WARM_UP + ACCOUNTS);
+            assertThat(ministraAccounts(ministra)).isEqualTo(WARM_UP + ACCOUNTS);
 
             double sequentialRate;
             try (ServiceUnderTest node = ServiceUnderTest.start(database, pushing(1))) {
@@ -108,12 +114,12 @@ class AccountPushBenchmark {
                 awaitPushed(watch);
                 sequentialRate = SEQUENTIAL_SAMPLE / ((System.nanoTime() - started) / 1e9);
             }
-            assertThat(ministra.accountsSnapshot()).hasSize(WARM_UP + ACCOUNTS + SEQUENTIAL_SAMPLE);
+            assertThat(ministraAccounts(ministra)).isEqualTo(WARM_UP + ACCOUNTS + SEQUENTIAL_SAMPLE);
 
             System.out.printf("%nAccountPushBenchmark (20 ms Ministra latency, %d workers, PostgreSQL, %d cores;"
                             + " after a warm-up of %,d creates and pushes)%n",
                     WORKERS, Runtime.getRuntime().availableProcessors(), WARM_UP);
-            System.out.printf("  REST durable creates:        %,8.0f /s  (goal >= 1,000 /s, %d connections, %,d"
+            System.out.printf("  REST durable creates:        %,8.0f /s  (goal >= 2,000 /s, %d connections, %,d"
                     + " accounts)%n", createRate, CLIENTS, ACCOUNTS);
             System.out.printf("  push, %2d workers:            %,8.0f /s  = %.0f%% of the bound %.0f /s (goal >= 90%%,"
                     + " %,d accounts)%n", WORKERS, parallelRate, 100 * parallelRate / BOUND, BOUND, ACCOUNTS);
@@ -121,22 +127,24 @@ class AccountPushBenchmark {
                     SEQUENTIAL_SAMPLE);
             System.out.printf("  speed-up over one at a time: %8.1f x  (goal >= 10 x)%n",
                     parallelRate / sequentialRate);
+            System.out.printf("  CPU per push:                %8.3f ms of the service (goal <= 0.6 ms), %.3f ms of the"
+                    + " simulator%n", cpuMillisPerPush, simulatorCpuMillisPerPush);
             // the service, the simulator, the client and PostgreSQL share this machine's cores: say how busy it was
-            System.out.printf("  this JVM (service, simulator, client) used %.2f cores while creating, %.2f while"
+            System.out.printf("  this JVM (service and client) used %.2f cores while creating; the service %.2f while"
                     + " pushing; load average %.1f and %.1f after them%n%n", createCores, pushCores,
                     loadAfterCreates, loadAfterPush);
             String name = "AccountPushBenchmark";
             BenchmarkFigures.record(name, "REST durable creates per second (%d connections)".formatted(CLIENTS),
-                    createRate, "/s", ">= 1,000 /s", createRate >= 1_000);
+                    createRate, "/s", ">= 2,000 /s", createRate >= 2_000);
             BenchmarkFigures.record(name, "push, %d workers, 20 ms Ministra latency".formatted(WORKERS),
                     parallelRate, "/s");
             BenchmarkFigures.record(name, "push: share of the bound %.0f /s".formatted(BOUND),
                     100 * parallelRate / BOUND, "%", ">= 90 %", parallelRate >= 0.9 * BOUND);
             BenchmarkFigures.record(name, "push: multiple of one at a time (%.1f /s)".formatted(sequentialRate),
                     parallelRate / sequentialRate, "x", ">= 10 x", parallelRate / sequentialRate >= 10);
-            // the JVM holds the service, the simulator and the client: an upper bound on the service's own cost
-            BenchmarkFigures.record(name, "CPU per push (service, simulator and client in one JVM)",
-                    cpuMillisPerPush, "ms");
+            BenchmarkFigures.record(name, "service CPU per push (simulator in its own JVM)", cpuMillisPerPush, "ms",
+                    "<= 0.6 ms", cpuMillisPerPush <= 0.6);
+            BenchmarkFigures.record(name, "simulator CPU per push", simulatorCpuMillisPerPush, "ms");
         }
     }
 
@@ -228,6 +236,10 @@ class AccountPushBenchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    private static int ministraAccounts(SimulatorProcess ministra) throws Exception {
+        return new ObjectMapper().readTree(ministra.control("GET", "accounts", null)).size();
     }
 
     private static boolean anyPending(Connection connection) throws Exception {

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,9 +40,9 @@ class ImportBenchmark {
 
     @Test
     void onboardingOf100kRows() throws Exception {
-        try (SimulatorProcess simulator = SimulatorProcess.start("target/benchmark-import-simulator.log");
+        try (SimulatorProcess simulator = SimulatorProcess.start(Path.of("target/benchmark-import-simulator.log"));
              TestDatabase database = TestDatabase.postgres()) {
-            simulator.control("/_sim/accounts/bulk", "{\"count\":" + ROWS + ",\"prefix\":\"bench\"}");
+            simulator.control("POST", "accounts/bulk", "{\"count\":" + ROWS + ",\"prefix\":\"bench\"}");
             try (ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.status.refresh-enabled",
                     "false", "mm.accounts.push.enabled", "false", "mm.imports.csv-max-bytes", "52428800"))) {
                 ImportFixture fixture = new ImportFixture(service, database);

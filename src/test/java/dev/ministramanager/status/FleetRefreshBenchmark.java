@@ -7,6 +7,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -40,12 +41,12 @@ class FleetRefreshBenchmark {
 
     @Test
     void refreshOf100kAccounts() throws Exception {
-        try (SimulatorProcess simulator = SimulatorProcess.start("target/benchmark-simulator.log");
+        try (SimulatorProcess simulator = SimulatorProcess.start(Path.of("target/benchmark-simulator.log"));
              TestDatabase database = TestDatabase.postgres()) {
             String simBase = simulator.base();
-            simulator.control("/_sim/accounts/bulk", "{\"count\":" + ACCOUNTS + ",\"prefix\":\"bench\"}");
+            simulator.control("POST", "accounts/bulk", "{\"count\":" + ACCOUNTS + ",\"prefix\":\"bench\"}");
             for (int i = 1; i <= ACCOUNTS; i += 97) {
-                simulator.control("/_sim/devices", "{\"mac\":\"" + mac(i) + "\",\"serial\":\"SN" + i
+                simulator.control("POST", "devices", "{\"mac\":\"" + mac(i) + "\",\"serial\":\"SN" + i
                         + "\",\"type\":\"MAG322\",\"version\":\"2.20\",\"ip\":\"10.0.0.1\"}");
             }
             try (ServiceUnderTest service = ServiceUnderTest.start(database, Map.of(
@@ -62,7 +63,7 @@ class FleetRefreshBenchmark {
 
                 JsonNode first = measured(service, companyId, "no latency, first refresh (snapshots created)");
                 JsonNode second = measured(service, companyId, "no latency, next refresh (snapshots updated)");
-                simulator.control("/_sim/faults", "{\"kind\":\"latency\",\"delay_ms\":20,\"resource\":\"accounts\"}");
+                simulator.control("POST", "faults", "{\"kind\":\"latency\",\"delay_ms\":20,\"resource\":\"accounts\"}");
                 JsonNode slow = measured(service, companyId, "20 ms latency per request");
 
                 for (JsonNode run : List.of(first, second, slow)) {

@@ -1,17 +1,18 @@
 package dev.ministramanager.testsupport;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Ministra simulator in a child JVM (for benchmarks: its 100,000 rows must not count against the service's heap),
- * started on a free port with the API user {@code ministra}, driven through its control API ({@code /_sim/...}).
+ * The standalone Ministra simulator in a JVM of its own, started from the test classpath, for benchmarks whose
+ * figures must be the service's alone (its CPU time, its heap). Default API credentials (ministra /
+ * ministra-secret); driven through its control API ({@code /_sim/...}).
  */
 public final class SimulatorProcess implements AutoCloseable {
 
@@ -20,26 +21,26 @@ public final class SimulatorProcess implements AutoCloseable {
     private final Process process;
     private final String base;
 
-    private SimulatorProcess(Process process, String base) {
+    private SimulatorProcess(Process process, int port) {
         this.process = process;
-        this.base = base;
+        this.base = "http://127.0.0.1:" + port;
     }
 
-    /** Starts the simulator (its output in {@code log}) and waits until it answers. */
-    public static SimulatorProcess start(String log) throws IOException, InterruptedException {
+    /** Starts it with its output in {@code log}, and waits until its control API answers (30 s at most). */
+    public static SimulatorProcess start(Path log) throws IOException, InterruptedException {
         int port = ServiceUnderTest.freePort();
         ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.ministramanager.simulator.SimulatorMain")
-                .redirectErrorStream(true).redirectOutput(new File(log));
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         launch.environment().put("MM_SIM_PORT", String.valueOf(port));
-        launch.environment().put("MM_SIM_API_USER", "ministra");
-        launch.environment().put("MM_SIM_API_PASSWORD", "ministra-secret");
-        SimulatorProcess simulator = new SimulatorProcess(launch.start(), "http://127.0.0.1:" + port);
-        try {
-            simulator.awaitStarted(log);
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            simulator.close();
-            throw e;
+        SimulatorProcess simulator = new SimulatorProcess(launch.start(), port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!simulator.answers()) {
+            if (!simulator.process.isAlive() || System.nanoTime() > deadline) {
+                simulator.close();
+                throw new IllegalStateException("The simulator did not start; see " + log);
+            }
+            Thread.sleep(200);
         }
         return simulator;
     }
@@ -54,36 +55,41 @@ public final class SimulatorProcess implements AutoCloseable {
         return base + "/stalker_portal/api/v1/";
     }
 
-    /** A POST to the control API; anything but 200 fails. */
-    public void control(String path, String json) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A control API call, e.g. {@code control("POST", "faults", "{\"kind\":\"latency\",\"delay_ms\":20}")}. */
+    public String control(String method, String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/_sim/" + path))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
-            throw new AssertionError(path + " answered " + answer.statusCode() + ": " + answer.body());
+            throw new IllegalStateException(method + " /_sim/" + path + " answered " + answer.statusCode() + ": "
+                    + answer.body());
         }
+        return answer.body();
     }
 
-    private void awaitStarted(String log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("the simulator process ended (see " + log + ")");
-            }
-            try {
-                HTTP.send(HttpRequest.newBuilder(URI.create(base + "/_sim")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
+    /** The CPU time the simulator's process has used so far. */
+    public Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElseThrow();
+    }
+
+    private boolean answers() {
+        try {
+            control("GET", "faults", null);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        throw new AssertionError("the simulator did not start within 30 s (see " + log + ")");
     }
 
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        process.waitFor(10, TimeUnit.SECONDS);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
     }
 }

@@ -1,0 +1,1 @@
+SELECT id FROM company WHERE id = ? AND updated_at > CURRENT_TIMESTAMP - INTERVAL '3' SECOND

@@ -1,0 +1,1 @@
+UPDATE push_pause SET paused_until = ? WHERE company_id = ?

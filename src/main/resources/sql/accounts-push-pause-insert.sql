@@ -1,0 +1,1 @@
+INSERT INTO push_pause (company_id, paused_at, paused_until, reason) VALUES (?, ?, ?, ?)

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM push_pause WHERE paused_until > ?
