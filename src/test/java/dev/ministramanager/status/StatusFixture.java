@@ -8,10 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +40,11 @@ final class StatusFixture {
 
     long company(String name, String baseUrl) {
         long id = ServiceFixture.company(service, name, baseUrl, "\"connectTimeoutMs\":1000,\"readTimeoutMs\":3000");
-        update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
-                + " (?, 'basic', '1', 'Basic', TRUE), (?, 'premium', '2', 'Premium', FALSE)", id, id);
+        try {
+            ServiceFixture.seedPlans(database, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         return id;
     }
 
@@ -108,14 +108,7 @@ final class StatusFixture {
     }
 
     void update(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            statement.executeUpdate();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        database.update(sql, arguments);
     }
 
     long number(String sql, Object... arguments) {
@@ -125,23 +118,6 @@ final class StatusFixture {
     }
 
     List<Map<String, Object>> rows(String sql, Object... arguments) {
-        try (Connection connection = database.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < arguments.length; i++) {
-                statement.setObject(i + 1, arguments[i]);
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                        row.put(rs.getMetaData().getColumnLabel(c), rs.getObject(c));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return database.rows(sql, arguments);
     }
 }
