@@ -1,6 +1,5 @@
 package dev.ministramanager.simulator;
 
-import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,25 +17,24 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The simulated database: the {@code users} rows with the lookups MySQL would do through its case-insensitive
- * collation (indexed here, so 100 000 rows cost nothing per request), package subscriptions, and the event queue.
+ * collation ({@link CollatedIndex}, so 100 000 rows cost nothing per request), package subscriptions, and the event
+ * queue.
  * Every method must be called while holding the monitor of this object.
  */
 final class MinistraState {
 
     static final DateTimeFormatter DB_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
-    private static final Pattern NON_SPACING_MARKS = Pattern.compile("\\p{Mn}+");
     private static final Duration MESSAGE_TTL = Duration.ofDays(7);
 
     private final Clock clock;
     private Catalogue catalogue;
     private final Map<Long, Account> rows = new LinkedHashMap<>();
-    private final Map<String, List<Account>> byLogin = new HashMap<>();
-    private final Map<String, List<Account>> byAccountNumber = new HashMap<>();
-    private final Map<String, List<Account>> byMac = new HashMap<>();
+    private final CollatedIndex byLogin = new CollatedIndex();
+    private final CollatedIndex byAccountNumber = new CollatedIndex();
+    private final CollatedIndex byMac = new CollatedIndex();
     private final Map<Long, List<DeviceEvent>> eventsByAccount = new HashMap<>();
     private final Set<Long> deliveredEvents = new HashSet<>();
     private long nextAccountId;
@@ -109,11 +107,15 @@ final class MinistraState {
 
     Account insert() {
         Account account = new Account(nextAccountId++, dbNow());
-        rows.put(account.id, account);
-        index(byLogin, account.login, account);
-        index(byAccountNumber, account.accountNumber, account);
-        index(byMac, account.mac, account);
+        add(account);
         return account;
+    }
+
+    private void add(Account account) {
+        rows.put(account.id, account);
+        byLogin.add(account.login, account);
+        byAccountNumber.add(account.accountNumber, account);
+        byMac.add(account.mac, account);
     }
 
     /** A row read back from the state file, with its own id (see {@link StateFile}). */
@@ -121,10 +123,7 @@ final class MinistraState {
         account.login = login;
         account.accountNumber = accountNumber;
         account.mac = mac;
-        rows.put(account.id, account);
-        index(byLogin, account.login, account);
-        index(byAccountNumber, account.accountNumber, account);
-        index(byMac, account.mac, account);
+        add(account);
     }
 
     void restore(DeviceEvent event, boolean delivered) {
@@ -153,9 +152,9 @@ final class MinistraState {
 
     void delete(Account account) {
         rows.remove(account.id);
-        unindex(byLogin, account.login, account);
-        unindex(byAccountNumber, account.accountNumber, account);
-        unindex(byMac, account.mac, account);
+        byLogin.remove(account.login, account);
+        byAccountNumber.remove(account.accountNumber, account);
+        byMac.remove(account.mac, account);
     }
 
     Collection<Account> all() {
@@ -171,30 +170,30 @@ final class MinistraState {
     }
 
     void setLogin(Account account, String login) {
-        unindex(byLogin, account.login, account);
+        byLogin.remove(account.login, account);
         account.login = login;
-        index(byLogin, login, account);
+        byLogin.add(login, account);
     }
 
     void setAccountNumber(Account account, String accountNumber) {
-        unindex(byAccountNumber, account.accountNumber, account);
+        byAccountNumber.remove(account.accountNumber, account);
         account.accountNumber = accountNumber;
-        index(byAccountNumber, accountNumber, account);
+        byAccountNumber.add(accountNumber, account);
     }
 
     void setMac(Account account, String mac) {
-        unindex(byMac, account.mac, account);
+        byMac.remove(account.mac, account);
         account.mac = mac;
-        index(byMac, mac, account);
+        byMac.add(mac, account);
     }
 
     /** Rows whose login equals one of the values under the collation, in table order. */
     List<Account> findByLogins(List<String> logins) {
-        return find(byLogin, logins);
+        return byLogin.find(logins);
     }
 
     List<Account> findByAccountNumbers(List<String> accountNumbers) {
-        return find(byAccountNumber, accountNumbers);
+        return byAccountNumber.find(accountNumbers);
     }
 
     /** MAC lookups normalise every identifier and silently drop the ones that fail. */
@@ -206,41 +205,15 @@ final class MinistraState {
                 normalised.add(n);
             }
         }
-        return find(byMac, normalised);
+        return byMac.find(normalised);
     }
 
     Account firstByLogin(String login) {
-        List<Account> found = byLogin.get(collationKey(login));
-        return found == null || found.isEmpty() ? null : found.get(0);
+        return byLogin.first(login);
     }
 
     Account firstByMac(String mac) {
-        List<Account> found = byMac.get(collationKey(mac));
-        return found == null || found.isEmpty() ? null : found.get(0);
-    }
-
-    private List<Account> find(Map<String, List<Account>> index, List<String> values) {
-        if (values.size() == 1) {
-            List<Account> found = index.get(collationKey(values.get(0)));
-            if (found == null) {
-                return List.of();
-            }
-            return found.size() == 1 ? List.of(found.get(0)) : inTableOrder(found);
-        }
-        Set<Account> matched = new HashSet<>();
-        for (String value : values) {
-            List<Account> found = index.get(collationKey(value));
-            if (found != null) {
-                matched.addAll(found);
-            }
-        }
-        return inTableOrder(matched);
-    }
-
-    private static List<Account> inTableOrder(Collection<Account> accounts) {
-        List<Account> ordered = new ArrayList<>(accounts);
-        ordered.sort((a, b) -> Long.compare(a.id, b.id));
-        return ordered;
+        return byMac.first(mac);
     }
 
     List<Account> filter(Predicate<Account> predicate) {
@@ -251,43 +224,6 @@ final class MinistraState {
             }
         }
         return result;
-    }
-
-    /** MySQL's utf8_general_ci with PAD SPACE: case, accents and trailing spaces do not count. */
-    static String collationKey(String value) {
-        int end = value.length();
-        while (end > 0 && value.charAt(end - 1) == ' ') {
-            end--;
-        }
-        String trimmed = value.substring(0, end);
-        boolean ascii = true;
-        for (int i = 0; i < trimmed.length() && ascii; i++) {
-            ascii = trimmed.charAt(i) < 0x80;
-        }
-        if (!ascii) {
-            trimmed = NON_SPACING_MARKS.matcher(Normalizer.normalize(trimmed, Normalizer.Form.NFD)).replaceAll("");
-        }
-        return trimmed.toLowerCase(Locale.ROOT);
-    }
-
-    private static void index(Map<String, List<Account>> index, String value, Account account) {
-        List<Account> bucket = index.computeIfAbsent(collationKey(value), k -> new ArrayList<>(1));
-        int at = bucket.size();
-        while (at > 0 && bucket.get(at - 1).id > account.id) {
-            at--;
-        }
-        bucket.add(at, account);
-    }
-
-    private static void unindex(Map<String, List<Account>> index, String value, Account account) {
-        String key = collationKey(value);
-        List<Account> bucket = index.get(key);
-        if (bucket != null) {
-            bucket.remove(account);
-            if (bucket.isEmpty()) {
-                index.remove(key);
-            }
-        }
     }
 
     // ---- devices ----

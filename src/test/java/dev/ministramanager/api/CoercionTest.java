@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.testsupport.ApiAnswer;
-import dev.ministramanager.testsupport.OpenApiOperations;
 import dev.ministramanager.testsupport.OpenApiOperations.Operation;
+import dev.ministramanager.testsupport.OpenApiOperations;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TableCounts;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -36,9 +37,7 @@ class CoercionTest {
     void everyWrongTypeIsRefusedNamingTheMember(String databaseKind) {
         try (TestDatabase database = databaseKind.equals("h2") ? TestDatabase.h2() : TestDatabase.postgres();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of())) {
-            long company = service.post("/companies", ADMIN, """
-                    {"name":"Coerced","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api",
-                     "ministraPassword":"pw"}""").json().get("id").asLong();
+            long company = ServiceFixture.company(service, "Coerced", "http://127.0.0.1:9", "");
             Map<String, Long> before = TableCounts.of(database);
             SoftAssertions softly = new SoftAssertions();
             int cases = 0;

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.testsupport.ApiAnswer;
-import dev.ministramanager.testsupport.OpenApiOperations;
 import dev.ministramanager.testsupport.OpenApiOperations.Operation;
+import dev.ministramanager.testsupport.OpenApiOperations;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TableCounts;
 import dev.ministramanager.testsupport.TestDatabase;
@@ -37,9 +38,7 @@ class HostileStringsTest {
     void hostileInputIsRefusedAndChangesNothing(String databaseKind) throws SQLException {
         try (TestDatabase database = databaseKind.equals("h2") ? TestDatabase.h2() : TestDatabase.postgres();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of())) {
-            long company = service.post("/companies", ADMIN, """
-                    {"name":"Hostile","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api",
-                     "ministraPassword":"pw"}""").json().get("id").asLong();
+            long company = ServiceFixture.company(service, "Hostile", "http://127.0.0.1:9", "");
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO tariff_plan (company_id, external_id, remote_id, name,"
                         + " user_default) VALUES (" + company + ", 'basic', '1', 'Basic', TRUE)");

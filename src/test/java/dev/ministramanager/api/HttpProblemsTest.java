@@ -7,14 +7,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
 
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every error the service answers is RFC 9457 problem+json, names the field, and stores nothing. */
 @OnBothDatabases
@@ -26,15 +26,13 @@ class HttpProblemsTest {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.http.max-body-bytes", "4096"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of("mm.http.max-body-bytes", "4096"));
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @Test

@@ -12,12 +12,12 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TableCounts;
 import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,15 +32,13 @@ class HttpServerErrorsTest {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onH2(Map.of());
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.h2();
-        service = ServiceUnderTest.start(database, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @ParameterizedTest(name = "on the {0} port")

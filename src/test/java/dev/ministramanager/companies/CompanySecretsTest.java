@@ -7,15 +7,15 @@ import java.sql.ResultSet;
 import java.util.Map;
 
 import dev.ministramanager.security.SecretCipher;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A company's Ministra password is encrypted at rest, never answered, never audited and never logged; neither are
@@ -31,19 +31,14 @@ class CompanySecretsTest {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of()).capturingLogs();
+
     @BeforeAll
     static void start() {
-        logs = CapturedLogs.install();
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
-        if (logs != null) {
-            logs.close();
-        }
+        logs = FLOW.logs();
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @Test

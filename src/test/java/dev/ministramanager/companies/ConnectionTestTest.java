@@ -1,5 +1,6 @@
 package dev.ministramanager.companies;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,15 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code POST /companies/{id}/test-connection} against the simulator over HTTP, one outcome per Ministra answer. */
 @ExtendWith(SimulatorExtension.class)
@@ -28,15 +29,13 @@ class ConnectionTestTest {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of());
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @Test
@@ -49,7 +48,7 @@ class ConnectionTestTest {
 
     /** The dashboard's latency: GET /companies names the last one measured, by a connection test or a push. */
     @Test
-    void theCompanyNamesHowFastItsMinistraLastAnswered(MinistraSimulator ministra) throws InterruptedException {
+    void theCompanyNamesHowFastItsMinistraLastAnswered(MinistraSimulator ministra) {
         long id = company("Measured", ministra.apiBaseUrl(), "ministra-secret");
         JsonNode unmeasured = service.get("/companies/" + id, ADMIN).json().get("ministra");
         assertThat(unmeasured.get("latencyMs").isNull()).as(unmeasured.toString()).isTrue();
@@ -66,12 +65,9 @@ class ConnectionTestTest {
         ApiAnswer pushed = service.post("/provision?wait=10&company=" + id, ADMIN,
                 "{\"login\":\"latency.measured\",\"tariff\":\"basic\"}");
         assertThat(pushed.status()).as(pushed.toString()).isEqualTo(201);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode afterPush = measured;
-        while (afterPush.get("latencyMs").asLong() >= 1000 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            afterPush = service.get("/companies/" + id, ADMIN).json().get("ministra");
-        }
+        JsonNode afterPush = eventually("the push's latency measured",
+                () -> service.get("/companies/" + id, ADMIN).json().get("ministra"),
+                latency -> latency.get("latencyMs").asLong() < 1000);
         assertThat(afterPush.get("latencyMs").asLong()).as(afterPush.toString()).isLessThan(1000L);
     }
 
@@ -141,11 +137,8 @@ class ConnectionTestTest {
     }
 
     private static long company(String name, String baseUrl, String password) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"%s",
-                 "connectTimeoutMs":1000,"readTimeoutMs":3000}""".formatted(name, baseUrl, password));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return ServiceFixture.company(service, name, baseUrl, password,
+                "\"connectTimeoutMs\":1000,\"readTimeoutMs\":3000");
     }
 
     private static JsonNode testConnection(long companyId) {

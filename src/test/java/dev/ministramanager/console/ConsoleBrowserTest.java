@@ -1,5 +1,6 @@
 package dev.ministramanager.console;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,16 +20,16 @@ import dev.ministramanager.simulator.DeviceEvent;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
-import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
@@ -64,6 +65,11 @@ class ConsoleBrowserTest {
     private WebDriverWait waiting;
     private MinistraSimulator ministra;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onPostgres(Map.of("mm.accounts.push.poll-interval-ms", "50",
+            "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "3",
+            "mm.db.pool-size", "10", "mm.reconciliation.full-listing-enabled", "true"));
+
     @BeforeAll
     static void start(MinistraSimulator simulator) throws Exception {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
@@ -72,10 +78,8 @@ class ConsoleBrowserTest {
             System.out.println(reason);
             Assumptions.abort(reason);
         }
-        database = TestDatabase.postgres();
-        service = ServiceUnderTest.start(database, Map.of("mm.accounts.push.poll-interval-ms", "50",
-                "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "3",
-                "mm.db.pool-size", "10", "mm.reconciliation.full-listing-enabled", "true"));
+        database = FLOW.database();
+        service = FLOW.service();
         origin = service.api("").toString().replace("/api/v1", "");
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"Browser ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
@@ -84,24 +88,13 @@ class ConsoleBrowserTest {
         company = created.json().get("id").asLong();
         assertThat(service.post("/companies/" + company + "/tariffs/sync", ADMIN, null).json().get("outcome")
                 .asText()).isEqualTo("succeeded");
-        for (String[] user : new String[][] {{"ada.admin", "admin"}, {"vic.viewer", "viewer"},
-                {"max.manager", "manager"}}) {
-            ApiAnswer answer = service.post("/users", ADMIN, """
-                    {"username":"%s","role":"%s","companies":[%d],"password":"%s"}"""
-                    .formatted(user[0], user[1], company, PASSWORD));
-            assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
-        }
+        ServiceFixture.userWithPassword(service, "ada.admin", "admin", PASSWORD, company);
+        ServiceFixture.userWithPassword(service, "vic.viewer", "viewer", PASSWORD, company);
+        ServiceFixture.userWithPassword(service, "max.manager", "manager", PASSWORD, company);
         // creating companies is for admins of all companies
-        ApiAnswer root = service.post("/users", ADMIN, """
-                {"username":"root.admin","role":"admin","allCompanies":true,"password":"%s"}""".formatted(PASSWORD));
-        assertThat(root.status()).as(root.toString()).isEqualTo(201);
+        ServiceFixture.userOfAllCompanies(service, "root.admin", "admin", PASSWORD);
         profiles = Files.createTempDirectory("console-browser");
         Files.createDirectories(SCREENSHOTS);
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     @BeforeEach
@@ -535,21 +528,9 @@ class ConsoleBrowserTest {
     }
 
     private void awaitSyncState(String login, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = service.get("/accounts/" + login + "?company=" + company, ADMIN).json();
-            if (state.equals(last.path("sync").path("state").asText())) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError(login + " did not reach " + state + ": " + last);
+        eventually(login + " reaching " + state,
+                () -> service.get("/accounts/" + login + "?company=" + company, ADMIN).json(),
+                account -> state.equals(account.path("sync").path("state").asText()));
     }
 
     private void screenshot(String name) throws RuntimeException {

@@ -10,12 +10,13 @@ import java.util.Map;
 
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The console's cookie sessions over real HTTP on PostgreSQL: the cookie's attributes, sessions stored hashed in the
@@ -32,30 +33,26 @@ class ConsoleSessionTest {
     /** Every session token the tests saw: none may appear in the log. */
     private static final java.util.List<String> TOKENS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onPostgres(Map.of("mm.console.session-idle-seconds", "4"))
+            .capturingLogs();
+
     @BeforeAll
     static void start() {
-        logs = CapturedLogs.install();
-        database = TestDatabase.postgres();
-        service = ServiceUnderTest.start(database, Map.of("mm.console.session-idle-seconds", "4"));
+        logs = FLOW.logs();
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
-        try {
-            assertThat(logs.lineCount()).isPositive();
-            assertThat(logs.text()).doesNotContain(PASSWORD).doesNotContain("not the password at all");
-            assertThat(TOKENS).isNotEmpty().allSatisfy(token -> assertThat(logs.text()).doesNotContain(token));
-        } finally {
-            logs.close();
-        }
+    static void noPasswordOrSessionTokenWasLogged() {
+        assertThat(logs.lineCount()).isPositive();
+        assertThat(logs.text()).doesNotContain(PASSWORD).doesNotContain("not the password at all");
+        assertThat(TOKENS).isNotEmpty().allSatisfy(token -> assertThat(logs.text()).doesNotContain(token));
     }
 
     static void createUser(ServiceUnderTest service, String username, String role) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","allCompanies":true,"password":"%s"}""".formatted(username, role,
-                PASSWORD));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        ServiceFixture.userOfAllCompanies(service, username, role, PASSWORD);
     }
 
     /** Signs in and answers the session cookie ("mm_session=…"). */

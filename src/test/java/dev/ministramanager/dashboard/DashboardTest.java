@@ -10,6 +10,7 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,14 +29,8 @@ class DashboardTest {
         TestDatabase database = kind.equals("h2") ? TestDatabase.h2() : TestDatabase.postgres();
         ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.accounts.push.poll-interval-ms", "50"));
         try {
-            long company = service.post("/companies", ADMIN, """
-                    {"name":"Dash ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
-                     "ministraPassword":"ministra-secret","sharedMinistra":true}""".formatted(ministra.apiBaseUrl())).json()
-                    .get("id").asLong();
-            long other = service.post("/companies", ADMIN, """
-                    {"name":"Other ISP","ministraBaseUrl":"%s","ministraUser":"ministra",
-                     "ministraPassword":"ministra-secret","sharedMinistra":true}""".formatted(ministra.apiBaseUrl())).json()
-                    .get("id").asLong();
+            long company = ServiceFixture.company(service, "Dash ISP", ministra.apiBaseUrl(), "");
+            long other = ServiceFixture.company(service, "Other ISP", ministra.apiBaseUrl(), "");
             assertThat(service.post("/companies/" + company + "/tariffs/sync", ADMIN, null).status()).isEqualTo(200);
             ministra.loadAccounts(1, "foreign");
             String takenMac = (String) ministra.accountsSnapshot().get(0).get("stb_mac");
@@ -94,9 +89,7 @@ class DashboardTest {
             JsonNode otherFigures = service.get("/dashboard?company=" + other, ADMIN).json();
             assertThat(otherFigures.get("accountsBySyncState").get("synced").asLong()).isZero();
             assertThat(otherFigures.get("pushesLastHour").asLong()).isZero();
-            String viewer = service.post("/users", ADMIN, """
-                    {"username":"dash.viewer","role":"viewer","companies":[%d]}""".formatted(other))
-                    .json().get("token").asText();
+            String viewer = ServiceFixture.user(service, "dash.viewer", "viewer", other);
             assertThat(service.get("/dashboard?company=" + company, viewer).status()).isEqualTo(404);
             assertThat(service.get("/dashboard", viewer).json().get("companies").toString())
                     .isEqualTo("[" + other + "]");

@@ -23,14 +23,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The document tells the truth: real requests of every tag, successes and failures, sent to the running service
@@ -51,24 +52,17 @@ class ApiAnswersMatchTheContractTest {
     private final Set<String> tagsSeen = new TreeSet<>();
     private final Set<String> tagsSeenFailing = new TreeSet<>();
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onPostgres(Map.of("mm.accounts.push.poll-interval-ms", "50",
+            "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "2"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.postgres();
-        service = ServiceUnderTest.start(database, Map.of("mm.accounts.push.poll-interval-ms", "50",
-                "mm.accounts.push.retry-initial-delay-ms", "100", "mm.accounts.push.max-attempts", "2"));
+        database = FLOW.database();
+        service = FLOW.service();
         String document = service.get("/openapi.json", null).body();
         validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
         openApi = new OpenAPIParser().readContents(document, null, null).getOpenAPI();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     @Test

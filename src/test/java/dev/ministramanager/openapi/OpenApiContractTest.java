@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import io.swagger.parser.OpenAPIParser;
@@ -21,9 +22,9 @@ import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The document served at /api/v1/openapi.json is valid OpenAPI 3 (swagger-parser, the reference parser of the
@@ -40,10 +41,13 @@ class OpenApiContractTest {
     private static ServiceUnderTest service;
     private static String document;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onH2(Map.of());
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.h2();
-        service = ServiceUnderTest.start(database, Map.of());
+        database = FLOW.database();
+        service = FLOW.service();
         ApiAnswer answer = service.get("/openapi.json", null);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         document = answer.body();
@@ -53,16 +57,6 @@ class OpenApiContractTest {
             Files.writeString(Path.of("target/openapi.json"), document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ministramanager.operations;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -122,36 +123,19 @@ class EmbeddedRestartTest {
         return companies.get(0).path("id").asLong();
     }
 
-    private static void awaitPlans(ServiceUnderTest service, long demo) throws InterruptedException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (service.get("/tariffs?company=" + demo, ADMIN).json().size() >= 2) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the demo company's plans were not synced");
+    private static void awaitPlans(ServiceUnderTest service, long demo) {
+        eventually("the demo company's plans synced",
+                () -> service.get("/tariffs?company=" + demo, ADMIN).json().size() >= 2);
     }
 
-    private static void awaitSynced(ServiceUnderTest service, long demo, String login) throws InterruptedException {
-        JsonNode last = null;
-        for (int attempt = 0; attempt < 300; attempt++) {
-            last = service.get("/accounts/" + login + "?company=" + demo, ADMIN).json();
-            if (last.path("sync").path("state").asText().equals("synced")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(login + " not synced: " + last);
+    private static void awaitSynced(ServiceUnderTest service, long demo, String login) {
+        eventually(login + " synced", () -> service.get("/accounts/" + login + "?company=" + demo, ADMIN).json(),
+                account -> account.path("sync").path("state").asText().equals("synced"));
     }
 
-    private static void awaitReconciliationDone(Path data) throws Exception {
-        for (int attempt = 0; attempt < 300; attempt++) {
-            if (count(data, "SELECT COUNT(*) FROM reconciliation_run WHERE finished_at IS NULL") == 0) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the reconciliation did not finish");
+    private static void awaitReconciliationDone(Path data) {
+        eventually("the reconciliation finished",
+                () -> count(data, "SELECT COUNT(*) FROM reconciliation_run WHERE finished_at IS NULL") == 0);
     }
 
     private static JsonNode simulatorAccounts(ServiceUnderTest service, int simulatorPort) {

@@ -1,5 +1,6 @@
 package dev.ministramanager.operations;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedSimulatorTest {
 
     @Test
-    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt(@TempDir Path data) throws InterruptedException {
+    void theEmbeddedDefaultStartsItsOwnMinistraAndACompanyOnIt(@TempDir Path data) {
         int simulatorPort = ServiceUnderTest.freePort();
         try (TestDatabase database = TestDatabase.h2();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of("mm.simulator.enabled", "true",
@@ -33,14 +34,9 @@ class EmbeddedSimulatorTest {
             assertThat(connection.json().get("outcome").asText()).isEqualTo("ok");
 
             long demo = companies.get(0).get("id").asLong();
-            JsonNode plans = null;
-            for (int attempt = 0; attempt < 50; attempt++) {
-                plans = service.get("/tariffs?company=" + demo, ServiceUnderTest.ADMIN_TOKEN).json();
-                if (plans.size() >= 2) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            JsonNode plans = eventually("the demo company's plans synced",
+                    () -> service.get("/tariffs?company=" + demo, ServiceUnderTest.ADMIN_TOKEN).json(),
+                    listed -> listed.size() >= 2);
             assertThat(plans.toString()).contains("basic").contains("premium");
 
             ApiAnswer boxes = service.send(service.request(

@@ -1,5 +1,6 @@
 package dev.ministramanager.operations;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -48,14 +49,9 @@ class MetricsCatalogueTest {
                     .containsPattern("(?m)^" + name + "[{ ]"));
 
             long demo = service.get("/companies", ServiceUnderTest.ADMIN_TOKEN).json().get(0).get("id").asLong();
-            JsonNode runs = null;
-            for (int attempt = 0; attempt < 100; attempt++) {
-                runs = service.get("/tariffs/sync-runs?company=" + demo, ServiceUnderTest.ADMIN_TOKEN).json();
-                if (runs.size() > 0 && !runs.get(0).get("outcome").asText().equals("running")) {
-                    break;
-                }
-                Thread.sleep(100);
-            }
+            JsonNode runs = eventually("the demo company's first tariff sync finished",
+                    () -> service.get("/tariffs/sync-runs?company=" + demo, ServiceUnderTest.ADMIN_TOKEN).json(),
+                    listed -> listed.size() > 0 && !listed.get(0).get("outcome").asText().equals("running"));
             assertThat(runs).hasSize(1);
             JsonNode first = runs.get(0);
             String series = "mm_tariffs_sync_runs_total{company=\"" + demo + "\",outcome=\""

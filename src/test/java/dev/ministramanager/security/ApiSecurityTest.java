@@ -10,14 +10,14 @@ import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Authentication, roles, company scope and API user administration, on PostgreSQL over real HTTP. */
 @OnBothDatabases
@@ -29,35 +29,23 @@ class ApiSecurityTest {
     private static long companyA;
     private static long companyB;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of());
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of());
-        companyA = createCompany("Alpha Networks");
-        companyB = createCompany("Beta Cable");
+        database = FLOW.database();
+        service = FLOW.service();
+        companyA = ServiceFixture.company(service, "Alpha Networks", "http://127.0.0.1:9", "");
+        companyB = ServiceFixture.company(service, "Beta Cable", "http://127.0.0.1:9", "");
     }
 
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
-    }
-
-    static long createCompany(String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9","sharedMinistra":true,"ministraUser":"api","ministraPassword":"pw-%s"}
-                """.formatted(name, name.hashCode()));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
-    }
-
-    static String createUser(String username, String role, String companiesJson, String password) {
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s%s}
-                """.formatted(username, role, companiesJson,
-                password == null ? "" : ",\"password\":\"" + password + "\""));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        assertThat(created.json().get("token").asText()).startsWith("mm_");
-        return created.json().get("token").asText();
+    /** Every token the API hands out carries the "mm_" prefix. */
+    private static String createUser(String username, String role, String password, long... companies) {
+        String token = password == null ? ServiceFixture.user(service, username, role, companies)
+                : ServiceFixture.userWithPassword(service, username, role, password, companies);
+        assertThat(token).startsWith("mm_");
+        return token;
     }
 
     @Test
@@ -76,8 +64,8 @@ class ApiSecurityTest {
 
     @Test
     void eachRoleGetsItsOwnRights() {
-        String viewer = createUser("vera.viewer", "viewer", "[" + companyA + "]", null);
-        String manager = createUser("max.manager", "manager", "[" + companyA + "]", null);
+        String viewer = createUser("vera.viewer", "viewer", null, companyA);
+        String manager = createUser("max.manager", "manager", null, companyA);
 
         assertThat(service.get("/companies", viewer).status()).isEqualTo(200);
         ApiAnswer viewerCreates = service.post("/companies", viewer, """
@@ -95,7 +83,7 @@ class ApiSecurityTest {
 
     @Test
     void aCompanyOutsideTheCallersScopeDoesNotExistForThem() {
-        String viewer = createUser("only.alpha", "viewer", "[" + companyA + "]", null);
+        String viewer = createUser("only.alpha", "viewer", null, companyA);
 
         JsonNode listed = service.get("/companies", viewer).json();
         assertThat(listed).hasSize(1);
@@ -110,7 +98,7 @@ class ApiSecurityTest {
 
     @Test
     void basicAuthWorksWithTheUsersPasswordOnly() {
-        createUser("basil.basic", "viewer", "[" + companyA + "]", "correct horse battery");
+        createUser("basil.basic", "viewer", "correct horse battery", companyA);
         String good = Base64.getEncoder().encodeToString("basil.basic:correct horse battery"
                 .getBytes(StandardCharsets.UTF_8));
         String bad = Base64.getEncoder().encodeToString("basil.basic:wrong password!".getBytes(StandardCharsets.UTF_8));
@@ -121,7 +109,7 @@ class ApiSecurityTest {
 
     @Test
     void rotatingATokenRevokesTheOldOneAndDisablingAUserLocksThemOut() {
-        String first = createUser("rita.rotate", "manager", "[" + companyA + "]", null);
+        String first = createUser("rita.rotate", "manager", null, companyA);
         assertThat(service.get("/companies", first).status()).isEqualTo(200);
 
         ApiAnswer rotated = service.post("/users/rita.rotate/token", ADMIN, null);
@@ -140,7 +128,7 @@ class ApiSecurityTest {
 
     @Test
     void tokensAndPasswordsAreStoredOnlyAsSaltedHashes() throws Exception {
-        String token = createUser("hash.check", "viewer", "[]", "a long enough password");
+        String token = createUser("hash.check", "viewer", "a long enough password");
         String secret = token.substring(token.lastIndexOf('_') + 1);
         try (Connection connection = database.connect();
              ResultSet rows = connection.createStatement().executeQuery("SELECT t.secret_hash, u.password_hash"
@@ -167,7 +155,7 @@ class ApiSecurityTest {
         assertThat(unknownCompany.status()).isEqualTo(422);
         assertThat(unknownCompany.json().get("field").asText()).isEqualTo("companies");
         assertThat(countRows("SELECT COUNT(*) FROM api_user WHERE username IN ('x.y', 'ghost')")).isZero();
-        createUser("dupe.user", "viewer", "[]", null);
+        createUser("dupe.user", "viewer", null);
         assertThat(service.post("/users", ADMIN, "{\"username\":\"dupe.user\",\"role\":\"viewer\"}").status())
                 .isEqualTo(409);
     }

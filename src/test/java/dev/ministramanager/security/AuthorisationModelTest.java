@@ -13,6 +13,7 @@ import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +36,12 @@ class AuthorisationModelTest {
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of())) {
             long a = company(service, "Alpha");
             long b = company(service, "Beta");
-            String scoped = user(service, "scoped.admin", "admin", "\"companies\":[" + a + "]");
-            user(service, "a.viewer", "viewer", "\"companies\":[" + a + "]");
-            String aManager = user(service, "a.manager", "manager", "\"companies\":[" + a + "]");
-            String bManager = user(service, "b.manager", "manager", "\"companies\":[" + b + "]");
-            user(service, "ab.viewer", "viewer", "\"companies\":[" + a + "," + b + "]");
-            String allViewer = user(service, "all.viewer", "viewer", "\"allCompanies\":true");
+            String scoped = ServiceFixture.user(service, "scoped.admin", "admin", a);
+            ServiceFixture.user(service, "a.viewer", "viewer", a);
+            String aManager = ServiceFixture.user(service, "a.manager", "manager", a);
+            String bManager = ServiceFixture.user(service, "b.manager", "manager", b);
+            ServiceFixture.user(service, "ab.viewer", "viewer", a, b);
+            String allViewer = ServiceFixture.userOfAllCompanies(service, "all.viewer", "viewer", null);
 
             // list and read: only the users within company A
             ApiAnswer listed = service.get("/users", scoped);
@@ -151,18 +152,7 @@ class AuthorisationModelTest {
     }
 
     private static long company(ServiceUnderTest service, String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"http://127.0.0.1:9/%s","ministraUser":"api","ministraPassword":"pw"}
-                """.formatted(name, name));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
-    }
-
-    private static String user(ServiceUnderTest service, String username, String role, String grant) {
-        ApiAnswer created = service.post("/users", ADMIN, "{\"username\":\"" + username + "\",\"role\":\"" + role
-                + "\"," + grant + "}");
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("token").asText();
+        return ServiceFixture.company(service, name, "http://127.0.0.1:9/" + name, "");
     }
 
     private static List<String> usernames(JsonNode users) {

@@ -13,15 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -41,18 +41,16 @@ class AccountStatusTest {
     private static StatusFixture fixture;
     private static int companies;
 
+    // a small URL limit so that a handful of accounts already needs several batches
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.status.batch-max-url-bytes", "120",
+            "mm.status.refresh-enabled", "false"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        // a small URL limit so that a handful of accounts already needs several batches
-        service = ServiceUnderTest.start(database, Map.of("mm.status.batch-max-url-bytes", "120",
-                "mm.status.refresh-enabled", "false"));
+        database = FLOW.database();
+        service = FLOW.service();
         fixture = new StatusFixture(service, database);
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     private static long company(MinistraSimulator ministra) {

@@ -11,15 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Reconciliation runs against the simulator over HTTP, on PostgreSQL: drift under each policy, rows only Ministra has
@@ -38,17 +38,15 @@ class ReconciliationTest {
     private static StatusFixture fixture;
     private static int companies;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.reconciliation.full-listing-enabled", "true",
+            "mm.status.refresh-enabled", "false"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of("mm.reconciliation.full-listing-enabled", "true",
-                "mm.status.refresh-enabled", "false"));
+        database = FLOW.database();
+        service = FLOW.service();
         fixture = new StatusFixture(service, database);
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     /** Alice drifted in five fields, Bob matches, Carol is missing in Ministra, Dave's Ministra MAC is garbage. */

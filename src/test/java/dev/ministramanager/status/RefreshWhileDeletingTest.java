@@ -13,13 +13,13 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.OnBothDatabases;
-import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fleet refreshes racing with account deletes: an account removed (in Ministra, then from our database) while a
@@ -34,18 +34,16 @@ class RefreshWhileDeletingTest {
     private static ServiceUnderTest service;
     private static StatusFixture fixture;
 
+    // small batches: a refresh stores many times, so deletes land between its read and its store
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.status.batch-max-url-bytes", "200",
+            "mm.status.refresh-enabled", "false", "mm.accounts.push.poll-interval-ms", "20"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        // small batches: a refresh stores many times, so deletes land between its read and its store
-        service = ServiceUnderTest.start(database, Map.of("mm.status.batch-max-url-bytes", "200",
-                "mm.status.refresh-enabled", "false", "mm.accounts.push.poll-interval-ms", "20"));
+        database = FLOW.database();
+        service = FLOW.service();
         fixture = new StatusFixture(service, database);
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     @Test

@@ -1,20 +1,18 @@
 package dev.ministramanager.status;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.OnBothDatabases;
-import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
-import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scheduled fleet refresh of {@code routes/status-refresh.camel.yaml}: timer, enabled companies, split, each
@@ -26,21 +24,15 @@ class ScheduledRefreshTest {
 
     private static final String MAC = "00:1A:79:00:00:31";
 
-    private TestDatabase database;
-    private ServiceUnderTest service;
-
-    @AfterEach
-    void stop() {
-        Resources.closeAll(service, database);
-    }
+    // the schedule is started by hand once the companies exist
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.status.refresh-interval", "1s",
+            "mm.status.refresh-initial-delay", "0", "mm.status.refresh-enabled", "false"));
 
     @Test
     void everyEnabledCompanyIsRefreshedOnScheduleEvenWhenOneFails(MinistraSimulator ministra) throws Exception {
-        database = TestDatabase.forFlows();
-        // the schedule is started by hand once the companies exist
-        service = ServiceUnderTest.start(database, Map.of("mm.status.refresh-interval", "1s",
-                "mm.status.refresh-initial-delay", "0", "mm.status.refresh-enabled", "false"));
-        StatusFixture fixture = new StatusFixture(service, database);
+        ServiceUnderTest service = FLOW.service();
+        StatusFixture fixture = new StatusFixture(service, FLOW.database());
         long unreachable = fixture.company("Unreachable ISP", "http://127.0.0.1:9/stalker_portal/api/");
         long reachable = fixture.company("Reachable ISP", ministra.apiBaseUrl());
         fixture.ours(unreachable, "bob", "3102", "00:1A:79:00:00:32");
@@ -49,11 +41,8 @@ class ScheduledRefreshTest {
 
         service.camel().getRouteController().startRoute("status-refresh-schedule");
 
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while ((scheduledRuns(fixture, reachable, "ok") == 0 || scheduledRuns(fixture, unreachable, "failed") == 0)
-                && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100);
-        }
+        eventually("a scheduled run of each company", () -> scheduledRuns(fixture, reachable, "ok") > 0
+                && scheduledRuns(fixture, unreachable, "failed") > 0);
         assertThat(scheduledRuns(fixture, unreachable, "failed")).isPositive();
         assertThat(scheduledRuns(fixture, reachable, "ok")).isPositive();
         assertThat(fixture.number("SELECT COUNT(*) FROM account_remote_state WHERE account_id = ? AND found = TRUE",

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +40,11 @@ final class StatusFixture {
 
     long company(String name, String baseUrl) {
         long id = ServiceFixture.company(service, name, baseUrl, "\"connectTimeoutMs\":1000,\"readTimeoutMs\":3000");
-        update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
-                + " (?, 'basic', '1', 'Basic', TRUE), (?, 'premium', '2', 'Premium', FALSE)", id, id);
+        try {
+            ServiceFixture.seedPlans(database, id);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
         return id;
     }
 

@@ -23,18 +23,18 @@ import dev.ministramanager.simulator.DeviceEvent;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.simulator.WriteLogEntry;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.threeten.extra.MutableClock;
 
 /**
@@ -60,16 +60,18 @@ class StbCommandsTest {
     private static int companyCounter;
     private MinistraSimulator ministra;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.stb.reboot-min-interval-seconds", "60",
+            "mm.stb.wait-poll-millis", "200"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of("mm.stb.reboot-min-interval-seconds", "60",
-                "mm.stb.wait-poll-millis", "200"));
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+    static void noCommandWasBroadcast() {
         assertThat(WHOLE_RUN).isNotEmpty().noneMatch(WriteLogEntry::isBroadcast);
         assertThat(WHOLE_RUN).filteredOn(entry -> "send_event".equals(entry.resource())
                         || "stb_msg".equals(entry.resource()))

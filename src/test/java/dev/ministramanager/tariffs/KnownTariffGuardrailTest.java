@@ -16,15 +16,15 @@ import dev.ministramanager.ministra.MinistraResult;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The one Ministra client never sends an account write with a tariff that is not an active plan of the company
@@ -38,16 +38,14 @@ class KnownTariffGuardrailTest {
     private static ServiceUnderTest service;
     private static ProducerTemplate client;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of("mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of("mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099"));
+        database = FLOW.database();
+        service = FLOW.service();
         client = service.camel().createProducerTemplate();
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
     }
 
     @Test

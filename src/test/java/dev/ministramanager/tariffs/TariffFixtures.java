@@ -1,13 +1,5 @@
 package dev.ministramanager.tariffs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,20 +26,15 @@ final class TariffFixtures {
 
     /** A company whose Ministra is the simulator; a short read timeout so that timeouts are quick to provoke. */
     static long companyOn(ServiceUnderTest service, MinistraSimulator ministra, String name) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"%s","ministraPassword":"%s",
-                 "readTimeoutMs":800}
-                """.formatted(name, ministra.apiBaseUrl(), ministra.settings().apiUser(),
-                ministra.settings().apiPassword()));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return ServiceFixture.company(service, name, ministra.apiBaseUrl(), ministra.settings().apiPassword(),
+                "\"readTimeoutMs\":800");
     }
 
     static String user(ServiceUnderTest service, String username, String role, long... companies) {
         return ServiceFixture.user(service, username, role, companies);
     }
 
-    /** Closes what a test class started, in the order given; what never started (null) is skipped. */
+    /** A tariff sync of the company, asked for through the API with this token. */
     static ApiAnswer sync(ServiceUnderTest service, long companyId, String token) {
         return service.post("/companies/" + companyId + "/tariffs/sync", token, null);
     }
@@ -66,24 +53,10 @@ final class TariffFixtures {
     }
 
     static List<Map<String, Object>> rows(TestDatabase database, String sql) {
-        try (Connection connection = database.connect();
-             ResultSet rs = connection.createStatement().executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.put(meta.getColumnLabel(i).toLowerCase(), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql, e);
-        }
+        return database.rows(sql);
     }
 
     static long count(TestDatabase database, String sql) {
-        return ((Number) rows(database, sql).get(0).values().iterator().next()).longValue();
+        return database.count(sql);
     }
 }

@@ -3,19 +3,18 @@ package dev.ministramanager.tariffs;
 import static dev.ministramanager.tariffs.TariffFixtures.companyOn;
 import static dev.ministramanager.tariffs.TariffFixtures.count;
 import static dev.ministramanager.tariffs.TariffFixtures.rows;
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.CapturedLogs;
+import dev.ministramanager.testsupport.Resources;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,14 +52,11 @@ class TariffScheduleTest {
     }
 
     @Test
-    void twoNodesOnOneDatabaseSyncEachCompanyOncePerFiring(MinistraSimulator ministra) throws Exception {
+    void twoNodesOnOneDatabaseSyncEachCompanyOncePerFiring(MinistraSimulator ministra) {
         long company = companyOn(first, ministra, "Scheduled ISP");
         ministra.reset();
 
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (finishedScheduledRuns(company) < 4 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
-        }
+        eventually("four scheduled runs finished", () -> finishedScheduledRuns(company) >= 4);
         second.close();
         first.close();
 

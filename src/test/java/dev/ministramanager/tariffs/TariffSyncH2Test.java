@@ -13,13 +13,13 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Smoke test of the embedded default's database: the sync on H2, scheduled by Quartz's in-memory store. */
 @ExtendWith(SimulatorExtension.class)
@@ -28,15 +28,13 @@ class TariffSyncH2Test {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onH2(Map.of("mm.tariffs.sync-cron", "0/1 * * * * ?"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.h2();
-        service = ServiceUnderTest.start(database, Map.of("mm.tariffs.sync-cron", "0/1 * * * * ?"));
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     @Test

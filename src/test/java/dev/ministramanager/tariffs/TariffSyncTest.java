@@ -20,15 +20,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.OnBothDatabases;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import dev.ministramanager.testsupport.Resources;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,18 +46,16 @@ class TariffSyncTest {
     private static TestDatabase database;
     private static ServiceUnderTest service;
 
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.on(Map.of(
+            "mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099",
+            "mm.tariffs.sync-attempts", "2",
+            "mm.tariffs.sync-retry-delay-ms", "50"));
+
     @BeforeAll
     static void start() {
-        database = TestDatabase.forFlows();
-        service = ServiceUnderTest.start(database, Map.of(
-                "mm.tariffs.sync-cron", "0 0 0 1 1 ? 2099",
-                "mm.tariffs.sync-attempts", "2",
-                "mm.tariffs.sync-retry-delay-ms", "50"));
-    }
-
-    @AfterAll
-    static void stop() {
-        Resources.closeAll(service, database);
+        database = FLOW.database();
+        service = FLOW.service();
     }
 
     private static long newCompany(MinistraSimulator ministra) {

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.ServiceFixture;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The set-up most flow tests share, once per test class: a database of its own ({@link TestDatabase#forFlows()}:
  * PostgreSQL, or H2 in the h2 run), the whole service on it, and companies on the class's simulator
  * ({@link SimulatorExtension}, which must be registered first) with the simulator's seed plans. Closed after the
- * class. The static helpers make companies and API users through the API for tests that set up on their own.
+ * class. The static helpers make companies and API users through the API: the one place tests create them.
  *
  * <pre>
  * &#64;ExtendWith(SimulatorExtension.class)
@@ -53,6 +54,11 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
     /** The service with these property overrides, on the flow tests' database. */
     public static ServiceFixture on(Map<String, String> properties) {
         return new ServiceFixture(properties, TestDatabase::forFlows);
+    }
+
+    /** The service with these property overrides, on PostgreSQL only (tests of PostgreSQL-only behaviour). */
+    public static ServiceFixture onPostgres(Map<String, String> properties) {
+        return new ServiceFixture(properties, TestDatabase::postgres);
     }
 
     /** The service with these property overrides, on H2 only (tests that need no PostgreSQL). */
@@ -141,9 +147,15 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
      * the other companies of the test; {@code moreJson} adds fields (e.g. {@code "readTimeoutMs":800}).
      */
     public static long company(ServiceUnderTest service, String name, String ministraBaseUrl, String moreJson) {
+        return company(service, name, ministraBaseUrl, "ministra-secret", moreJson);
+    }
+
+    /** As {@link #company(ServiceUnderTest, String, String, String)}, with this Ministra password. */
+    public static long company(ServiceUnderTest service, String name, String ministraBaseUrl, String ministraPassword,
+                               String moreJson) {
         ApiAnswer created = service.post("/companies", ADMIN, """
                 {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra",\
-                "ministraPassword":"ministra-secret"%s}""".formatted(name, ministraBaseUrl,
+                "ministraPassword":"%s"%s}""".formatted(name, ministraBaseUrl, ministraPassword,
                 moreJson.isEmpty() ? "" : "," + moreJson));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("id").asLong();
@@ -151,13 +163,36 @@ public final class ServiceFixture implements BeforeAllCallback, AfterAllCallback
 
     /** An API user of this role and these companies, through the API; answers its token. */
     public static String user(ServiceUnderTest service, String username, String role, long... companies) {
-        StringJoiner ids = new StringJoiner(",", "[", "]");
-        for (long id : companies) {
-            ids.add(String.valueOf(id));
-        }
-        ApiAnswer created = service.post("/users", ADMIN, """
-                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, ids));
+        return createUser(service, """
+                {"username":"%s","role":"%s","companies":%s}""".formatted(username, role, idList(companies)));
+    }
+
+    /** As {@link #user}, with a password for the console as well. */
+    public static String userWithPassword(ServiceUnderTest service, String username, String role, String password,
+                                          long... companies) {
+        return createUser(service, """
+                {"username":"%s","role":"%s","companies":%s,"password":"%s"}""".formatted(username, role,
+                idList(companies), password));
+    }
+
+    /** An API user of this role for every company, present and future; answers its token. Password: null = none. */
+    public static String userOfAllCompanies(ServiceUnderTest service, String username, String role, String password) {
+        return createUser(service, """
+                {"username":"%s","role":"%s","allCompanies":true%s}""".formatted(username, role,
+                password == null ? "" : ",\"password\":\"" + password + "\""));
+    }
+
+    private static String createUser(ServiceUnderTest service, String json) {
+        ApiAnswer created = service.post("/users", ADMIN, json);
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("token").asText();
+    }
+
+    private static String idList(long... ids) {
+        StringJoiner list = new StringJoiner(",", "[", "]");
+        for (long id : ids) {
+            list.add(String.valueOf(id));
+        }
+        return list.toString();
     }
 }
