@@ -12,6 +12,12 @@ import java.util.Base64;
 /** A plain java.net.http client for the simulator's Ministra API (with its credentials) and control API. */
 final class MinistraHttp {
 
+    /**
+     * A request sent while an outage closes the port can be accepted and never answered (a server going down does
+     * that too): no test may wait for it forever.
+     */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+
     private final MinistraSimulator simulator;
     private final HttpClient client;
     private final String authorization;
@@ -58,9 +64,7 @@ final class MinistraHttp {
         if (form != null) {
             request.header("Content-Type", "application/x-www-form-urlencoded");
         }
-        if (timeout != null) {
-            request.timeout(timeout);
-        }
+        request.timeout(timeout != null ? timeout : DEFAULT_TIMEOUT);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -70,6 +74,7 @@ final class MinistraHttp {
                 .header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json))
+                .timeout(DEFAULT_TIMEOUT)
                 .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
