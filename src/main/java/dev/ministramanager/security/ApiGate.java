@@ -35,6 +35,10 @@ import org.apache.camel.Processor;
  * use an unchecked company or pass a credential on. A request without an Authorization header may authenticate with
  * the console's session cookie ({@link ConsoleSessions}); then an unsafe method must carry the session's CSRF token,
  * and the variable {@code consoleSession} holds the session token (for signing out).
+ * <p>
+ * Over 300 lines on purpose: every check a request passes before a route sees it is here, in the order it runs, so
+ * that a reviewer reads the service's whole front door in one file; its parts (authentication, role, company scope)
+ * share the exchange's state and make sense only in that order.
  */
 public class ApiGate implements Processor {
 
