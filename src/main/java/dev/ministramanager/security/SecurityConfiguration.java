@@ -42,7 +42,7 @@ public class SecurityConfiguration implements CamelConfiguration {
     private static final Pattern SECRET_FLAG = Pattern.compile("\\.generate-[a-z-]+$");
 
     @PropertyInject("{{mm.secret-key:}}")
-    private String secretKey;
+    private String configuredSecretKey;
 
     @PropertyInject("mm.secret-key-generate")
     private boolean generateSecretKey;
@@ -120,8 +120,8 @@ public class SecurityConfiguration implements CamelConfiguration {
         }
         try {
             // before any route starts, so that a verb without a role stops the start-up
-            camel.addStartupListener((context, alreadyStarted) -> context.getRegistry().findSingleByType(ApiGate.class)
-                    .useContracts(RestContracts.read(context)));
+            camel.addStartupListener((context, alreadyStarted) -> context.getRegistry()
+                    .findSingleByType(ApiGate.class).useContracts(RestContracts.read(context)));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot register the REST contract reader", e);
         }
@@ -169,7 +169,7 @@ public class SecurityConfiguration implements CamelConfiguration {
     }
 
     private byte[] secretKey() {
-        String configured = secretKey.trim();
+        String configured = configuredSecretKey.trim();
         if (!configured.isEmpty()) {
             return decodeKey(configured, "mm.secret-key");
         }
