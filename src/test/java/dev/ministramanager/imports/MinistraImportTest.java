@@ -169,8 +169,9 @@ class MinistraImportTest {
                 + " AND p.pushed_version = a.version", company)).as("Ministra has the expiry: nothing to push")
                 .isEqualTo(1);
         assertThat(database.rows("SELECT details FROM audit_event WHERE company_id = ?"
-                + " AND action = 'adopt-from-ministra' AND subject_id = 'paid'", company)).singleElement().satisfies(row -> assertThat(
-                String.valueOf(row.get("details"))).contains("\"expiresAt\":\"2027-01-31T23:59:59Z\""));
+                + " AND action = 'adopt-from-ministra' AND subject_id = 'paid'", company)).singleElement()
+                .satisfies(row -> assertThat(String.valueOf(row.get("details")))
+                        .contains("\"expiresAt\":\"2027-01-31T23:59:59Z\""));
         assertThat(service.get("/imports/" + jobId + "/report", ADMIN).body())
                 .contains(",known,compared,expiresAt,\"expiresAt: ours '', Ministra's '2027-06-30 00:00:00'\"");
     }
