@@ -31,9 +31,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Boots ministra-manager: Camel Main with the YAML routes of {@code routes/} and the properties of {@code config/}.
- * The configuration classes run in the order listed: the database first, so that every later step finds its data
- * source. Slow start-up work (opening and migrating the database, the embedded simulator) runs on threads of its own
- * while Camel loads the routes; no route starts before it is done (see {@code StartupWork}).
+ * Camel Main first injects every configuration class listed (its {@code @PropertyInject} settings, and its lazy
+ * {@code @BindToRegistry} beans, each built at its first lookup from its {@code @BeanInject} parameters), and only
+ * then runs their {@code configure} methods, in the order listed. A bean bound in a {@code configure} (the data
+ * source, the JSON mapper, the event outbox) exists only from then on: so the metrics registry and the database come
+ * first, and a configuration that uses such a bean in its own {@code configure} is listed after the one binding it.
+ * Slow start-up work (opening and migrating the database, the embedded simulator) runs on threads of its own while
+ * Camel loads the routes; no route starts before it is done (see {@code StartupWork}).
  */
 public final class Application {
 

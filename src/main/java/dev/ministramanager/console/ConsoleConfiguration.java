@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
@@ -26,20 +27,22 @@ public class ConsoleConfiguration implements CamelConfiguration {
             + " img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self';"
             + " frame-ancestors 'none'";
 
+    @PropertyInject("camel.server.port")
+    private int port;
+
     @Override
     public void configure(CamelContext camel) {
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    serveConsole(camel);
+                    serveConsole(camel, port);
                 }
             }
         });
     }
 
-    private static void serveConsole(CamelContext camel) {
-        int port = Integer.parseInt(camel.resolvePropertyPlaceholders("{{camel.server.port}}"));
+    private static void serveConsole(CamelContext camel, int port) {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));
         router.get("/").handler(ctx -> redirect(ctx, "/console/"));

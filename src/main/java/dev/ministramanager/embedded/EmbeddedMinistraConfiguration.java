@@ -15,6 +15,7 @@ import dev.ministramanager.simulator.SimulatorSettings;
 import dev.ministramanager.startup.StartupWork;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * simulator starts on {@code mm.sim.port}, a few demo set-top boxes come online and keep alive, and, when there is
  * no company yet, a "Demo ISP" company is created pointing at it, so that a newcomer can provision an account and
  * see it in "Ministra" at once. The simulator keeps its state in {@code mm.sim.state-dir} (under {@code ./data},
- * beside the H2 database), so that after a restart it still has what our database says it has. All of that is start-up work: it runs beside the loading of the routes, and the
- * routes start once it is done.
+ * beside the H2 database), so that after a restart it still has what our database says it has. All of that is
+ * start-up work: it runs beside the loading of the routes, and the routes start once it is done.
  */
 public class EmbeddedMinistraConfiguration implements CamelConfiguration {
 
@@ -36,21 +37,34 @@ public class EmbeddedMinistraConfiguration implements CamelConfiguration {
     private static final List<String> DEMO_BOXES = List.of("00:1A:79:DE:00:01", "00:1A:79:DE:00:02",
             "00:1A:79:DE:00:03");
 
+    @PropertyInject("mm.simulator.enabled")
+    private boolean enabled;
+
+    @PropertyInject("mm.sim.port")
+    private int port;
+
+    @PropertyInject("{{mm.sim.api-user:}}")
+    private String apiUser;
+
+    @PropertyInject("{{mm.sim.api-password:}}")
+    private String apiPassword;
+
+    @PropertyInject("{{mm.sim.state-dir:}}")
+    private String stateDir;
+
     @Override
     public void configure(CamelContext camel) throws Exception {
-        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.simulator.enabled}}"))) {
+        if (!enabled) {
             return;
         }
         SimulatorSettings defaults = SimulatorSettings.defaults();
-        String user = camel.resolvePropertyPlaceholders("{{mm.sim.api-user:}}");
-        String password = camel.resolvePropertyPlaceholders("{{mm.sim.api-password:}}");
-        String stateDir = camel.resolvePropertyPlaceholders("{{mm.sim.state-dir:}}").strip();
         SimulatorSettings settings = defaults
-                .withPort(Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.sim.port}}")))
-                .withCredentials(user.isBlank() ? defaults.apiUser() : user,
-                        password.isBlank() ? defaults.apiPassword() : password)
-                .withStateDir(stateDir.isEmpty() ? null : Path.of(stateDir));
-        Companies companies = camel.getRegistry().lookupByNameAndType("companies", Companies.class);
+                .withPort(port)
+                .withCredentials(apiUser.isBlank() ? defaults.apiUser() : apiUser,
+                        apiPassword.isBlank() ? defaults.apiPassword() : apiPassword)
+                .withStateDir(stateDir.isBlank() ? null : Path.of(stateDir.strip()));
+        // not a @BeanInject field: Companies is bound lazily by another configuration, after this one is injected
+        Companies companies = camel.getRegistry().findSingleByType(Companies.class);
 
         CompletableFuture<EmbeddedMinistra> embedded = StartupWork.begin(camel, "embedded-simulator",
                 () -> EmbeddedMinistra.start(settings, companies));

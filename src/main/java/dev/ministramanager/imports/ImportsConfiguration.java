@@ -1,7 +1,5 @@
 package dev.ministramanager.imports;
 
-import static org.apache.camel.support.CamelContextHelper.mandatoryLookup;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -16,6 +14,8 @@ import dev.ministramanager.companies.Companies;
 import dev.ministramanager.fleet.BatchReads;
 import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.reconciliation.Adoptions;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -25,8 +25,8 @@ import org.apache.camel.util.TimeUtils;
 
 /**
  * Onboarding imports: a company's existing Ministra, and billing exports as CSV; see mm.imports.*. Settings are
- * injected; the beans it needs are bound by other configurations' {@code configure} (Camel Main injects every
- * configuration before it configures any), so they are looked up here, each one mandatory.
+ * injected; the beans are bound lazily, each built at its first lookup from beans that other configurations bind
+ * (Camel Main injects every configuration before it configures any).
  */
 public class ImportsConfiguration implements CamelConfiguration {
 
@@ -45,24 +45,50 @@ public class ImportsConfiguration implements CamelConfiguration {
     @PropertyInject("camel.main.name")
     private String name;
 
-    @Override
-    public void configure(CamelContext camel) throws Exception {
-        DataSource dataSource = mandatoryLookup(camel, "dataSource", DataSource.class);
-        SqlDialect dialect = mandatoryLookup(camel, "sqlDialect", SqlDialect.class);
-        KnownAccounts knownAccounts = new KnownAccounts(dataSource, dialect);
-        String node = name + "-" + UUID.randomUUID();
+    @BindToRegistry(value = "knownAccounts", lazy = true)
+    public KnownAccounts knownAccounts(@BeanInject DataSource dataSource, @BeanInject SqlDialect dialect) {
+        return new KnownAccounts(dataSource, dialect);
+    }
 
-        ImportJobs jobs = new ImportJobs(dataSource, dialect, mandatoryLookup(camel, "auditTrail", AuditTrail.class),
-                Clock.systemUTC(), node, duration(lease));
-        CsvImport csv = new CsvImport(dataSource, knownAccounts, mandatoryLookup(camel, "accountCommands", AccountCommands.class),
-                mandatoryLookup(camel, "passwordGenerator", PasswordGenerator.class), chunkSize);
-        MinistraImport ministra = new MinistraImport(dataSource, knownAccounts,
-                mandatoryLookup(camel, "batchReads", BatchReads.class),
-                mandatoryLookup(camel, "reconciliationAdoptions", Adoptions.class),
+    @BindToRegistry(value = "importJobs", lazy = true)
+    public ImportJobs importJobs(@BeanInject DataSource dataSource, @BeanInject SqlDialect dialect,
+                                 @BeanInject AuditTrail audit) {
+        return new ImportJobs(dataSource, dialect, audit, Clock.systemUTC(), name + "-" + UUID.randomUUID(),
+                duration(lease));
+    }
+
+    @BindToRegistry(value = "csvImport", lazy = true)
+    public CsvImport csvImport(@BeanInject DataSource dataSource, @BeanInject KnownAccounts knownAccounts,
+                               @BeanInject AccountCommands commands, @BeanInject PasswordGenerator passwords) {
+        return new CsvImport(dataSource, knownAccounts, commands, passwords, chunkSize);
+    }
+
+    @BindToRegistry(value = "ministraImport", lazy = true)
+    public MinistraImport ministraImport(@BeanInject DataSource dataSource, @BeanInject KnownAccounts knownAccounts,
+                                         @BeanInject BatchReads batchReads, @BeanInject Adoptions adoptions) {
+        return new MinistraImport(dataSource, knownAccounts, batchReads, adoptions,
                 new MinistraImport.ListingLimits(duration(listingTimeout), maxAccounts), ZoneId.of(ministraZone),
                 chunkSize);
-        ImportRunner runner = new ImportRunner(jobs, csv, ministra,
+    }
+
+    @BindToRegistry(value = "importRunner", lazy = true)
+    public ImportRunner importRunner(CamelContext camel, @BeanInject ImportJobs jobs, @BeanInject CsvImport csv,
+                                     @BeanInject MinistraImport ministra) {
+        return new ImportRunner(jobs, csv, ministra,
                 camel.getExecutorServiceManager().newSingleThreadExecutor(this, "imports"));
+    }
+
+    @BindToRegistry(value = "importsApi", lazy = true)
+    public ImportsApi importsApi(@BeanInject ImportJobs jobs, @BeanInject ImportRunner runner,
+                                 @BeanInject CsvImport csv, @BeanInject MinistraImport ministra,
+                                 @BeanInject Companies companies) {
+        return new ImportsApi(jobs, runner, csv, ministra, companies, csvMaxBytes);
+    }
+
+    /** The runner is a service of the context (it resumes jobs and stops with it), so it is built here, not lazily. */
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        ImportRunner runner = camel.getRegistry().findSingleByType(ImportRunner.class);
         camel.addService(runner);
         // tell the job at once, not when the services stop: a route shutdown can take long enough to finish a job
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -73,9 +99,6 @@ public class ImportsConfiguration implements CamelConfiguration {
                 }
             }
         });
-        camel.getRegistry().bind("importRunner", runner);
-        camel.getRegistry().bind("importsApi", new ImportsApi(jobs, runner, csv, ministra,
-                mandatoryLookup(camel, "companies", Companies.class), csvMaxBytes));
     }
 
     private static Duration duration(String text) {

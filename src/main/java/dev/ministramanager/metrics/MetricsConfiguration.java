@@ -4,6 +4,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,6 +31,7 @@ public class MetricsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) {
+        // looked up, not injected: this class binds the registry itself when camel-micrometer-prometheus did not
         if (camel.getRegistry().lookupByNameAndType(REGISTRY, MeterRegistry.class) == null) {
             // camel.metrics.enabled=false: the meters still work, nobody scrapes them
             camel.getRegistry().bind(REGISTRY, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -38,7 +40,8 @@ public class MetricsConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+                    DataSource dataSource = camel.getRegistry()
+                            .lookupByNameAndType(DatabaseConfiguration.DATA_SOURCE, DataSource.class);
                     List<Long> companies = new JdbcTemplate(dataSource).queryForList(ALL_COMPANY_IDS, Long.class);
                     camel.getRegistry().findByType(CompanyMeters.class)
                             .forEach(meters -> companies.forEach(meters::registerCompany));

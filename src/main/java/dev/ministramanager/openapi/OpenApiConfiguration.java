@@ -2,6 +2,7 @@ package dev.ministramanager.openapi;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 
@@ -11,6 +12,9 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
  */
 public class OpenApiConfiguration implements CamelConfiguration {
 
+    @PropertyInject("camel.server.port")
+    private int port;
+
     @Override
     public void configure(CamelContext camel) {
         camel.getRegistry().bind("contractApiProcessorFactory", new ContractApiProcessorFactory());
@@ -18,7 +22,7 @@ public class OpenApiConfiguration implements CamelConfiguration {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    SwaggerUi.install(camel);
+                    SwaggerUi.install(camel, port);
                 }
             }
         });

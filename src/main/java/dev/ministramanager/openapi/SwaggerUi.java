@@ -38,8 +38,7 @@ final class SwaggerUi {
     private SwaggerUi() {
     }
 
-    static void install(CamelContext camel) {
-        int port = Integer.parseInt(camel.resolvePropertyPlaceholders("{{camel.server.port}}"));
+    static void install(CamelContext camel, int port) {
         String docs = camel.getRestConfiguration().getContextPath() + "/docs";
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(camel,
                 VertxPlatformHttpRouter.getRouterNameFromPort(port));

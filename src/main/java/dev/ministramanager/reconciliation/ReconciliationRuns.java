@@ -8,10 +8,10 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.api.PageRequest;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
-import dev.ministramanager.status.PageRequest;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 

@@ -17,9 +17,13 @@ import javax.sql.DataSource;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.api.JsonRequests;
+import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.startup.StartupWork;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,48 +41,93 @@ public class SecurityConfiguration implements CamelConfiguration {
     /** Flags about secrets, not secrets (generate-admin-token). */
     private static final Pattern SECRET_FLAG = Pattern.compile("\\.generate-[a-z-]+$");
 
+    @PropertyInject("{{mm.secret-key:}}")
+    private String configuredSecretKey;
+
+    @PropertyInject("mm.secret-key-generate")
+    private boolean generateSecretKey;
+
+    @PropertyInject("mm.secret-key-file")
+    private String secretKeyFile;
+
+    @PropertyInject("mm.security.credential-cache-seconds")
+    private long credentialCacheSeconds;
+
+    @PropertyInject("mm.security.failed-auth-limit")
+    private int failedAuthLimit;
+
+    @PropertyInject("mm.security.failed-auth-limit-per-address")
+    private int failedAuthLimitPerAddress;
+
+    @PropertyInject("mm.security.failed-auth-window-seconds")
+    private long failedAuthWindowSeconds;
+
+    @PropertyInject("mm.console.session-idle-seconds")
+    private long sessionIdleSeconds;
+
+    @PropertyInject("{{mm.bootstrap.admin-token:}}")
+    private String bootstrapAdminToken;
+
+    @PropertyInject("mm.bootstrap.generate-admin-token")
+    private boolean generateAdminToken;
+
+    @BindToRegistry(value = "secretCipher", lazy = true)
+    public SecretCipher secretCipher() {
+        return new SecretCipher(secretKey());
+    }
+
+    @BindToRegistry(value = "apiUsers", lazy = true)
+    public ApiUsers apiUsers(@BeanInject(DatabaseConfiguration.DATA_SOURCE) DataSource dataSource) {
+        return new ApiUsers(dataSource);
+    }
+
+    @BindToRegistry(value = "consoleSessions", lazy = true)
+    public ConsoleSessions consoleSessions(@BeanInject(DatabaseConfiguration.DATA_SOURCE) DataSource dataSource) {
+        return new ConsoleSessions(dataSource, Duration.ofSeconds(sessionIdleSeconds), Clock.systemUTC());
+    }
+
+    @BindToRegistry(value = "apiGate", lazy = true)
+    public ApiGate apiGate(@BeanInject ApiUsers users, @BeanInject AuditTrail audit,
+                           @BeanInject JsonRequests jsonRequests, @BeanInject ConsoleSessions sessions) {
+        FailedAuthentications failures = new FailedAuthentications(failedAuthLimit, failedAuthLimitPerAddress,
+                Duration.ofSeconds(failedAuthWindowSeconds), Ticker.systemTicker(), audit);
+        return new ApiGate(users, new VerifiedCredentials(Duration.ofSeconds(credentialCacheSeconds),
+                Clock.systemUTC()), failures, jsonRequests, sessions);
+    }
+
+    @BindToRegistry(value = "consoleSignIn", lazy = true)
+    public ConsoleSignIn consoleSignIn(@BeanInject ApiGate gate, @BeanInject ConsoleSessions sessions,
+                                       @BeanInject AuditTrail audit) {
+        return new ConsoleSignIn(gate, sessions, audit);
+    }
+
+    @BindToRegistry(value = "apiUserAdmin", lazy = true)
+    public ApiUserAdmin apiUserAdmin(@BeanInject ApiUsers users, @BeanInject ApiGate gate,
+                                     @BeanInject AuditTrail audit,
+                                     @BeanInject(DatabaseConfiguration.DATA_SOURCE) DataSource dataSource) {
+        return new ApiUserAdmin(users, gate, audit, dataSource);
+    }
+
     @Override
     public void configure(CamelContext camel) {
         refuseUnmaskedSecretSettings(camel);
-        camel.getRegistry().bind("secretCipher", new SecretCipher(secretKey(camel)));
-
-        DataSource dataSource = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        ApiUsers users = new ApiUsers(dataSource);
-        Duration rememberFor = Duration.ofSeconds(Long.parseLong(
-                camel.resolvePropertyPlaceholders("{{mm.security.credential-cache-seconds}}")));
-        AuditTrail audit = camel.getRegistry().lookupByNameAndType("auditTrail", AuditTrail.class);
-        FailedAuthentications failures = new FailedAuthentications(
-                Integer.parseInt(camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-limit}}").trim()),
-                Integer.parseInt(camel.resolvePropertyPlaceholders(
-                        "{{mm.security.failed-auth-limit-per-address}}").trim()),
-                Duration.ofSeconds(Long.parseLong(
-                        camel.resolvePropertyPlaceholders("{{mm.security.failed-auth-window-seconds}}").trim())),
-                Ticker.systemTicker(), audit);
-        ConsoleSessions sessions = new ConsoleSessions(dataSource, Duration.ofSeconds(Long.parseLong(
-                camel.resolvePropertyPlaceholders("{{mm.console.session-idle-seconds}}"))), Clock.systemUTC());
-        ApiGate gate = new ApiGate(users, new VerifiedCredentials(rememberFor, Clock.systemUTC()), failures,
-                camel.getRegistry().lookupByNameAndType("jsonRequests", JsonRequests.class), sessions);
-        camel.getRegistry().bind("apiUsers", users);
-        camel.getRegistry().bind("apiGate", gate);
-        camel.getRegistry().bind("consoleSignIn", new ConsoleSignIn(gate, sessions, audit));
-        try {
-            // before any route starts, so that a verb without a role stops the start-up
-            camel.addStartupListener((context, alreadyStarted) -> gate.useContracts(RestContracts.read(context)));
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot register the REST contract reader", e);
-        }
-
-        camel.getRegistry().bind("apiUserAdmin", new ApiUserAdmin(users, gate, audit, dataSource));
-
-        String configured = camel.resolvePropertyPlaceholders("{{mm.bootstrap.admin-token:}}").trim();
+        // built now rather than at first use, so that a missing or malformed key stops the start at once
+        camel.getRegistry().findSingleByType(SecretCipher.class);
+        ApiUsers users = camel.getRegistry().findSingleByType(ApiUsers.class);
+        String configured = bootstrapAdminToken.trim();
         if (!configured.isEmpty() && configured.length() < 16) {
             throw new IllegalStateException("mm.bootstrap.admin-token must be at least 16 characters");
         }
-        boolean generate = Boolean.parseBoolean(
-                camel.resolvePropertyPlaceholders("{{mm.bootstrap.generate-admin-token}}"));
+        try {
+            // before any route starts, so that a verb without a role stops the start-up
+            camel.addStartupListener((context, alreadyStarted) -> context.getRegistry()
+                    .findSingleByType(ApiGate.class).useContracts(RestContracts.read(context)));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the REST contract reader", e);
+        }
         // needs the database, so it runs once that is migrated, beside the loading of the routes
         StartupWork.begin(camel, "first-admin", () -> {
-            ensureFirstAdmin(users, configured, generate);
+            ensureFirstAdmin(users, configured, generateAdminToken);
             return null;
         });
     }
@@ -119,16 +168,16 @@ public class SecurityConfiguration implements CamelConfiguration {
                 + "    " + token + "\n=== Use it as 'Authorization: Bearer <token>'; keep it safe.\n");
     }
 
-    private static byte[] secretKey(CamelContext camel) {
-        String configured = camel.resolvePropertyPlaceholders("{{mm.secret-key:}}").trim();
+    private byte[] secretKey() {
+        String configured = configuredSecretKey.trim();
         if (!configured.isEmpty()) {
             return decodeKey(configured, "mm.secret-key");
         }
-        if (!Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{mm.secret-key-generate}}"))) {
+        if (!generateSecretKey) {
             throw new IllegalStateException("mm.secret-key (MM_SECRET_KEY) is required: 32 random bytes, base64"
                     + " (e.g. 'openssl rand -base64 32'). It encrypts the Ministra and subscriber passwords at rest.");
         }
-        Path file = Path.of(camel.resolvePropertyPlaceholders("{{mm.secret-key-file}}"));
+        Path file = Path.of(secretKeyFile);
         try {
             if (Files.exists(file)) {
                 return decodeKey(Files.readString(file, StandardCharsets.US_ASCII).trim(), file.toString());

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.api.PageRequest;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.fleet.LocalAccount;
 import dev.ministramanager.fleet.LocalAccounts;

@@ -20,12 +20,11 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
-import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The deployment kit cannot drift from the service: every metric the Grafana dashboard and the Prometheus rules name
@@ -39,29 +38,17 @@ class DeploymentKitTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static TestDatabase database;
-    private static ServiceUnderTest service;
+    /** The embedded default: a company (the Demo ISP) exists, so its per-company series do too. */
+    @RegisterExtension
+    static final ServiceFixture FLOW = ServiceFixture.onH2(Map.of("mm.simulator.enabled", "true",
+            "mm.sim.port", String.valueOf(ServiceUnderTest.freePort()), "mm.sim.state-dir", ""));
+
     private static Properties defaults;
 
     @BeforeAll
-    static void start(@TempDir Path simulatorState) throws IOException {
+    static void readDefaults() throws IOException {
         defaults = new Properties();
         defaults.load(new StringReader(Files.readString(Path.of("config/application.properties"))));
-        database = TestDatabase.h2();
-        // the embedded default: a company (the Demo ISP) exists, so its per-company series do too
-        service = ServiceUnderTest.start(database, Map.of("mm.simulator.enabled", "true",
-                "mm.sim.port", String.valueOf(ServiceUnderTest.freePort()),
-                "mm.sim.state-dir", simulatorState.toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     @Test
@@ -74,7 +61,7 @@ class DeploymentKitTest {
         assertThat(named).contains("mm_accounts_push_oldest_due_seconds", "mm_dead_letters_open",
                 "mm_tariffs_sync_last_success_seconds", "mm_status_refresh_runs_total");
 
-        String scraped = service.send(service.request(service.management("/observe/metrics"), null).GET()).body();
+        String scraped = management("/observe/metrics").body();
         assertThat(named).allSatisfy(metric -> assertThat(scraped)
                 .as("the deployment kit names " + metric + ", which the service does not export")
                 .containsPattern("(?m)^" + metric + "[{ ]"));
@@ -158,6 +145,7 @@ class DeploymentKitTest {
     }
 
     private static ApiAnswer management(String path) {
+        ServiceUnderTest service = FLOW.service();
         return service.send(service.request(service.management(path), null).GET());
     }
 

@@ -76,7 +76,7 @@ class CsvImportTest {
         assertThat(invisible.get("reason").asText()).contains("invisible character").contains("U+200B");
         assertThat(dry.json().get("refusedRows").get(1).get("reason").asText()).contains("'gold'");
         assertThat(dry.json().get("refusedRows").get(2).get("reason").asText()).contains("lines [5, 6]");
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isZero();
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isZero();
 
         ApiAnswer started = fixture.postCsv(company, EXPORT, false, ADMIN);
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
@@ -86,21 +86,21 @@ class CsvImportTest {
         assertThat(job.get("progress").get("created").asLong()).isEqualTo(2);
         assertThat(job.get("progress").get("refused").asLong()).isEqualTo(7);
         assertThat(job.get("progress").get("rowsRead").asLong()).isEqualTo(9);
-        assertThat(fixture.rows("SELECT login, full_name, phone, status, stb_mac, customer_ref FROM account"
+        assertThat(database.rows("SELECT login, full_name, phone, status, stb_mac, customer_ref FROM account"
                 + " WHERE company_id = ? ORDER BY login", company)).containsExactly(
                 Map.of("login", "alice", "full_name", "Alice; Example", "phone", "+100", "status", "active",
                         "stb_mac", "00:1A:79:AA:00:01", "customer_ref", "C-1"),
                 nullable("dave", "Dave \"The Box\"", "inactive", "00:1A:79:AA:00:03", "C-2"));
-        assertThat(fixture.rows("SELECT login, packages FROM account WHERE company_id = ? ORDER BY login", company))
+        assertThat(database.rows("SELECT login, packages FROM account WHERE company_id = ? ORDER BY login", company))
                 .extracting(row -> row.get("login") + " " + row.get("packages"))
                 .containsExactly("alice [\"sport\"]", "dave [\"sport\"]");
-        assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ? AND subject = 'account'"
+        assertThat(database.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ? AND subject = 'account'"
                 + " AND action = 'create'",
                 company)).isEqualTo(2);
 
         // created as POST /accounts creates: pushed to Ministra by the normal pipeline
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (fixture.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
+        while (database.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
                 + " WHERE a.company_id = ? AND p.state = 'synced'", company) < 2 && System.nanoTime() < deadline) {
             ImportFixture.sleep(100);
         }
@@ -117,7 +117,7 @@ class CsvImportTest {
         JsonNode second = fixture.finished(again.json().get("id").asLong(), Duration.ofMinutes(2));
         assertThat(second.get("progress").get("updated").asLong()).isEqualTo(1);
         assertThat(second.get("progress").get("created").asLong()).isEqualTo(1);
-        assertThat(fixture.rows("SELECT full_name, customer_ref FROM account WHERE company_id = ? AND login = 'alice'",
+        assertThat(database.rows("SELECT full_name, customer_ref FROM account WHERE company_id = ? AND login = 'alice'",
                 company).get(0)).containsEntry("full_name", "Alice Married").containsEntry("customer_ref", "C-1");
     }
 
@@ -152,10 +152,10 @@ class CsvImportTest {
                         .contains("account 'owner'");
                 assertThat(counts.get("refusedRows").get(2).get("reason").asText()).contains("line 4");
                 assertThat(counts.get("refusedRows").get(3).get("reason").asText()).contains("line 4");
-                assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(1);
+                assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(1);
             }
         }
-        assertThat(fixture.rows("SELECT login, account_number, stb_mac FROM account WHERE company_id = ?"
+        assertThat(database.rows("SELECT login, account_number, stb_mac FROM account WHERE company_id = ?"
                 + " ORDER BY login", company)).extracting(row -> row.get("login") + " " + row.get("account_number")
                 + " " + row.get("stb_mac")).containsExactly("first N-1 00:1A:79:CC:00:01", "fourth fourth null",
                 "owner owner 00:1A:79:BB:00:01");
@@ -172,8 +172,8 @@ class CsvImportTest {
         ApiAnswer viewer = fixture.postCsv(company, "login\nalice\n", true, user("csv-viewer-" + companies,
                 "viewer", company));
         assertThat(viewer.status()).isEqualTo(403);
-        assertThat(fixture.number("SELECT COUNT(*) FROM import_job WHERE company_id = ?", company)).isZero();
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isZero();
+        assertThat(database.number("SELECT COUNT(*) FROM import_job WHERE company_id = ?", company)).isZero();
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isZero();
     }
 
     private static Map<String, Object> nullable(String login, String fullName, String status, String mac,

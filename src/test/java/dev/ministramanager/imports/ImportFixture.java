@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -44,27 +43,27 @@ final class ImportFixture {
                  "connectTimeoutMs":1000,"readTimeoutMs":10000}""".formatted(name, baseUrl));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         long id = created.json().get("id").asLong();
-        update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
+        database.update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
                 + " (?, 'basic', '1', 'Basic', TRUE)", id);
-        update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default, archived_at) VALUES"
-                + " (?, 'premium', '2', 'Premium', FALSE, CURRENT_TIMESTAMP)", id);
+        database.update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default, archived_at)"
+                + " VALUES (?, 'premium', '2', 'Premium', FALSE, CURRENT_TIMESTAMP)", id);
         // as the simulator's catalogue has plan basic: base_tv, and sport to subscribe to on top
-        update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional, position)"
-                + " SELECT id, 'base_tv', '1', 'Base TV', 'tv', FALSE, 0 FROM tariff_plan WHERE company_id = ?"
-                + " AND external_id = 'basic'", id);
-        update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional, position)"
-                + " SELECT id, 'sport', '2', 'Sport', 'tv', TRUE, 1 FROM tariff_plan WHERE company_id = ?"
+        database.update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional,"
+                + " position) SELECT id, 'base_tv', '1', 'Base TV', 'tv', FALSE, 0 FROM tariff_plan"
+                + " WHERE company_id = ? AND external_id = 'basic'", id);
+        database.update("INSERT INTO tariff_package (tariff_plan_id, external_id, remote_id, name, type, optional,"
+                + " position) SELECT id, 'sport', '2', 'Sport', 'tv', TRUE, 1 FROM tariff_plan WHERE company_id = ?"
                 + " AND external_id = 'basic'", id);
         return id;
     }
 
     /** Our record of an account, synced (what the accounts capability would have stored and pushed). */
     void ours(long companyId, String login, String mac, String fullName) {
-        update("INSERT INTO account (company_id, login, login_key, account_number, account_number_key, status,"
+        database.update("INSERT INTO account (company_id, login, login_key, account_number, account_number_key, status,"
                         + " stb_mac, full_name, tariff_plan_id) VALUES (?, ?, ?, ?, ?, 'active', ?, ?,"
                         + " (SELECT id FROM tariff_plan WHERE company_id = ? AND external_id = 'basic'))", companyId,
                 login, login.toLowerCase(), login, login.toLowerCase(), mac, fullName, companyId);
-        update("INSERT INTO account_push (account_id, company_id, state, requested_version, pushed_version,"
+        database.update("INSERT INTO account_push (account_id, company_id, state, requested_version, pushed_version,"
                 + " pushed_password_version, attempts, next_attempt_at) SELECT id, company_id, 'synced', 1, 1, 0, 0,"
                 + " CURRENT_TIMESTAMP FROM account WHERE company_id = ? AND login = ?", companyId, login);
     }
@@ -127,17 +126,5 @@ final class ImportFixture {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    void update(String sql, Object... arguments) {
-        database.update(sql, arguments);
-    }
-
-    long number(String sql, Object... arguments) {
-        return database.number(sql, arguments);
-    }
-
-    List<Map<String, Object>> rows(String sql, Object... arguments) {
-        return database.rows(sql, arguments);
     }
 }

@@ -82,8 +82,8 @@ class MinistraImportTest {
         assertThat(dry.json().get("refused").asLong()).isEqualTo(200);
         assertThat(dry.json().get("refusedByField").get("tariff").asLong()).isEqualTo(100);
         assertThat(dry.json().get("refusedByField").get("login").asLong()).isEqualTo(100);
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(100);
-        assertThat(fixture.number("SELECT COUNT(*) FROM import_job WHERE company_id = ?", company)).isZero();
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(100);
+        assertThat(database.number("SELECT COUNT(*) FROM import_job WHERE company_id = ?", company)).isZero();
 
         ApiAnswer started = service.post("/companies/" + company + "/imports/ministra", ADMIN, null);
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
@@ -98,20 +98,20 @@ class MinistraImportTest {
         assertThat(progress.get("refused").asLong()).isEqualTo(200);
         assertThat(progress.get("created").asLong()).isZero();
 
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(4800);
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND (login LIKE 'premium%'"
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(4800);
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND (login LIKE 'premium%'"
                 + " OR login LIKE 'legacy%' OR tariff_plan_id IS NULL)", company)).isZero();
-        assertThat(fixture.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
+        assertThat(database.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
                 + " WHERE a.company_id = ? AND p.state = 'synced'", company)).isEqualTo(4800);
-        assertThat(fixture.rows("SELECT full_name, stb_mac FROM account WHERE company_id = ? AND login = 'sub77'",
+        assertThat(database.rows("SELECT full_name, stb_mac FROM account WHERE company_id = ? AND login = 'sub77'",
                 company).get(0)).containsEntry("full_name", "Drifted 77").containsEntry("stb_mac",
                 "00:1A:79:00:00:4D");
-        assertThat(fixture.rows("SELECT stb_mac, status FROM account WHERE company_id = ? AND login = 'sub4000'",
+        assertThat(database.rows("SELECT stb_mac, status FROM account WHERE company_id = ? AND login = 'sub4000'",
                 company).get(0)).containsEntry("stb_mac", "00:1A:79:00:0F:A0").containsEntry("status", "active");
         assertThat(ministra.writeLog()).as("adoption writes nothing to Ministra").hasSize(writes);
-        assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ?"
+        assertThat(database.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ?"
                 + " AND action = 'adopt-from-ministra'", company)).isEqualTo(4700);
-        assertThat(fixture.rows("SELECT outcome FROM audit_event WHERE company_id = ? AND action = 'import'",
+        assertThat(database.rows("SELECT outcome FROM audit_event WHERE company_id = ? AND action = 'import'",
                 company)).singleElement().satisfies(row -> assertThat(row.get("outcome")).isEqualTo("succeeded"));
 
         ApiAnswer report = service.get("/imports/" + jobId + "/report", ADMIN);
@@ -158,19 +158,20 @@ class MinistraImportTest {
         assertThat(job.get("progress").get("compared").asLong()).isEqualTo(1);
 
         // Ministra's time zone is UTC here (mm.accounts.ministra-time-zone)
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'paid'"
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'paid'"
                 + " AND expires_at = TIMESTAMP WITH TIME ZONE '2027-01-31 23:59:59+00:00'", company)).isEqualTo(1);
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'unlimited'"
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'unlimited'"
                 + " AND expires_at IS NULL", company)).isEqualTo(1);
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'known'"
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ? AND login = 'known'"
                 + " AND expires_at IS NULL", company)).as("a known account is not overwritten").isEqualTo(1);
-        assertThat(fixture.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
+        assertThat(database.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
                 + " WHERE a.company_id = ? AND a.login = 'paid' AND p.state = 'synced'"
                 + " AND p.pushed_version = a.version", company)).as("Ministra has the expiry: nothing to push")
                 .isEqualTo(1);
-        assertThat(fixture.rows("SELECT details FROM audit_event WHERE company_id = ? AND action = 'adopt-from-ministra'"
-                + " AND subject_id = 'paid'", company)).singleElement().satisfies(row -> assertThat(
-                String.valueOf(row.get("details"))).contains("\"expiresAt\":\"2027-01-31T23:59:59Z\""));
+        assertThat(database.rows("SELECT details FROM audit_event WHERE company_id = ?"
+                + " AND action = 'adopt-from-ministra' AND subject_id = 'paid'", company)).singleElement()
+                .satisfies(row -> assertThat(String.valueOf(row.get("details")))
+                        .contains("\"expiresAt\":\"2027-01-31T23:59:59Z\""));
         assertThat(service.get("/imports/" + jobId + "/report", ADMIN).body())
                 .contains(",known,compared,expiresAt,\"expiresAt: ours '', Ministra's '2027-06-30 00:00:00'\"");
     }
@@ -191,7 +192,7 @@ class MinistraImportTest {
             assertThat(started.status()).as(started.toString()).isEqualTo(202);
             jobId = started.json().get("id").asLong();
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (fixture.number("SELECT checkpoint FROM import_job WHERE id = ?", jobId) < 200
+            while (database.number("SELECT checkpoint FROM import_job WHERE id = ?", jobId) < 200
                     && System.nanoTime() < deadline) {
                 ImportFixture.sleep(20);
             }
@@ -199,7 +200,7 @@ class MinistraImportTest {
             first.close();
         }
         // one statement, so that both numbers are of one moment even if the test's own node resumes the job now
-        Map<String, Object> left = fixture.rows("SELECT state, checkpoint, (SELECT COUNT(*) FROM account"
+        Map<String, Object> left = database.rows("SELECT state, checkpoint, (SELECT COUNT(*) FROM account"
                 + " WHERE company_id = ?) AS accounts FROM import_job WHERE id = ?", company, jobId).get(0);
         assertThat(left.get("state")).as("the stopped node leaves the job for another").isEqualTo("running");
         long checkpoint = ((Number) left.get("checkpoint")).longValue();
@@ -212,9 +213,9 @@ class MinistraImportTest {
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("succeeded");
         assertThat(job.get("progress").get("adopted").asLong()).isEqualTo(3000);
         assertThat(job.get("progress").get("compared").asLong()).as("no row taken twice").isZero();
-        assertThat(fixture.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(3000);
-        assertThat(fixture.number("SELECT COUNT(*) FROM import_row WHERE job_id = ?", jobId)).isEqualTo(3000);
-        assertThat(fixture.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ?"
+        assertThat(database.number("SELECT COUNT(*) FROM account WHERE company_id = ?", company)).isEqualTo(3000);
+        assertThat(database.number("SELECT COUNT(*) FROM import_row WHERE job_id = ?", jobId)).isEqualTo(3000);
+        assertThat(database.number("SELECT COUNT(*) FROM audit_event WHERE company_id = ?"
                 + " AND action = 'adopt-from-ministra'", company)).isEqualTo(3000);
     }
 

@@ -1,5 +1,7 @@
 package dev.ministramanager.operations;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -39,6 +41,16 @@ class PackageRulesTest {
                         "dev.ministramanager.companies..", "dev.ministramanager.tariffs..",
                         "dev.ministramanager.status..", "dev.ministramanager.reconciliation..",
                         "dev.ministramanager.stb..", "dev.ministramanager.events..")
+                .check(SERVICE);
+    }
+
+    /** Fleet reads (batch reads of Ministra, local accounts) serve status, reconciliation and imports alike. */
+    @Test
+    void theFleetReadsKnowOnlyTheMinistraClientAndTheDatabase() {
+        noClasses().that().resideInAPackage("dev.ministramanager.fleet..")
+                .should().dependOnClassesThat(resideInAPackage("dev.ministramanager..").and(resideOutsideOfPackages(
+                        "dev.ministramanager.fleet..", "dev.ministramanager.ministra..",
+                        "dev.ministramanager.persistence..")))
                 .check(SERVICE);
     }
 

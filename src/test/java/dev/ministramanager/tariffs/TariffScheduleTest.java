@@ -11,14 +11,15 @@ import java.util.Map;
 
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
-import dev.ministramanager.testsupport.CapturedLogs;
 import dev.ministramanager.testsupport.Resources;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scheduled sync on a test schedule (every 2 s): two service nodes on one PostgreSQL database share Quartz's
@@ -33,30 +34,30 @@ class TariffScheduleTest {
             "mm.tariffs.sync-time-zone", "Europe/Kyiv",
             "mm.scheduler.cluster-checkin-interval-ms", "1000");
 
-    private static CapturedLogs logs;
-    private static TestDatabase database;
-    private static ServiceUnderTest first;
+    /** The first node, its database and the captured logs; the second node joins it on the same database. */
+    @RegisterExtension
+    static final ServiceFixture FIRST = ServiceFixture.onPostgres(EVERY_TWO_SECONDS).capturingLogs();
+
     private static ServiceUnderTest second;
 
     @BeforeAll
-    static void start() {
-        logs = CapturedLogs.install();
-        database = TestDatabase.postgres();
-        first = ServiceUnderTest.start(database, EVERY_TWO_SECONDS);
-        second = ServiceUnderTest.start(database, EVERY_TWO_SECONDS);
+    static void startTheSecondNode() {
+        second = ServiceUnderTest.start(FIRST.database(), EVERY_TWO_SECONDS);
     }
 
     @AfterAll
-    static void stop() {
-        Resources.closeAll(second, first, database, logs);
+    static void stopTheSecondNode() {
+        Resources.closeAll(second);
     }
 
     @Test
     void twoNodesOnOneDatabaseSyncEachCompanyOncePerFiring(MinistraSimulator ministra) {
+        ServiceUnderTest first = FIRST.service();
+        TestDatabase database = FIRST.database();
         long company = companyOn(first, ministra, "Scheduled ISP");
         ministra.reset();
 
-        eventually("four scheduled runs finished", () -> finishedScheduledRuns(company) >= 4);
+        eventually("four scheduled runs finished", () -> finishedScheduledRuns(database, company) >= 4);
         second.close();
         first.close();
 
@@ -71,7 +72,7 @@ class TariffScheduleTest {
         assertThat(runs.get(0).get("created")).isEqualTo(2);
         assertThat(runs.get(runs.size() - 1).get("unchanged")).isEqualTo(2);
         assertThat(ministra.requestCount("GET", "tariffs")).isEqualTo(runs.size());
-        assertThat(logs.text()).doesNotContain("already ran");
+        assertThat(FIRST.logs().text()).doesNotContain("already ran");
         assertThat(count(database, "SELECT COUNT(DISTINCT instance_name) FROM qrtz_scheduler_state")).isEqualTo(2);
         assertThat(rows(database, "SELECT trigger_group, trigger_name, time_zone_id FROM qrtz_cron_triggers"
                 + " WHERE trigger_group = 'tariffs'"))
@@ -81,7 +82,7 @@ class TariffScheduleTest {
                 + " 'scheduler' AND company_id = " + company)).isEqualTo(runs.size());
     }
 
-    private static long finishedScheduledRuns(long company) {
+    private static long finishedScheduledRuns(TestDatabase database, long company) {
         return count(database, "SELECT COUNT(*) FROM tariff_sync_run WHERE run_trigger = 'schedule' AND"
                 + " finished_at IS NOT NULL AND company_id = " + company);
     }

@@ -1,6 +1,5 @@
-package dev.ministramanager.status;
+package dev.ministramanager.api;
 
-import dev.ministramanager.api.ProblemException;
 import org.apache.camel.Exchange;
 
 /**
