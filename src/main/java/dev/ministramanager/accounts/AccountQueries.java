@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,10 +14,13 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.persistence.SqlStatements;
+import dev.ministramanager.status.RemoteSnapshots;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -31,7 +33,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class AccountQueries {
 
     private static final String LIST = SqlStatements.load("accounts-list");
-    private static final String ONLINE_STATE = SqlStatements.load("accounts-online-state");
     private static final String HISTORY = SqlStatements.load("accounts-history");
     private static final List<String> SYNC_STATES = List.of("draft", "synced", "pending", "retrying", "dead",
             "discarded");
@@ -59,6 +60,23 @@ public class AccountQueries {
 
     public StoredAccount get(long companyId, String login) {
         return stored.find(companyId, login);
+    }
+
+    /**
+     * {@code GET /accounts/{login}}, in one statement: the account with its ETag, Ministra's snapshot of it and its
+     * age ({@code ministra}, null if never read), and beside its {@code packages} the ones Ministra had subscribed at
+     * that read ({@code subscribed}).
+     */
+    public ApiReply getWithSnapshot(long companyId, String login) {
+        return stored.find(companyId, login, (rs, now) -> {
+            StoredAccount account = StoredAccount.read(rs, now);
+            Map<String, Object> snapshot = rs.getObject("read_at") == null ? null
+                    : RemoteSnapshots.snapshotView(rs, now.toInstant(), json);
+            Map<String, Object> view = account.view();
+            view.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
+            view.put("ministra", snapshot);
+            return ApiReply.of(200, view).withEtag(account.etag());
+        });
     }
 
     public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
@@ -91,18 +109,20 @@ public class AccountQueries {
         int pageSize = pageSize(limit);
         params.addValue("limit", pageSize + 1);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        List<StoredAccount> page = listPlan == null
-                ? named.query(LIST, params, (rs, i) -> StoredAccount.read(rs, now))
+        RowMapper<ListedAccount> listed = (rs, i) -> new ListedAccount(StoredAccount.read(rs, now),
+                (Boolean) rs.getObject("r_online"));
+        List<ListedAccount> page = listPlan == null
+                ? named.query(LIST, params, listed)
                 : transaction.execute(tx -> {
                     // a plan for these parameters: PostgreSQL's generic plan of a prepared statement can neither drop
                     // the filters not asked for nor tell a rare search text from a common one, and walks every
                     // account in id order instead of the trigram indexes (V151), 200+ ms instead of 1 at 100,000
                     jdbc.execute(listPlan);
-                    return named.query(LIST, params, (rs, i) -> StoredAccount.read(rs, now));
+                    return named.query(LIST, params, listed);
                 });
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("items", withOnlineState(page.stream().limit(pageSize).toList()));
-        answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).id()) : null);
+        answer.put("items", page.stream().limit(pageSize).map(ListedAccount::view).toList());
+        answer.put("nextCursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1).account().id()) : null);
         return answer;
     }
 
@@ -123,20 +143,14 @@ public class AccountQueries {
         return events;
     }
 
-    /** The page's accounts with {@code online}: the box's state at the last pull or refresh (null: unknown). */
-    private List<Map<String, Object>> withOnlineState(List<StoredAccount> accounts) {
-        Map<Long, Boolean> online = new HashMap<>();
-        if (!accounts.isEmpty()) {
-            List<Long> ids = accounts.stream().map(StoredAccount::id).toList();
-            named.query(ONLINE_STATE, new MapSqlParameterSource("ids", ids), rs -> {
-                online.put(rs.getLong(1), (Boolean) rs.getObject(2));
-            });
-        }
-        return accounts.stream().map(account -> {
-            Map<String, Object> view = new LinkedHashMap<>(account.view());
-            view.put("online", online.get(account.id()));
+    /** A listed account and {@code online}: the box's state at the last pull or refresh (null: unknown). */
+    private record ListedAccount(StoredAccount account, Boolean online) {
+
+        Map<String, Object> view() {
+            Map<String, Object> view = account.view();
+            view.put("online", online);
             return view;
-        }).toList();
+        }
     }
 
     private Object parse(String details) {

@@ -148,7 +148,7 @@ public class AccountsApi {
     }
 
     public void get(Exchange exchange) {
-        queries.get(ApiGate.requireCompany(exchange), login(exchange)).answer(200).writeTo(exchange);
+        queries.getWithSnapshot(ApiGate.requireCompany(exchange), login(exchange)).writeTo(exchange);
     }
 
     public void change(Exchange exchange) {

@@ -1,5 +1,7 @@
 package dev.ministramanager.accounts;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,9 +30,23 @@ final class StoredAccounts {
 
     /** The account (not deleted), or 404. */
     StoredAccount find(long companyId, String login) {
+        return find(companyId, login, StoredAccount::read);
+    }
+
+    /**
+     * The account (not deleted) as {@code reading} makes it of its row of {@code sql/accounts-by-login.sql} (the
+     * account, its push state and Ministra's snapshot of it), or 404.
+     */
+    <T> T find(long companyId, String login, AccountRow<T> reading) {
         OffsetDateTime now = now();
-        return jdbc.query(BY_LOGIN, (rs, i) -> StoredAccount.read(rs, now), companyId, AccountRules.key(login))
+        return jdbc.query(BY_LOGIN, (rs, i) -> reading.read(rs, now), companyId, AccountRules.key(login))
                 .stream().findFirst().orElseThrow(() -> notFound(login));
+    }
+
+    /** Makes something of an account's row, read at {@code now}. */
+    @FunctionalInterface
+    interface AccountRow<T> {
+        T read(ResultSet rs, OffsetDateTime now) throws SQLException;
     }
 
     /** The account (not deleted), its row locked first so that concurrent writers of one account take turns; or 404. */

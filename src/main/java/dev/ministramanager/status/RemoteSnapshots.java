@@ -154,11 +154,17 @@ public class RemoteSnapshots {
 
     /** The snapshot of one account, with its age; empty map members when it was never read. */
     public Map<String, Object> view(long accountId, Instant now) {
-        List<Map<String, Object>> rows = jdbc.query(SNAPSHOT_OF_ACCOUNT, (rs, i) -> snapshotView(rs, now), accountId);
+        List<Map<String, Object>> rows = jdbc.query(SNAPSHOT_OF_ACCOUNT, (rs, i) -> snapshotView(rs, now, json),
+                accountId);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    Map<String, Object> snapshotView(java.sql.ResultSet rs, Instant now) throws java.sql.SQLException {
+    /**
+     * A snapshot as the API shows it, with its age, from the columns of {@code sql/status-snapshot-of-account.sql}
+     * (which {@code sql/accounts-by-login.sql} reads beside the account, in the same round trip).
+     */
+    public static Map<String, Object> snapshotView(java.sql.ResultSet rs, Instant now, ObjectMapper json)
+            throws java.sql.SQLException {
         Map<String, Object> view = new LinkedHashMap<>();
         Instant readAt = rs.getObject("read_at", java.time.OffsetDateTime.class).toInstant();
         boolean found = rs.getBoolean("found");
@@ -169,11 +175,11 @@ public class RemoteSnapshots {
             view.put("firmware", rs.getString("firmware"));
             view.put("stbType", rs.getString("stb_type"));
             view.put("stbSerial", rs.getString("stb_sn"));
-            view.put("boundMac", emptyToNull(rs.getString("stb_mac")));
+            view.put("boundMac", emptyToNull(rs.getString("bound_mac")));
             view.put("lastActive", rs.getString("last_active"));
             view.put("ministraStatus", rs.getString("ministra_status"));
             view.put("tariff", rs.getString("tariff_plan"));
-            view.put("subscriptions", subscriptionList(rs.getString("subscriptions")));
+            view.put("subscriptions", subscriptionList(rs.getString("subscriptions"), json));
             view.put("sharedRows", rs.getInt("shared_rows"));
         }
         view.put("readAt", readAt.toString());
@@ -230,7 +236,7 @@ public class RemoteSnapshots {
         }
     }
 
-    private List<?> subscriptionList(String stored) {
+    private static List<?> subscriptionList(String stored, ObjectMapper json) {
         try {
             return stored == null ? List.of() : json.readValue(stored, List.class);
         } catch (JsonProcessingException e) {

@@ -53,22 +53,6 @@ public class StatusQueries {
     }
 
     /**
-     * {@code GET /accounts/{login}}: the account's answer gains Ministra's snapshot and its age (null if never read),
-     * and beside its {@code packages} the ones Ministra had subscribed at that read ({@code subscribed}).
-     */
-    @SuppressWarnings("unchecked")
-    public void withSnapshot(Exchange exchange) {
-        Map<String, Object> view = new LinkedHashMap<>(exchange.getMessage().getBody(Map.class));
-        long companyId = ((Number) view.get("companyId")).longValue();
-        accounts.byLogin(companyId, (String) view.get("login")).ifPresent(account -> {
-            Map<String, Object> snapshot = snapshots.view(account.id(), clock.instant());
-            view.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
-            view.put("ministra", snapshot);
-        });
-        exchange.getMessage().setBody(view);
-    }
-
-    /**
      * {@code GET /status/accounts?online=true|false&company=&after=&limit=}: our accounts by last known online state,
      * in id order, paged by {@code after} (the last id of the previous page).
      */

@@ -196,7 +196,10 @@ class AccountStatusTest {
         JsonNode onlineAccounts = service.get("/accounts?online=true&company=" + company, ADMIN).json();
         assertThat(onlineAccounts.get("items")).extracting(item -> item.get("login").asText())
                 .containsExactly("home-b");
-        assertThat(service.get("/accounts?online=false&company=" + company, ADMIN).json().get("items")).hasSize(8);
+        assertThat(onlineAccounts.get("items").get(0).get("online").asBoolean()).isTrue();
+        assertThat(service.get("/accounts?online=false&company=" + company, ADMIN).json().get("items")).hasSize(8)
+                .allSatisfy(item -> assertThat(item.get("online").isBoolean() && !item.get("online").asBoolean())
+                        .as(item.toString()).isTrue());
         assertThat(service.get("/accounts?online=maybe&company=" + company, ADMIN).status()).isEqualTo(400);
         JsonNode offline = service.get("/status/accounts?online=false&limit=5&company=" + company, ADMIN).json();
         assertThat(offline.get("items")).hasSize(5);
