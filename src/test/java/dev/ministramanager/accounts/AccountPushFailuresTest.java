@@ -1,6 +1,7 @@
 package dev.ministramanager.accounts;
 
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -146,7 +147,7 @@ class AccountPushFailuresTest {
         // the fix stays parked until an operator replays: the dead letter is the operator's decision
         assertThat(service.patch("/accounts/frank?company=" + company, ADMIN,
                 "{\"stbMac\":\"00:1A:79:AA:BB:CC\"}").status()).isEqualTo(200);
-        AccountsFixture.sleep(300);
+        pause(300);
         assertThat(service.get("/accounts/frank?company=" + company, ADMIN).json().path("sync").path("state")
                 .asText()).isEqualTo("dead");
 
@@ -219,7 +220,7 @@ class AccountPushFailuresTest {
         ApiAnswer metrics = service.send(service.request(service.management("/observe/metrics"), null).GET());
         assertThat(metrics.body()).contains("mm_accounts_push_paused_companies 1.0")
                 .contains("mm_accounts_push_authentication_failures_total");
-        AccountsFixture.sleep(1000);
+        pause(1000);
         assertThat(ministra.writeLog()).hasSize(1);
         assertThat(duePushesBeforeThePauseEnds()).as("pushes of the paused company due before it ends").isZero();
 

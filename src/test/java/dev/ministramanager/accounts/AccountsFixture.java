@@ -84,13 +84,4 @@ final class AccountsFixture {
     static List<Map<String, Object>> ministraAccounts(MinistraSimulator ministra) {
         return ministra.accountsSnapshot();
     }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.ministramanager.accounts;
 
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -109,7 +110,7 @@ class BillingWorkflowsTest {
 
         ApiAnswer again = service.post("/customers/C-100/deactivate?company=" + companyA, ADMIN, null);
         assertThat(again.json().get("unchanged").asInt()).isEqualTo(3);
-        AccountsFixture.sleep(300);
+        pause(300);
         assertThat(ministra.writeLog()).hasSize(3);
 
         // a manager of company B reaches only B's account of the same customer reference
@@ -209,7 +210,7 @@ class BillingWorkflowsTest {
         create(companyA, "{\"login\":\"draft-3\",\"password\":\"pw-d3\",\"draft\":true}");
         assertThat(service.patch("/accounts/draft-1?company=" + companyA, ADMIN, "{\"fullName\":\"Prepared\"}")
                 .json().get("sync").get("state").asText()).isEqualTo("draft");
-        AccountsFixture.sleep(1000);
+        pause(1000);
         assertThat(ministra.writeLog()).isEmpty();
         assertThat(ministra.accountsSnapshot()).isEmpty();
         assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push WHERE state = 'draft'"
@@ -237,7 +238,7 @@ class BillingWorkflowsTest {
         AccountsFixture.awaitState(service, companyA, "draft-2", "synced");
         assertThat(AccountsFixture.ministraAccount(ministra, "draft-2").orElseThrow()).containsEntry("status", 1);
 
-        AccountsFixture.sleep(300);
+        pause(300);
         assertThat(ministra.writeLog()).extracting(w -> String.valueOf(w.field("login")) + w.identifiers())
                 .noneMatch(text -> text.contains("draft-3"));
         assertThat(ministra.writeLog().stream().filter(w -> w.isFor("POST", "accounts"))).hasSize(2);
@@ -258,7 +259,7 @@ class BillingWorkflowsTest {
         assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push p JOIN account a"
                 + " ON a.id = p.account_id WHERE a.login_key = 'ref-only' AND p.state = 'synced'"
                 + " AND p.requested_version = 1")).isEqualTo(1);
-        AccountsFixture.sleep(300);
+        pause(300);
         assertThat(ministra.writeLog()).hasSize(writesBefore);
 
         // a field Ministra holds pushes, and the push carries the whole current state

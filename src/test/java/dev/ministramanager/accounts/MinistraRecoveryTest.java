@@ -2,6 +2,7 @@ package dev.ministramanager.accounts;
 
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
 import static dev.ministramanager.testsupport.Eventually.eventually;
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -77,7 +78,7 @@ class MinistraRecoveryTest {
             assertThat(waiting.has("nextAttemptAt")).isFalse();
 
             // an outage many times longer than three attempts' backoff: nothing is spent while the circuit is open
-            AccountsFixture.sleep(3_000);
+            pause(3_000);
             assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
             assertThat(AccountsFixture.count(database, "SELECT MAX(attempts) FROM account_push")).isLessThan(3);
             assertThat(ministra.accountsSnapshot()).isEmpty();
@@ -136,7 +137,7 @@ class MinistraRecoveryTest {
                     "the circuit open, as both nodes see it");
 
             long probesBefore = ministra.requestCount("GET", "tariffs");
-            AccountsFixture.sleep(3_000);
+            pause(3_000);
             long probes = ministra.requestCount("GET", "tariffs") - probesBefore;
             // one probe every 500 ms between the two nodes: about 6 in 3 s (each node probing would make about 12)
             assertThat(probes).as("probes in 3 s").isBetween(4L, 8L);

@@ -74,8 +74,8 @@ final class EventsFixture {
     }
 
     static long count(TestDatabase database, String query, Object... args) {
-        return rows(database, query, args).isEmpty() ? 0 : ((Number) rows(database, query, args).get(0).get(0))
-                .longValue();
+        List<List<Object>> rows = rows(database, query, args);
+        return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(0)).longValue();
     }
 
     static List<List<Object>> rows(TestDatabase database, String query, Object... args) {
@@ -96,15 +96,6 @@ final class EventsFixture {
             }
             return rows;
         } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -3,6 +3,7 @@ package dev.ministramanager.events;
 import static dev.ministramanager.events.EventsFixture.ADMIN;
 import static dev.ministramanager.events.EventsFixture.awaitCondition;
 import static dev.ministramanager.events.EventsFixture.count;
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -61,7 +62,7 @@ class EventsOnH2Test {
                 assertThat(synced.event()).isEqualTo("account.synced");
                 assertThat(Long.parseLong(synced.id())).isGreaterThan(Long.parseLong(created.id()));
                 lastId = synced.id();
-                EventsFixture.sleep(1200);
+                pause(1200);
                 comments.addAll(stream.drain());
                 assertThat(comments).extracting(EventStreamClient.Frame::comment).contains("heartbeat");
             }

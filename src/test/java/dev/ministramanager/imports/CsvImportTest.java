@@ -1,5 +1,6 @@
 package dev.ministramanager.imports;
 
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -102,7 +103,7 @@ class CsvImportTest {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (database.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
                 + " WHERE a.company_id = ? AND p.state = 'synced'", company) < 2 && System.nanoTime() < deadline) {
-            ImportFixture.sleep(100);
+            pause(100);
         }
         assertThat(ministra.accountsSnapshot()).extracting(row -> row.get("login")).contains("alice", "dave");
         assertThat(ministra.passwordHash("alice")).isNotNull();

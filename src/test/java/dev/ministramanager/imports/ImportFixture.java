@@ -1,5 +1,6 @@
 package dev.ministramanager.imports;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.util.StringJoiner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 
@@ -38,11 +40,7 @@ final class ImportFixture {
 
     /** A company with plan basic (active, optional package sport) and premium (archived). */
     long company(String name, String baseUrl) {
-        ApiAnswer created = service.post("/companies", ADMIN, """
-                {"name":"%s","ministraBaseUrl":"%s","sharedMinistra":true,"ministraUser":"ministra","ministraPassword":"ministra-secret",
-                 "connectTimeoutMs":1000,"readTimeoutMs":10000}""".formatted(name, baseUrl));
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
-        long id = created.json().get("id").asLong();
+        long id = ServiceFixture.company(service, name, baseUrl, "\"connectTimeoutMs\":1000,\"readTimeoutMs\":10000");
         database.update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default) VALUES"
                 + " (?, 'basic', '1', 'Basic', TRUE)", id);
         database.update("INSERT INTO tariff_plan (company_id, external_id, remote_id, name, user_default, archived_at)"
@@ -108,23 +106,10 @@ final class ImportFixture {
 
     /** Waits for a job to end and answers it. */
     JsonNode finished(long jobId, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
+        return eventually("import " + jobId + " ended", within, () -> {
             ApiAnswer job = service.get("/imports/" + jobId, ADMIN);
             assertThat(job.status()).as(job.toString()).isEqualTo(200);
-            if (!job.json().get("state").asText().equals("running") || System.nanoTime() > deadline) {
-                return job.json();
-            }
-            sleep(200);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+            return job.json();
+        }, job -> !job.get("state").asText().equals("running"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ministramanager.imports;
 
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -194,7 +195,7 @@ class MinistraImportTest {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (database.number("SELECT checkpoint FROM import_job WHERE id = ?", jobId) < 200
                     && System.nanoTime() < deadline) {
-                ImportFixture.sleep(20);
+                pause(20);
             }
         } finally {
             first.close();

@@ -49,4 +49,17 @@ public final class Eventually {
                     timedOut);
         }
     }
+
+    /**
+     * A fixed pause, where a test lets time pass to show that nothing happens in it, or paces its own requests; to
+     * wait for an outcome, use {@link #eventually}.
+     */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
