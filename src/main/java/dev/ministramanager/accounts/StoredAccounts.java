@@ -49,13 +49,16 @@ final class StoredAccounts {
         T read(ResultSet rs, OffsetDateTime now) throws SQLException;
     }
 
-    /** The account (not deleted), its row locked first so that concurrent writers of one account take turns; or 404. */
+    /**
+     * The account (not deleted), its row locked first so that concurrent writers of one account take turns; or 404.
+     * Read by the locked row's id: a change needs neither a second lookup by login nor Ministra's snapshot.
+     */
     StoredAccount lock(long companyId, String login) {
         List<Long> locked = jdbc.queryForList(LOCK_BY_LOGIN, Long.class, companyId, AccountRules.key(login));
         if (locked.isEmpty()) {
             throw notFound(login);
         }
-        return find(companyId, login);
+        return byId(locked.get(0));
     }
 
     /** The account as it stands now, also a deleted one (after a change, by the id its change had). */
