@@ -428,6 +428,10 @@ class ConsoleBrowserTest {
                         browser.findElement(By.cssSelector("#import-counts dd")).getLocation().getY());
         assertThat(await(By.id("csv-run")).getText()).isEqualTo("Import 1 row");
         screenshot("imports-checked.png");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat(browser.findElement(By.id("csv-run")).isDisplayed()).isTrue();
+        screenshot("imports-checked-phone.png");
+        browser.manage().window().setSize(new Dimension(1280, 900));
         await(By.id("csv-run")).click();
         waiting.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "succeeded"));
         await(By.id("import-progress"));
