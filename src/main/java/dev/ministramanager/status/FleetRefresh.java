@@ -44,7 +44,6 @@ public class FleetRefresh {
     public record Settings(Duration interval, Duration maxRun, int maxConsecutiveFailures) {
     }
 
-    private static final String ENABLED_COMPANIES = SqlStatements.load("companies-enabled");
 
     private final JdbcTemplate jdbc;
     private final Companies companies;
@@ -70,11 +69,6 @@ public class FleetRefresh {
         this.audit = audit;
         this.clock = clock;
         this.settings = settings;
-    }
-
-    /** The scheduled refresh's companies: every enabled one (whether its refresh is due is {@link #takeDueLease}). */
-    public List<Long> enabledCompanies() {
-        return jdbc.queryForList(ENABLED_COMPANIES, Long.class);
     }
 
     /** True when the company's scheduled refresh is due and no node runs it; this node then holds its lease. */

@@ -5,7 +5,6 @@ import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
@@ -40,7 +39,6 @@ public class TariffSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(TariffSync.class);
 
-    private static final String ENABLED_COMPANIES = SqlStatements.load("companies-enabled");
 
     private final JdbcTemplate jdbc;
     private final TariffCatalogue catalogue;
@@ -59,11 +57,6 @@ public class TariffSync {
         this.metrics = metrics;
         this.plans = plans;
         this.knownPlans = knownPlans;
-    }
-
-    /** The companies the scheduled sync covers. */
-    public List<Long> enabledCompanies() {
-        return jdbc.queryForList(ENABLED_COMPANIES, Long.class);
     }
 
     /** An on-demand sync needs the company enabled, as the scheduled one only covers enabled companies. */

@@ -71,6 +71,8 @@ class TariffSyncRouteTest extends CamelTestSupport {
                 + " 1000, 1000)");
         companyId = jdbc.queryForObject("SELECT id FROM company WHERE name = 'Route ISP'", Long.class);
 
+        // the schedule's sql step (the enabled companies) reads through the registry's data source
+        camel.getRegistry().bind("dataSource", dataSource);
         TariffPlans plans = new TariffPlans(dataSource);
         TariffSyncMetrics metrics = new TariffSyncMetrics(new SimpleMeterRegistry(), dataSource);
         camel.getRegistry().bind("tariffSync", new TariffSync(dataSource,
