@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import javax.sql.DataSource;
 
@@ -17,6 +18,8 @@ import dev.ministramanager.security.ApiGate;
 import dev.ministramanager.security.SecretCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -34,7 +37,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class EventsConfiguration implements CamelConfiguration {
 
     // Camel injects these before any configuration runs; the beans this one needs (the data source, the audit trail
-    // and others) are bound by the configurations before it, when they run, so they are looked up in configure()
+    // and others) are bound by the configurations before it, when they run, so its beans are bound lazily, each
+    // built at its first lookup from its @BeanInject parameters
     @PropertyInject("mm.webhooks.workers")
     private int workers;
     @PropertyInject("mm.webhooks.per-endpoint-concurrency")
@@ -72,68 +76,127 @@ public class EventsConfiguration implements CamelConfiguration {
     @PropertyInject("camel.server.port")
     private int port;
 
-    @Override
-    public void configure(CamelContext camel) {
-        Registry registry = camel.getRegistry();
-        DataSource dataSource = registry.lookupByNameAndType("dataSource", DataSource.class);
-        ObjectMapper json = registry.lookupByNameAndType("json", ObjectMapper.class);
-        AuditTrail audit = registry.lookupByNameAndType("auditTrail", AuditTrail.class);
-        SecretCipher cipher = registry.lookupByNameAndType("secretCipher", SecretCipher.class);
-        Clock clock = Clock.systemUTC();
+    private final Clock clock = Clock.systemUTC();
 
-        WebhookSettings settings = new WebhookSettings(workers, perEndpoint, batchSize,
-                Duration.ofMillis(connectTimeoutMillis), Duration.ofMillis(timeoutMillis),
-                Duration.ofSeconds(leaseSeconds), maxAttempts, Duration.ofMillis(retryInitialDelayMillis),
-                retryMultiplier, Duration.ofMillis(retryMaxDelayMillis), retryJitter,
-                Duration.ofSeconds(disableAfterSeconds));
-        if (settings.timeout().compareTo(settings.lease()) >= 0) {
-            throw new IllegalArgumentException("mm.webhooks.lease-seconds must be longer than mm.webhooks.timeout-ms");
-        }
-        WebhookMessages messages = new WebhookMessages(cipher, json);
-        DeliveryClaims claims = new DeliveryClaims(dataSource, messages, clock, settings);
-        registry.bind("deliveryClaims", claims);
+    @BindToRegistry(value = "webhookMessages", lazy = true)
+    public WebhookMessages webhookMessages(@BeanInject SecretCipher cipher, @BeanInject("json") ObjectMapper json) {
+        return new WebhookMessages(cipher, json);
+    }
+
+    @BindToRegistry(value = "deliveryClaims", lazy = true)
+    public DeliveryClaims deliveryClaims(@BeanInject("dataSource") DataSource dataSource,
+                                         @BeanInject WebhookMessages messages) {
+        return new DeliveryClaims(dataSource, messages, clock, settings());
+    }
+
+    /** Fills the outbox from the audit trail, and wakes the delivery claims when deliveries are committed. */
+    @BindToRegistry(value = "eventOutbox", lazy = true)
+    public EventOutbox eventOutbox(@BeanInject("dataSource") DataSource dataSource,
+                                   @BeanInject("json") ObjectMapper json, @BeanInject AuditTrail audit,
+                                   @BeanInject DeliveryClaims claims) {
         EventOutbox outbox = new EventOutbox(dataSource, json, clock);
         outbox.onDeliveriesCommitted(claims::wake);
         audit.follow(new AuditedEvents(outbox));
-        registry.bind("eventOutbox", outbox);
-        Webhooks webhooks = new Webhooks(dataSource, cipher, audit,
-                new WebhookUrls(allowPrivateUrls), Duration.ofSeconds(secretOverlapSeconds), clock);
-        MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
-        registry.bind("webhooks", webhooks);
-        registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
-        registry.bind("webhookDeliveries", new WebhookDeliveries(dataSource, claims, messages, audit, clock, settings,
-                metrics));
-        registry.bind("deliveredBatches", new DeliveredBatches(dataSource, metrics,
-                registry.lookupByNameAndType("sqlDialect", SqlDialect.class), claims::wake));
-        registry.bind("webhookBatch", new GroupedExchangeAggregationStrategy());
-        EventFeed feed = new EventFeed(dataSource, json, clock, Duration.ofMillis(visibilityDelayMillis));
-        registry.bind("eventFeed", feed);
-        gauges(metrics, new JdbcTemplate(dataSource), clock);
+        return outbox;
+    }
 
-        EventStream stream = new EventStream(registry.lookupByNameAndType("apiGate", ApiGate.class), feed,
-                registry.lookupByNameAndType("apiResponses", ApiResponses.class), json,
-                Duration.ofMillis(streamPollIntervalMillis), Duration.ofSeconds(streamHeartbeatSeconds));
+    @BindToRegistry(value = "webhooks", lazy = true)
+    public Webhooks webhooks(@BeanInject("dataSource") DataSource dataSource, @BeanInject SecretCipher cipher,
+                             @BeanInject AuditTrail audit) {
+        return new Webhooks(dataSource, cipher, audit, new WebhookUrls(allowPrivateUrls),
+                Duration.ofSeconds(secretOverlapSeconds), clock);
+    }
+
+    @BindToRegistry(value = "webhookLog", lazy = true)
+    public WebhookLog webhookLog(@BeanInject("dataSource") DataSource dataSource, @BeanInject Webhooks webhooks,
+                                 @BeanInject AuditTrail audit) {
+        return new WebhookLog(dataSource, webhooks, audit, clock);
+    }
+
+    @BindToRegistry(value = "webhookDeliveries", lazy = true)
+    public WebhookDeliveries webhookDeliveries(@BeanInject("dataSource") DataSource dataSource,
+                                               @BeanInject DeliveryClaims claims, @BeanInject WebhookMessages messages,
+                                               @BeanInject AuditTrail audit,
+                                               @BeanInject(MetricsConfiguration.REGISTRY) MeterRegistry metrics) {
+        return new WebhookDeliveries(dataSource, claims, messages, audit, clock, settings(), metrics);
+    }
+
+    @BindToRegistry(value = "deliveredBatches", lazy = true)
+    public DeliveredBatches deliveredBatches(@BeanInject("dataSource") DataSource dataSource,
+                                             @BeanInject(MetricsConfiguration.REGISTRY) MeterRegistry metrics,
+                                             @BeanInject SqlDialect dialect, @BeanInject DeliveryClaims claims) {
+        return new DeliveredBatches(dataSource, metrics, dialect, claims::wake);
+    }
+
+    @BindToRegistry(value = "webhookBatch", lazy = true)
+    public GroupedExchangeAggregationStrategy webhookBatch() {
+        return new GroupedExchangeAggregationStrategy();
+    }
+
+    @BindToRegistry(value = "eventFeed", lazy = true)
+    public EventFeed eventFeed(@BeanInject("dataSource") DataSource dataSource, @BeanInject("json") ObjectMapper json) {
+        return new EventFeed(dataSource, json, clock, Duration.ofMillis(visibilityDelayMillis));
+    }
+
+    @BindToRegistry(value = "eventStream", lazy = true)
+    public EventStream eventStream(@BeanInject ApiGate gate, @BeanInject EventFeed feed,
+                                   @BeanInject ApiResponses responses, @BeanInject("json") ObjectMapper json) {
+        return new EventStream(gate, feed, responses, json, Duration.ofMillis(streamPollIntervalMillis),
+                Duration.ofSeconds(streamHeartbeatSeconds));
+    }
+
+    @BindToRegistry(value = "webhookGauges", lazy = true)
+    public List<Gauge> webhookGauges(@BeanInject("dataSource") DataSource dataSource,
+                                     @BeanInject(MetricsConfiguration.REGISTRY) MeterRegistry metrics) {
+        return gauges(metrics, new JdbcTemplate(dataSource), clock);
+    }
+
+    /**
+     * The settings are checked at start. Three beans are then looked up by name, as {@code configure} is given only
+     * the context, because nothing else would build them in time: the outbox must follow the audit trail before the
+     * first change, the gauges exist for their meters only, and the SSE stream is installed on the HTTP router
+     * once the context has started.
+     */
+    @Override
+    public void configure(CamelContext camel) {
+        WebhookSettings settings = settings();
+        if (settings.timeout().compareTo(settings.lease()) >= 0) {
+            throw new IllegalArgumentException("mm.webhooks.lease-seconds must be longer than mm.webhooks.timeout-ms");
+        }
+        Registry registry = camel.getRegistry();
+        registry.lookupByNameAndType("eventOutbox", EventOutbox.class);
+        registry.lookupByNameAndType("webhookGauges", List.class);
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
-                    stream.install(VertxPlatformHttpRouter.lookup(camel,
-                            VertxPlatformHttpRouter.getRouterNameFromPort(port)));
+                    registry.lookupByNameAndType("eventStream", EventStream.class).install(VertxPlatformHttpRouter
+                            .lookup(camel, VertxPlatformHttpRouter.getRouterNameFromPort(port)));
                 }
             }
         });
     }
 
+    private WebhookSettings settings() {
+        return new WebhookSettings(workers, perEndpoint, batchSize,
+                Duration.ofMillis(connectTimeoutMillis), Duration.ofMillis(timeoutMillis),
+                Duration.ofSeconds(leaseSeconds), maxAttempts, Duration.ofMillis(retryInitialDelayMillis),
+                retryMultiplier, Duration.ofMillis(retryMaxDelayMillis), retryJitter,
+                Duration.ofSeconds(disableAfterSeconds));
+    }
+
     /** The outbox lag (age of the oldest event an enabled endpoint still waits for) and disabled endpoints. */
-    private static void gauges(MeterRegistry metrics, JdbcTemplate jdbc, Clock clock) {
+    private static List<Gauge> gauges(MeterRegistry metrics, JdbcTemplate jdbc, Clock clock) {
         String oldestWaiting = SqlStatements.load("webhooks-outbox-lag");
         String disabledCount = SqlStatements.load("webhooks-disabled-count");
-        Gauge.builder("mm.webhooks.outbox.lag.seconds", () -> {
+        Gauge lag = Gauge.builder("mm.webhooks.outbox.lag.seconds", () -> {
             OffsetDateTime oldest = jdbc.queryForObject(oldestWaiting, OffsetDateTime.class);
             return oldest == null ? 0 : Duration.between(oldest, OffsetDateTime.now(clock)
                     .withOffsetSameInstant(ZoneOffset.UTC)).toMillis() / 1000.0;
         }).description("Age of the oldest event an enabled webhook has not yet received").register(metrics);
-        Gauge.builder("mm.webhooks.disabled.endpoints", () -> jdbc.queryForObject(disabledCount, Integer.class))
+        Gauge disabled = Gauge.builder("mm.webhooks.disabled.endpoints",
+                        () -> jdbc.queryForObject(disabledCount, Integer.class))
                 .description("Webhooks disabled because they kept failing or answered 410").register(metrics);
+        return List.of(lag, disabled);
     }
 }

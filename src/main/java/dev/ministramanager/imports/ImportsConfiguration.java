@@ -85,7 +85,10 @@ public class ImportsConfiguration implements CamelConfiguration {
         return new ImportsApi(jobs, runner, csv, ministra, companies, csvMaxBytes);
     }
 
-    /** The runner is a service of the context (it resumes jobs and stops with it), so it is built here, not lazily. */
+    /**
+     * The runner is a service of the context (it resumes jobs and stops with it), so it is built here, not at its
+     * first use; looked up, as {@code configure} is given only the context.
+     */
     @Override
     public void configure(CamelContext camel) throws Exception {
         ImportRunner runner = camel.getRegistry().findSingleByType(ImportRunner.class);

@@ -39,6 +39,7 @@ public class MetricsConfiguration implements CamelConfiguration {
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
+                // looked up at start: the pool is bound by DatabaseConfiguration, which runs after this one
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
                     DataSource dataSource = camel.getRegistry()
                             .lookupByNameAndType(DatabaseConfiguration.DATA_SOURCE, DataSource.class);

@@ -7,8 +7,9 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.persistence.DatabaseConfiguration;
 import dev.ministramanager.persistence.SqlDialect;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.quartz.Scheduler;
@@ -40,11 +41,11 @@ public class SchedulingConfiguration implements CamelConfiguration {
     private String misfireThresholdMs;
 
     /**
-     * The component is made here, not bound lazily: the routes that use it are built after every configuration has
-     * run, and the clustered job store uses the pool that DatabaseConfiguration (listed before this) has bound.
+     * The component of every {@code quartz:} route, found in the registry by its name when the routes are built
+     * (after every configuration has run): the clustered job store uses the pool that DatabaseConfiguration binds.
      */
-    @Override
-    public void configure(CamelContext camel) {
+    @BindToRegistry(value = "quartz", lazy = true)
+    public QuartzComponent quartz(@BeanInject(DatabaseConfiguration.DATA_SOURCE) DataSource dataSource) {
         SqlDialect dialect = SqlDialect.of(databaseUrl);
         boolean clustered = switch (jobStore.trim()) {
             case "auto" -> dialect == SqlDialect.POSTGRESQL;
@@ -62,8 +63,7 @@ public class SchedulingConfiguration implements CamelConfiguration {
         if (clustered) {
             // a name of this context's own: two contexts in one JVM must not share a connection provider
             String connections = "mm-" + UUID.randomUUID();
-            DBConnectionManager.getInstance().addConnectionProvider(connections, new PooledConnections(
-                    camel.getRegistry().lookupByNameAndType(DatabaseConfiguration.DATA_SOURCE, DataSource.class)));
+            DBConnectionManager.getInstance().addConnectionProvider(connections, new PooledConnections(dataSource));
             quartz.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_ID, StdSchedulerFactory.AUTO_GENERATE_INSTANCE_ID);
             quartz.setProperty(StdSchedulerFactory.PROP_JOB_STORE_CLASS, "org.quartz.impl.jdbcjobstore.JobStoreTX");
             quartz.setProperty("org.quartz.jobStore.driverDelegateClass",
@@ -84,7 +84,7 @@ public class SchedulingConfiguration implements CamelConfiguration {
         } catch (SchedulerException e) {
             throw new IllegalStateException("Invalid Quartz configuration", e);
         }
-        camel.addComponent("quartz", component);
+        return component;
     }
 
     /**

@@ -61,6 +61,7 @@ public class TariffsConfiguration implements CamelConfiguration {
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
+                // looked up, not injected: configure is given only the context, and the metrics are built lazily
                 if (event.getType() == CamelEvent.Type.CamelContextStarted) {
                     camel.getRegistry().findSingleByType(TariffSyncMetrics.class).started();
                 }
