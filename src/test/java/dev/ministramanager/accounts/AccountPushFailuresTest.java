@@ -1,7 +1,7 @@
 package dev.ministramanager.accounts;
 
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
-import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
@@ -147,7 +147,9 @@ class AccountPushFailuresTest {
         // the fix stays parked until an operator replays: the dead letter is the operator's decision
         assertThat(service.patch("/accounts/frank?company=" + company, ADMIN,
                 "{\"stbMac\":\"00:1A:79:AA:BB:CC\"}").status()).isEqualTo(200);
-        pause(300);
+        // six of the push poller's 50 ms polls: a push the change had scheduled would have left the dead state
+        throughout("frank's change parked as dead", Duration.ofMillis(300), () -> service.get("/accounts/frank?company="
+                + company, ADMIN).json().path("sync").path("state").asText().equals("dead"));
         assertThat(service.get("/accounts/frank?company=" + company, ADMIN).json().path("sync").path("state")
                 .asText()).isEqualTo("dead");
 
@@ -220,7 +222,9 @@ class AccountPushFailuresTest {
         ApiAnswer metrics = service.send(service.request(service.management("/observe/metrics"), null).GET());
         assertThat(metrics.body()).contains("mm_accounts_push_paused_companies 1.0")
                 .contains("mm_accounts_push_authentication_failures_total");
-        pause(1000);
+        // twenty of the push poller's 50 ms polls: a paused company's due pushes would have been claimed
+        throughout("no write while the company is paused", Duration.ofSeconds(1),
+                () -> ministra.writeLog().size() == 1);
         assertThat(ministra.writeLog()).hasSize(1);
         assertThat(duePushesBeforeThePauseEnds()).as("pushes of the paused company due before it ends").isZero();
 

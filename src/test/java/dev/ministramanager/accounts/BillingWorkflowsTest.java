@@ -1,13 +1,14 @@
 package dev.ministramanager.accounts;
 
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
-import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +46,9 @@ class BillingWorkflowsTest {
     private static ServiceUnderTest service;
     private static long companyA;
     private static long companyB;
+
+    /** How long a test watches for a push that must not happen: six of the push poller's 50 ms polls. */
+    private static final Duration NO_PUSH_WINDOW = Duration.ofMillis(300);
 
     @RegisterExtension
     static final ServiceFixture FLOW = ServiceFixture.on(AccountsFixture.fastPushes(Map.of()))
@@ -110,7 +114,7 @@ class BillingWorkflowsTest {
 
         ApiAnswer again = service.post("/customers/C-100/deactivate?company=" + companyA, ADMIN, null);
         assertThat(again.json().get("unchanged").asInt()).isEqualTo(3);
-        pause(300);
+        throughout("no further write for unchanged accounts", NO_PUSH_WINDOW, () -> ministra.writeLog().size() == 3);
         assertThat(ministra.writeLog()).hasSize(3);
 
         // a manager of company B reaches only B's account of the same customer reference
@@ -210,7 +214,8 @@ class BillingWorkflowsTest {
         create(companyA, "{\"login\":\"draft-3\",\"password\":\"pw-d3\",\"draft\":true}");
         assertThat(service.patch("/accounts/draft-1?company=" + companyA, ADMIN, "{\"fullName\":\"Prepared\"}")
                 .json().get("sync").get("state").asText()).isEqualTo("draft");
-        pause(1000);
+        // twenty of the push poller's polls: longer than the others, since drafts are the point of this test
+        throughout("no draft reaches Ministra", Duration.ofSeconds(1), () -> ministra.writeLog().isEmpty());
         assertThat(ministra.writeLog()).isEmpty();
         assertThat(ministra.accountsSnapshot()).isEmpty();
         assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push WHERE state = 'draft'"
@@ -238,7 +243,8 @@ class BillingWorkflowsTest {
         AccountsFixture.awaitState(service, companyA, "draft-2", "synced");
         assertThat(AccountsFixture.ministraAccount(ministra, "draft-2").orElseThrow()).containsEntry("status", 1);
 
-        pause(300);
+        throughout("no write for the deleted draft", NO_PUSH_WINDOW, () -> ministra.writeLog().stream()
+                .noneMatch(w -> (String.valueOf(w.field("login")) + w.identifiers()).contains("draft-3")));
         assertThat(ministra.writeLog()).extracting(w -> String.valueOf(w.field("login")) + w.identifiers())
                 .noneMatch(text -> text.contains("draft-3"));
         assertThat(ministra.writeLog().stream().filter(w -> w.isFor("POST", "accounts"))).hasSize(2);
@@ -259,7 +265,8 @@ class BillingWorkflowsTest {
         assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM account_push p JOIN account a"
                 + " ON a.id = p.account_id WHERE a.login_key = 'ref-only' AND p.state = 'synced'"
                 + " AND p.requested_version = 1")).isEqualTo(1);
-        pause(300);
+        throughout("no push for fields only we hold", NO_PUSH_WINDOW,
+                () -> ministra.writeLog().size() == writesBefore);
         assertThat(ministra.writeLog()).hasSize(writesBefore);
 
         // a field Ministra holds pushes, and the push carries the whole current state

@@ -3,6 +3,7 @@ package dev.ministramanager.accounts;
 import static dev.ministramanager.accounts.AccountsFixture.ADMIN;
 import static dev.ministramanager.testsupport.Eventually.eventually;
 import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -77,8 +78,11 @@ class MinistraRecoveryTest {
             assertThat(waiting.path("waitingForMinistra").path("nextProbeAt").isNull()).isFalse();
             assertThat(waiting.has("nextAttemptAt")).isFalse();
 
-            // an outage many times longer than three attempts' backoff: nothing is spent while the circuit is open
-            pause(3_000);
+            // an outage many times longer than three attempts' backoff (100 to 400 ms): nothing is spent while the
+            // circuit is open
+            throughout("no push dead-lettered or spent while the circuit is open", Duration.ofSeconds(3),
+                    () -> AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter") == 0
+                            && AccountsFixture.count(database, "SELECT MAX(attempts) FROM account_push") < 3);
             assertThat(AccountsFixture.count(database, "SELECT COUNT(*) FROM dead_letter")).isZero();
             assertThat(AccountsFixture.count(database, "SELECT MAX(attempts) FROM account_push")).isLessThan(3);
             assertThat(ministra.accountsSnapshot()).isEmpty();
@@ -137,6 +141,7 @@ class MinistraRecoveryTest {
                     "the circuit open, as both nodes see it");
 
             long probesBefore = ministra.requestCount("GET", "tariffs");
+            // a rate, so a window of wall-clock time: the service's probe interval runs on its own clock
             pause(3_000);
             long probes = ministra.requestCount("GET", "tariffs") - probesBefore;
             // one probe every 500 ms between the two nodes: about 6 in 3 s (each node probing would make about 12)

@@ -3,10 +3,6 @@ package dev.ministramanager.events;
 import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,25 +74,8 @@ final class EventsFixture {
         return rows.isEmpty() ? 0 : ((Number) rows.get(0).get(0)).longValue();
     }
 
+    /** {@link TestDatabase#rows} with each row's values by position. */
     static List<List<Object>> rows(TestDatabase database, String query, Object... args) {
-        try (Connection connection = database.connect();
-             PreparedStatement statement = connection.prepareStatement(query)) {
-            for (int i = 0; i < args.length; i++) {
-                statement.setObject(i + 1, args[i]);
-            }
-            List<List<Object>> rows = new ArrayList<>();
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
-                        row.add(rs.getObject(c));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return database.rows(query, args).stream().map(row -> (List<Object>) new ArrayList<>(row.values())).toList();
     }
 }

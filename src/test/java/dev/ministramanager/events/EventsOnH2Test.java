@@ -3,7 +3,7 @@ package dev.ministramanager.events;
 import static dev.ministramanager.events.EventsFixture.ADMIN;
 import static dev.ministramanager.events.EventsFixture.awaitCondition;
 import static dev.ministramanager.events.EventsFixture.count;
-import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -62,8 +62,10 @@ class EventsOnH2Test {
                 assertThat(synced.event()).isEqualTo("account.synced");
                 assertThat(Long.parseLong(synced.id())).isGreaterThan(Long.parseLong(created.id()));
                 lastId = synced.id();
-                pause(1200);
-                comments.addAll(stream.drain());
+                eventually("a heartbeat on the open stream", () -> {
+                    comments.addAll(stream.drain());
+                    return comments.stream().anyMatch(frame -> "heartbeat".equals(frame.comment()));
+                });
                 assertThat(comments).extracting(EventStreamClient.Frame::comment).contains("heartbeat");
             }
 

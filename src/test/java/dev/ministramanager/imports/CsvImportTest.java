@@ -1,6 +1,6 @@
 package dev.ministramanager.imports;
 
-import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -100,11 +100,9 @@ class CsvImportTest {
                 company)).isEqualTo(2);
 
         // created as POST /accounts creates: pushed to Ministra by the normal pipeline
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (database.number("SELECT COUNT(*) FROM account a JOIN account_push p ON p.account_id = a.id"
-                + " WHERE a.company_id = ? AND p.state = 'synced'", company) < 2 && System.nanoTime() < deadline) {
-            pause(100);
-        }
+        eventually("alice and dave synced", Duration.ofMinutes(1), () -> database.number("SELECT COUNT(*) FROM"
+                + " account a JOIN account_push p ON p.account_id = a.id WHERE a.company_id = ? AND p.state = 'synced'",
+                company) >= 2);
         assertThat(ministra.accountsSnapshot()).extracting(row -> row.get("login")).contains("alice", "dave");
         assertThat(ministra.passwordHash("alice")).isNotNull();
 

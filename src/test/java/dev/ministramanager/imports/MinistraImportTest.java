@@ -1,6 +1,6 @@
 package dev.ministramanager.imports;
 
-import static dev.ministramanager.testsupport.Eventually.pause;
+import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -192,11 +192,9 @@ class MinistraImportTest {
             ApiAnswer started = first.post("/companies/" + company + "/imports/ministra", ADMIN, null);
             assertThat(started.status()).as(started.toString()).isEqualTo(202);
             jobId = started.json().get("id").asLong();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (database.number("SELECT checkpoint FROM import_job WHERE id = ?", jobId) < 200
-                    && System.nanoTime() < deadline) {
-                pause(20);
-            }
+            eventually("the first 200 rows imported", Duration.ofMinutes(2),
+                    () -> database.number("SELECT checkpoint FROM import_job WHERE id = ?", jobId),
+                    checkpoint -> checkpoint >= 200);
         } finally {
             first.close();
         }

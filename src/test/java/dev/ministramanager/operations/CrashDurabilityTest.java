@@ -1,5 +1,7 @@
 package dev.ministramanager.operations;
 
+import static dev.ministramanager.testsupport.Eventually.eventually;
+import static dev.ministramanager.testsupport.Eventually.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -35,6 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * file database and secret key under ./data of its working directory, the embedded simulator), is killed with
  * SIGKILL right after a 201, some seconds after, and in the middle of a burst of creates, and after each restart
  * every account it answered 201 for is there.
+ *
+ * <p>Not on {@code ServiceFixture}: the fixture runs the service in the test's JVM, and a SIGKILL (no shutdown hook,
+ * no orderly close of the H2 file) needs the service in a process of its own, started as README's first command
+ * starts it, with its default configuration rather than the fixture's database and properties.
  */
 class CrashDurabilityTest {
 
@@ -66,7 +72,8 @@ class CrashDurabilityTest {
         for (int i = 0; i < 5; i++) {
             assertThat(create(service, "later" + i, acknowledged)).isEqualTo(201);
         }
-        Thread.sleep(2000);
+        // time is the point here: the kill comes after the database's background writer has had its seconds
+        pause(2000);
         System.out.println(Instant.now() + " kill after " + acknowledged.size());
         service.kill();
 
@@ -92,10 +99,8 @@ class CrashDurabilityTest {
                 }
             });
         }
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (acknowledged.size() < before + 30 && Instant.now().isBefore(deadline)) {
-            Thread.sleep(10);
-        }
+        eventually("30 creates answered in the burst", Duration.ofSeconds(60),
+                () -> acknowledged.size() >= before + 30);
         System.out.println(Instant.now() + " kill after " + acknowledged.size());
         service.kill();
         clients.shutdownNow();
@@ -113,12 +118,9 @@ class CrashDurabilityTest {
     }
 
     /** The first start syncs the demo company's plans in the background, after it is ready. */
-    private void awaitDemoPlans(Child service) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (!send(HttpRequest.newBuilder(service.api("/tariffs?company=1"))).body().contains("\"basic\"")) {
-            assertThat(Instant.now()).as("the demo plans synced").isBefore(deadline);
-            Thread.sleep(100);
-        }
+    private void awaitDemoPlans(Child service) {
+        eventually("the demo plans synced", Duration.ofSeconds(60),
+                () -> send(HttpRequest.newBuilder(service.api("/tariffs?company=1"))).body().contains("\"basic\""));
     }
 
     private Child start(Path workingDirectory, String name) throws Exception {
@@ -183,22 +185,21 @@ class CrashDurabilityTest {
             return URI.create("http://127.0.0.1:" + httpPort + "/api/v1" + path);
         }
 
-        private void awaitReady() throws Exception {
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-            while (Instant.now().isBefore(deadline)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("The service exited with " + process.exitValue() + ":\n"
-                            + Files.readString(log));
-                }
-                if (Files.readString(log).contains("ministra-manager ready in")) {
-                    System.out.println(Instant.now() + " " + log.getFileName() + ": " + Files.readAllLines(log).stream()
-                            .filter(line -> line.contains("ready in")).findFirst().orElseThrow());
-                    return;
-                }
-                Thread.sleep(100);
+        private void awaitReady() throws IOException {
+            try {
+                eventually("the service ready within 90 s", Duration.ofSeconds(90), () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The service exited with " + process.exitValue() + ":\n"
+                                + Files.readString(log));
+                    }
+                    return Files.readString(log).contains("ministra-manager ready in");
+                });
+            } catch (AssertionError notReady) {
+                process.destroyForcibly();
+                throw new AssertionError(notReady.getMessage() + ":\n" + Files.readString(log), notReady);
             }
-            process.destroyForcibly();
-            throw new IllegalStateException("The service did not start within 90 s:\n" + Files.readString(log));
+            System.out.println(Instant.now() + " " + log.getFileName() + ": " + Files.readAllLines(log).stream()
+                    .filter(line -> line.contains("ready in")).findFirst().orElseThrow());
         }
 
         /** SIGKILL on Linux: no shutdown hook, no orderly close of the database. */

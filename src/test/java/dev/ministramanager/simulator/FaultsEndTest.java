@@ -15,16 +15,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.threeten.extra.MutableClock;
 
 /**
  * Every fault added with {@code lasting_ms} or {@code times} ends on its own, added through the control API as an
  * operator would (an outage added there once closed the port for good: its end timer belonged to the server
- * verticle the outage undeployed).
+ * verticle the outage undeployed). The simulator's clock stands still until a test moves it past a fault's end, so
+ * a fault lasts exactly as long as the test says, however slow the machine.
  */
 @ExtendWith(SimulatorExtension.class)
+@SimulatorExtension.Config(testClock = true)
 class FaultsEndTest {
 
     private static final long LASTING_MS = 400;
+    private static final Duration LASTING = Duration.ofMillis(LASTING_MS);
 
     /** Each kind with the test that tells a faulted answer (or a failed exchange) from a normal one. */
     static Stream<Arguments> kinds() {
@@ -42,13 +46,15 @@ class FaultsEndTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void aFaultWithLastingEndsByItself(String spec, Predicate<Call> faulted, MinistraSimulator simulator)
-            throws Exception {
+    void aFaultWithLastingEndsByItself(String spec, Predicate<Call> faulted, MinistraSimulator simulator,
+                                       MutableClock clock) throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
-        add(http, spec, ",\"lasting_ms\":" + (LASTING_MS + 1_600));
+        add(http, spec, ",\"lasting_ms\":" + LASTING_MS);
 
         assertThat(faulted.test(Call.of(http))).as("faulted while it lasts").isTrue();
-        awaitNoRules(http, Duration.ofSeconds(5));
+        clock.add(LASTING);
+        assertThat(http.control("GET", "/_sim/faults", null).body()).as("ended once its time has passed")
+                .isEqualTo("[]");
         assertThat(faulted.test(Call.of(http))).as("normal once it has ended").isFalse();
         assertThat(simulator.faults().list()).isEmpty();
     }
@@ -67,7 +73,7 @@ class FaultsEndTest {
     }
 
     @Test
-    void capacityEndsByTimeAndByCount(MinistraSimulator simulator) throws Exception {
+    void capacityEndsByTimeAndByCount(MinistraSimulator simulator, MutableClock clock) throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
         add(http, "{\"kind\":\"capacity\",\"limit\":1}", ",\"times\":2");
         Call.of(http);
@@ -75,11 +81,14 @@ class FaultsEndTest {
         assertThat(http.control("GET", "/_sim/faults", null).body()).isEqualTo("[]");
 
         add(http, "{\"kind\":\"capacity\",\"limit\":1}", ",\"lasting_ms\":" + LASTING_MS);
-        awaitNoRules(http, Duration.ofSeconds(3));
+        assertThat(http.control("GET", "/_sim/faults", null).body()).as("lasting").isNotEqualTo("[]");
+        clock.add(LASTING);
+        assertThat(http.control("GET", "/_sim/faults", null).body()).as("ended by time").isEqualTo("[]");
     }
 
     @Test
-    void anOutageAddedThroughTheControlApiOpensThePortAgain(MinistraSimulator simulator) throws Exception {
+    void anOutageAddedThroughTheControlApiOpensThePortAgain(MinistraSimulator simulator, MutableClock clock)
+            throws Exception {
         MinistraHttp http = new MinistraHttp(simulator);
         HttpResponse<String> added = http.control("POST", "/_sim/faults",
                 "{\"kind\":\"outage\",\"lasting_ms\":" + LASTING_MS + "}");
@@ -90,38 +99,25 @@ class FaultsEndTest {
         awaitClosed(http);
         assertThatThrownBy(() -> http.control("GET", "/_sim/faults", null)).isInstanceOf(ConnectException.class);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        HttpResponse<String> answer = null;
-        while (answer == null && System.nanoTime() < deadline) {
-            try {
-                answer = http.get("tariffs");
-            } catch (IOException stillClosed) {
-                Thread.sleep(50);
-            }
-        }
-        assertThat(answer).as("the port opened again within 5 s of a %d ms outage", LASTING_MS).isNotNull();
-        assertThat(answer.statusCode()).isEqualTo(200);
+        // the port's timer runs on the wall clock and looks again until the simulator's clock is past the end
+        clock.add(LASTING);
+        eventually("the port opened again within 5 s of a " + LASTING_MS + " ms outage", Duration.ofSeconds(5),
+                () -> http.statusUnlessRefused("tariffs").isPresent());
+        assertThat(http.get("tariffs").statusCode()).isEqualTo(200);
         assertThat(http.control("GET", "/_sim/faults", null).body()).isEqualTo("[]");
 
         // a second outage works the same: the reopened servers carry no stale state
         http.control("POST", "/_sim/faults", "{\"kind\":\"outage\",\"lasting_ms\":" + LASTING_MS + "}");
         awaitClosed(http);
+        clock.add(LASTING);
         eventually("the second outage over", () -> http.statusUnlessRefused("tariffs").isPresent());
         assertThat(http.get("tariffs").statusCode()).isEqualTo(200);
     }
 
     /** The port closes once the answer that added the outage has gone out: within a moment, not at once. */
-    private static void awaitClosed(MinistraHttp http) throws InterruptedException {
-        long closing = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (System.nanoTime() < closing) {
-            try {
-                http.get("tariffs");
-                Thread.sleep(10);
-            } catch (IOException refused) {
-                return;
-            }
-        }
-        throw new AssertionError("the port did not close within 2 s of the outage's answer");
+    private static void awaitClosed(MinistraHttp http) {
+        eventually("the port closed within 2 s of the outage's answer", Duration.ofSeconds(2),
+                () -> http.statusUnlessRefused("tariffs").isEmpty());
     }
 
     @Test
@@ -140,16 +136,6 @@ class FaultsEndTest {
         String json = spec.substring(0, spec.length() - 1) + ending + "}";
         HttpResponse<String> added = http.control("POST", "/_sim/faults", json);
         assertThat(added.statusCode()).as(json).isEqualTo(200);
-    }
-
-    private static void awaitNoRules(MinistraHttp http, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        String listed = http.control("GET", "/_sim/faults", null).body();
-        while (!listed.equals("[]") && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            listed = http.control("GET", "/_sim/faults", null).body();
-        }
-        assertThat(listed).as("every rule ended within %s", within).isEqualTo("[]");
     }
 
     private static Predicate<Call> slowerThan(long millis) {

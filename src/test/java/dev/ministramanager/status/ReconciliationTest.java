@@ -1,8 +1,10 @@
 package dev.ministramanager.status;
 
 import static dev.ministramanager.testsupport.Eventually.eventually;
+import static dev.ministramanager.testsupport.Eventually.throughout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,8 +143,7 @@ class ReconciliationTest {
     }
 
     @Test
-    void draftsAreNeitherMissingNorDriftedAndEnforceNeverPushesThem(MinistraSimulator ministra)
-            throws InterruptedException {
+    void draftsAreNeitherMissingNorDriftedAndEnforceNeverPushesThem(MinistraSimulator ministra) {
         long company = fixture.company("Drafting ISP", ministra.apiBaseUrl());
         assertThat(setPolicy(company, ADMIN, "enforce").status()).isEqualTo(200);
         fixture.ours(company, "live", "2001", null);
@@ -161,14 +162,15 @@ class ReconciliationTest {
         assertThat(run.get("drafts").asInt()).isEqualTo(2);
         assertThat(run.get("counts").get("missing_in_ministra").asInt()).isZero();
         assertThat(run.get("counts").get("drift").asInt()).isZero();
-        Thread.sleep(300);
+        // longer than the push poller's 250 ms interval: a push requested for a draft would have started in it
+        throughout("enforce pushes no draft", Duration.ofMillis(300), () -> ministra.writeLog().size() == writes);
         assertThat(ministra.writeLog()).hasSize(writes);
         assertThat(fixture.number("SELECT COUNT(*) FROM account_push WHERE company_id = ? AND state = 'draft'",
                 company)).isEqualTo(2);
     }
 
     @Test
-    void enforcePushesOurStateThroughTheAccountsPipeline(MinistraSimulator ministra) throws InterruptedException {
+    void enforcePushesOurStateThroughTheAccountsPipeline(MinistraSimulator ministra) {
         long company = driftedCompany(ministra, "enforce");
         List<Map<String, Object>> before = accounts(company);
 

@@ -51,8 +51,34 @@ public final class Eventually {
     }
 
     /**
-     * A fixed pause, where a test lets time pass to show that nothing happens in it, or paces its own requests; to
-     * wait for an outcome, use {@link #eventually}.
+     * A negative: {@code condition} holds at every poll throughout the window (e.g. "no write reached Ministra"),
+     * and the test fails at the first poll where it does not. The window is the one fixed wait a test may have: it
+     * is how long the service had to do what it must not do, so each caller says why its length is enough.
+     */
+    public static void throughout(String what, Duration window, Callable<Boolean> condition) {
+        long end = System.nanoTime() + window.toNanos();
+        while (true) {
+            boolean holds;
+            try {
+                holds = Boolean.TRUE.equals(condition.call());
+            } catch (Exception e) {
+                throw new AssertionError("Probe failed while checking: " + what, e);
+            }
+            if (!holds) {
+                throw new AssertionError("Not throughout " + window.toMillis() + " ms: " + what);
+            }
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            pause(Math.min(POLL_INTERVAL.toMillis(), Math.max(1, left / 1_000_000)));
+        }
+    }
+
+    /**
+     * A fixed pause, where time itself is what a test needs (a rate measured over a window, a kill some seconds
+     * after a write); to wait for an outcome, use {@link #eventually}; to show that nothing happens,
+     * {@link #throughout}.
      */
     public static void pause(long millis) {
         try {
