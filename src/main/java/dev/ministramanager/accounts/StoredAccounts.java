@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlStatements;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
@@ -56,7 +58,9 @@ final class StoredAccounts {
                 }
             }
         } catch (SQLException e) {
-            throw jdbc.getExceptionTranslator().translate("reading an account", BY_LOGIN, e);
+            DataAccessException translated = jdbc.getExceptionTranslator().translate("reading an account", BY_LOGIN,
+                    e);
+            throw translated != null ? translated : new UncategorizedSQLException("reading an account", BY_LOGIN, e);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
