@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.api.AnswerFields;
 import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlDialect;
@@ -66,17 +67,18 @@ public class AccountQueries {
     /**
      * {@code GET /accounts/{login}}, in one statement: the account with its ETag, Ministra's snapshot of it and its
      * age ({@code ministra}, null if never read), and beside its {@code packages} the ones Ministra had subscribed at
-     * that read ({@code subscribed}).
+     * that read ({@code subscribed}). Rendered as it is written ({@link AnswerFields#streamed}): no Map per read.
      */
     public ApiReply getWithSnapshot(long companyId, String login) {
         return stored.find(companyId, login, (rs, now) -> {
             StoredAccount account = StoredAccount.read(rs, now);
             Map<String, Object> snapshot = rs.getObject("read_at") == null ? null
                     : RemoteSnapshots.snapshotView(rs, now.toInstant(), json);
-            Map<String, Object> view = account.view();
-            view.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
-            view.put("ministra", snapshot);
-            return ApiReply.of(200, view).withEtag(account.etag());
+            return ApiReply.of(200, AnswerFields.streamed(fields -> {
+                account.writeTo(fields);
+                fields.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
+                fields.put("ministra", snapshot);
+            })).withEtag(account.etag());
         });
     }
 

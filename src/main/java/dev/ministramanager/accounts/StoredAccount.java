@@ -3,10 +3,10 @@ package dev.ministramanager.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.ministramanager.api.AnswerFields;
 import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 
@@ -69,7 +69,28 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
 
     /** The fields an audit entry compares (the password never appears; its change is recorded masked). */
     Map<String, Object> auditedFields() {
-        Map<String, Object> fields = new LinkedHashMap<>();
+        return AnswerFields.toMap(fields -> writeChangeable(fields,
+                expiresAt == null ? null : expiresAt.toInstant().toString(), packages));
+    }
+
+    Map<String, Object> view() {
+        return AnswerFields.toMap(this::writeTo);
+    }
+
+    /** The account's fields as the API answers them, in their order. */
+    void writeTo(AnswerFields fields) {
+        fields.put("companyId", companyId);
+        fields.put("login", login);
+        writeChangeable(fields, expiresAt, packages == null ? List.of() : packages);
+        fields.put("passwordSet", passwordSet);
+        fields.put("version", version);
+        fields.put("createdAt", createdAt);
+        fields.put("updatedAt", updatedAt);
+        fields.object("sync", sync::writeTo);
+    }
+
+    /** The fields a change may set, in the answer's order (also the audit's, which shows the expiry as an instant). */
+    private void writeChangeable(AnswerFields fields, Object expiry, List<String> packageList) {
         fields.put("fullName", fullName);
         fields.put("phone", phone);
         fields.put("accountNumber", accountNumber);
@@ -77,31 +98,8 @@ record StoredAccount(long id, long companyId, String login, boolean passwordSet,
         fields.put("status", status);
         fields.put("stbMac", stbMac);
         fields.put("comment", comment);
-        fields.put("expiresAt", expiresAt == null ? null : expiresAt.toInstant().toString());
+        fields.put("expiresAt", expiry);
         fields.put("customerRef", customerRef);
-        fields.put("packages", packages);
-        return fields;
-    }
-
-    Map<String, Object> view() {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("companyId", companyId);
-        view.put("login", login);
-        view.put("fullName", fullName);
-        view.put("phone", phone);
-        view.put("accountNumber", accountNumber);
-        view.put("tariff", tariff);
-        view.put("status", status);
-        view.put("stbMac", stbMac);
-        view.put("comment", comment);
-        view.put("expiresAt", expiresAt);
-        view.put("customerRef", customerRef);
-        view.put("packages", packages == null ? List.of() : packages);
-        view.put("passwordSet", passwordSet);
-        view.put("version", version);
-        view.put("createdAt", createdAt);
-        view.put("updatedAt", updatedAt);
-        view.put("sync", sync.view());
-        return view;
+        fields.put("packages", packageList);
     }
 }

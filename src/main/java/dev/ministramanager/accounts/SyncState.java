@@ -3,8 +3,9 @@ package dev.ministramanager.accounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.ministramanager.api.AnswerFields;
 
 /**
  * Where an account stands with Ministra: {@code draft} (stored, not pushed until pushed or activated),
@@ -51,30 +52,33 @@ record SyncState(String state, int attempts, OffsetDateTime nextAttemptAt, Strin
     }
 
     Map<String, Object> view() {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("state", state);
-        view.put("inFlight", inFlight);
+        return AnswerFields.toMap(this::writeTo);
+    }
+
+    /** The sync state's fields as the API answers them, in their order. */
+    void writeTo(AnswerFields fields) {
+        fields.put("state", state);
+        fields.put("inFlight", inFlight);
         if (state.equals("retrying") || state.equals("dead") || attempts > 0) {
-            view.put("attempts", attempts);
+            fields.put("attempts", attempts);
         }
         if (waitingForMinistra()) {
-            Map<String, Object> waiting = new LinkedHashMap<>();
-            waiting.put("companyId", ministraDown.companyId());
-            waiting.put("failingSince", ministraDown.failingSince());
-            waiting.put("nextProbeAt", ministraDown.nextProbeAt());
-            view.put("waitingForMinistra", waiting);
-            view.put("explanation", ministraDown.explanation());
+            fields.object("waitingForMinistra", waiting -> {
+                waiting.put("companyId", ministraDown.companyId());
+                waiting.put("failingSince", ministraDown.failingSince());
+                waiting.put("nextProbeAt", ministraDown.nextProbeAt());
+            });
+            fields.put("explanation", ministraDown.explanation());
         } else if (state.equals("retrying")) {
-            view.put("nextAttemptAt", nextAttemptAt);
+            fields.put("nextAttemptAt", nextAttemptAt);
         }
         if (lastError != null) {
-            view.put("lastError", lastError);
-            view.put("lastErrorKind", lastErrorKind);
+            fields.put("lastError", lastError);
+            fields.put("lastErrorKind", lastErrorKind);
         }
         if (deadLetterId != null) {
-            view.put("deadLetterId", deadLetterId);
+            fields.put("deadLetterId", deadLetterId);
         }
-        view.put("lastPushedAt", lastPushedAt);
-        return view;
+        fields.put("lastPushedAt", lastPushedAt);
     }
 }

@@ -159,6 +159,11 @@ public class RemoteSnapshots {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
+    /** The snapshot in a row of an account read joined with it, with its age; null when it was never read. */
+    public Map<String, Object> viewOf(java.sql.ResultSet rs, Instant now) throws java.sql.SQLException {
+        return rs.getObject("read_at") == null ? null : snapshotView(rs, now, json);
+    }
+
     /**
      * A snapshot as the API shows it, with its age, from the columns of {@code sql/status-snapshot-of-account.sql}
      * (which {@code sql/accounts-by-login.sql} reads beside the account, in the same round trip).

@@ -92,8 +92,8 @@ public class StatusConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "statusQueries", lazy = true)
     public StatusQueries statusQueries(@BeanInject("dataSource") DataSource dataSource,
-                                       @BeanInject LocalAccounts accounts, @BeanInject RemoteSnapshots snapshots) {
-        return new StatusQueries(dataSource, accounts, snapshots, clock);
+                                       @BeanInject RemoteSnapshots snapshots) {
+        return new StatusQueries(dataSource, snapshots, clock);
     }
 
     private static Duration duration(String camelDuration) {

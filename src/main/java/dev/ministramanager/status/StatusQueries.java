@@ -1,17 +1,17 @@
 package dev.ministramanager.status;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import dev.ministramanager.api.PageRequest;
 import dev.ministramanager.api.ProblemException;
-import dev.ministramanager.fleet.LocalAccount;
-import dev.ministramanager.fleet.LocalAccounts;
 import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.ApiGate;
 import org.apache.camel.Exchange;
@@ -21,35 +21,39 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 /** The read side of status: one account's snapshot and age, accounts by last known online state, the summary. */
 public class StatusQueries {
 
+    private static final String ACCOUNT = SqlStatements.load("status-account-by-login");
     private static final String ACCOUNTS_PAGE = SqlStatements.load("status-accounts-page");
     private static final String ACCOUNTS_PAGE_BY_ONLINE = SqlStatements.load("status-accounts-page-by-online");
 
     private final NamedParameterJdbcTemplate named;
-    private final LocalAccounts accounts;
     private final RemoteSnapshots snapshots;
     private final Clock clock;
 
-    public StatusQueries(DataSource dataSource, LocalAccounts accounts, RemoteSnapshots snapshots, Clock clock) {
+    public StatusQueries(DataSource dataSource, RemoteSnapshots snapshots, Clock clock) {
         this.named = new NamedParameterJdbcTemplate(dataSource);
-        this.accounts = accounts;
         this.snapshots = snapshots;
         this.clock = clock;
     }
 
-    /** {@code GET /status/accounts/{login}}: our account with the remote snapshot and its age (null if never read). */
+    /**
+     * {@code GET /status/accounts/{login}}: our account with the remote snapshot and its age (null if never read), in
+     * one statement.
+     */
     public Map<String, Object> account(Exchange exchange) {
         long companyId = ApiGate.requireCompany(exchange);
         String login = exchange.getMessage().getHeader("login", String.class);
-        LocalAccount account = accounts.byLogin(companyId, login)
+        Instant now = clock.instant();
+        return named.getJdbcTemplate().query(ACCOUNT, (rs, i) -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("companyId", rs.getLong("company_id"));
+            view.put("login", rs.getString("login"));
+            view.put("accountNumber", rs.getString("account_number"));
+            view.put("status", rs.getString("status"));
+            view.put("stbMac", rs.getString("stb_mac"));
+            view.put("ministra", snapshots.viewOf(rs, now));
+            return view;
+        }, companyId, login.toLowerCase(Locale.ROOT)).stream().findFirst()
                 .orElseThrow(() -> ProblemException.notFound("Account '" + login + "' not found."));
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("companyId", account.companyId());
-        view.put("login", account.login());
-        view.put("accountNumber", account.accountNumber());
-        view.put("status", account.status());
-        view.put("stbMac", account.stbMac());
-        view.put("ministra", snapshots.view(account.id(), clock.instant()));
-        return view;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,10 +23,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
@@ -39,7 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Reads beside Ministra's own, and reads while waits are pending, with one load generator ({@code wrk}, 8 keep-alive
  * connections): our {@code GET /accounts/{login}} (bearer token, PostgreSQL) against the simulator's
- * {@code GET users/<login>} (a pure in-memory Vert.x answer) in the same run, our rate as a share of it; then
+ * {@code GET users/<login>} (a pure in-memory Vert.x answer) in the same run, our rate as a share of it, and the
+ * ceiling of any read that asks PostgreSQL (the read's statement alone, from {@value #CONNECTIONS} JDBC threads in
+ * this JVM, no HTTP: evidence, no goal); then
  * {@code GET /companies} while 500 {@code provision?wait=30} calls are outstanding against a Ministra that takes a
  * minute per request. Between the two, the latency of {@code GET /accounts} search and list pages over 100,000
  * accounts of the company, with {@value #PAGE_CONNECTIONS} connections (an operator's console and a billing system).
@@ -55,6 +65,7 @@ class ReadsAndWaitsBenchmark {
     private static final int ACCOUNTS = 100_000;
     private static final int WAITS = 500;
     private static final int WAIT_SECONDS = 30;
+    private static final int CEILING_SECONDS = 10;
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
 
@@ -87,12 +98,16 @@ class ReadsAndWaitsBenchmark {
             double cpuMicrosPerRead = (processCpuNanos() - cpuBefore) / 1e3 / (our.perSecond() * 10);
             Load their = wrk(theirs, basic, 10, CONNECTIONS);
             double share = our.perSecond() / their.perSecond();
+            double alone = postgresAlone(database, company, "reader");
             System.out.printf(Locale.ROOT, "%n%s (PostgreSQL, %d cores, wrk with %d keep-alive connections)%n", NAME,
                     Runtime.getRuntime().availableProcessors(), CONNECTIONS);
             System.out.printf(Locale.ROOT, "  GET /accounts/{login}:  %,8.0f /s, p99 %.2f ms%n", our.perSecond(),
                     our.p99Millis());
             System.out.printf(Locale.ROOT, "  simulator GET users/<login>: %,8.0f /s, p99 %.2f ms%n",
                     their.perSecond(), their.p99Millis());
+            System.out.printf(Locale.ROOT, "  PostgreSQL alone, the read's statement from %d JDBC threads: %,8.0f /s"
+                    + " (ours %.1f%% of it, the simulator's %.1f%%)%n", CONNECTIONS, alone,
+                    100 * our.perSecond() / alone, 100 * their.perSecond() / alone);
             System.out.printf(Locale.ROOT, "  service CPU per GET /accounts/{login}: %.0f us%n", cpuMicrosPerRead);
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate, 8 connections", our.perSecond(), "/s",
                     ">= 5000", our.perSecond() >= 5000);
@@ -103,6 +118,10 @@ class ReadsAndWaitsBenchmark {
                     cpuMicrosPerRead, "us");
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of the simulator's", 100 * share,
                     "%", ">= 30", share >= 0.30);
+            BenchmarkFigures.record(NAME, "PostgreSQL alone: the read's statement from 8 JDBC threads in the"
+                    + " benchmark JVM", alone, "/s");
+            BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of PostgreSQL alone",
+                    100 * our.perSecond() / alone, "%");
 
             seedAccounts(watch, company);
             pages(node, company, bearer);
@@ -195,6 +214,50 @@ class ReadsAndWaitsBenchmark {
                     + " (SELECT 1 FROM account_push p WHERE p.account_id = a.id)");
             sql.execute("ANALYZE");
         }
+    }
+
+    /**
+     * The ceiling of any read that asks PostgreSQL once: {@code sql/accounts-by-login.sql} for this login, prepared
+     * once per connection and run back to back from {@value #CONNECTIONS} threads with a connection each (no pool, no
+     * HTTP, the row's columns not read) for {@value #CEILING_SECONDS} s after a warm-up of 2 s; executions per second.
+     */
+    private static double postgresAlone(TestDatabase database, long company, String login) throws Exception {
+        String statement = SqlStatements.load("accounts-by-login");
+        LongAdder executed = new LongAdder();
+        AtomicBoolean counting = new AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(CONNECTIONS);
+        List<Future<?>> readers = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            readers.add(threads.submit(() -> {
+                try (Connection connection = database.connect();
+                     PreparedStatement read = connection.prepareStatement(statement)) {
+                    read.setLong(1, company);
+                    read.setString(2, AccountRules.key(login));
+                    while (running.get()) {
+                        try (ResultSet row = read.executeQuery()) {
+                            assertThat(row.next()).isTrue();
+                        }
+                        if (counting.get()) {
+                            executed.increment();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(2_000);
+        counting.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(CEILING_SECONDS));
+        counting.set(false);
+        double perSecond = executed.sum() / ((System.nanoTime() - start) / 1e9);
+        running.set(false);
+        for (Future<?> reader : readers) {
+            reader.get();
+        }
+        threads.shutdown();
+        return perSecond;
     }
 
     /** {@code wrk} for {@code seconds} on one URL with this many connections on 2 threads; its rate and p99. */
