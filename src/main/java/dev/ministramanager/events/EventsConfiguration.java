@@ -92,12 +92,18 @@ public class EventsConfiguration implements CamelConfiguration {
         WebhookMessages messages = new WebhookMessages(cipher, json);
         DeliveryClaims claims = new DeliveryClaims(dataSource, messages, clock, settings);
         registry.bind("deliveryClaims", claims);
+        // stopped after the routes and before the data source (services stop in the reverse order of their adding)
+        try {
+            camel.addService(claims, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the webhook claims' release on shutdown", e);
+        }
         EventOutbox outbox = new EventOutbox(dataSource, json, clock);
         outbox.onDeliveriesCommitted(claims::wake);
         audit.follow(new AuditedEvents(outbox));
         registry.bind("eventOutbox", outbox);
         Webhooks webhooks = new Webhooks(dataSource, cipher, audit,
-                new WebhookUrls(allowPrivateUrls), Duration.ofSeconds(secretOverlapSeconds), clock);
+                new WebhookUrls(allowPrivateUrls), Duration.ofSeconds(secretOverlapSeconds), clock, claims);
         MeterRegistry metrics = registry.lookupByNameAndType(MetricsConfiguration.REGISTRY, MeterRegistry.class);
         registry.bind("webhooks", webhooks);
         registry.bind("webhookLog", new WebhookLog(dataSource, webhooks, audit, clock));
