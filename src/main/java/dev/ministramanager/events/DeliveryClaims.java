@@ -38,6 +38,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * A webhook disabled or deleted on this node takes its claimed and unsent deliveries with it: they are not sent, and
  * their claims are released. A stopping node (a Camel service: after the routes, before the data source) releases
  * the claims it did not send, so that another node sends them at once rather than after their leases.
+ * (Over 300 lines: the claim, the endpoints' slots, withdrawing a webhook's claims and the release on shutdown share
+ * one lock and one set of waiting deliveries.)
  */
 public class DeliveryClaims extends ServiceSupport {
 
@@ -58,6 +60,11 @@ public class DeliveryClaims extends ServiceSupport {
     private static final long CLAIM_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(CLAIM_SPACING_MILLIS);
     /** How often the floor of the claim's walk is found again (a delivery replayed below it waits up to this). */
     private static final long FLOOR_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The walk starts this many ids below the floor found: deliveries of transactions that had their ids but had not
+     * committed when it was found are not left for the next floor.
+     */
+    private static final long FLOOR_MARGIN = 1_000;
 
     private final NamedParameterJdbcTemplate named;
     private final WebhookMessages messages;
@@ -312,10 +319,11 @@ public class DeliveryClaims extends ServiceSupport {
         maybeMore = false;
         if (floor < 0 || System.nanoTime() - floorFoundNanos > FLOOR_REFRESH_NANOS) {
             floorFoundNanos = System.nanoTime();
-            floor = named.getJdbcTemplate().queryForObject(FLOOR, Long.class);
+            floor = Math.max(0, named.getJdbcTemplate().queryForObject(FLOOR, Long.class) - FLOOR_MARGIN);
         }
         List<long[]> candidates = named.query(CANDIDATES, new MapSqlParameterSource("now", now)
-                .addValue("full", full).addValue("limit", wanted).addValue("floor", floor), (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+                .addValue("full", full).addValue("limit", wanted).addValue("floor", floor),
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
         if (candidates.size() == wanted) {
             maybeMore = true;
         }
