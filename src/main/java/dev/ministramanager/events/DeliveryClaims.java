@@ -9,17 +9,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import dev.ministramanager.persistence.SqlStatements;
+import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Claims due deliveries for this node, with leases, and hands them to the workers
@@ -30,13 +35,21 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * this node, and a slow endpoint holds back only its own deliveries. A claim that waited so long that its lease would
  * run out during the call is not sent: the lease runs out and the delivery is claimed again (by any node).
  * A delivery finishing, a batch of successes recorded and a committed event wake the claim at once.
+ * A webhook disabled or deleted on this node takes its claimed and unsent deliveries with it: they are not sent, and
+ * their claims are released. A stopping node (a Camel service: after the routes, before the data source) releases
+ * the claims it did not send, so that another node sends them at once rather than after their leases.
+ * (Over 300 lines: the claim, the endpoints' slots, withdrawing a webhook's claims and the release on shutdown share
+ * one lock and one set of waiting deliveries.)
  */
-public class DeliveryClaims {
+public class DeliveryClaims extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryClaims.class);
     private static final String CANDIDATES = SqlStatements.load("webhooks-delivery-candidates");
     private static final String CLAIM = SqlStatements.load("webhooks-delivery-claim");
     private static final String CLAIMED = SqlStatements.load("webhooks-delivery-claimed");
+    private static final String FLOOR = SqlStatements.load("webhooks-delivery-floor");
+    private static final String RELEASE = SqlStatements.load("webhooks-delivery-release");
+    private static final String RELEASE_NODE = SqlStatements.load("webhooks-delivery-release-node");
     /** Claimed deliveries of one endpoint on this node: at most this many times its concurrency. */
     private static final int PREFETCH = 4;
     /** Stands for "no endpoint" in the list of full ones, which SQL's IN needs non-empty. */
@@ -45,6 +58,13 @@ public class DeliveryClaims {
     private static final long POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long CLAIM_SPACING_MILLIS = 10;
     private static final long CLAIM_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(CLAIM_SPACING_MILLIS);
+    /** How often the floor of the claim's walk is found again (a delivery replayed below it waits up to this). */
+    private static final long FLOOR_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The walk starts this many ids below the floor found: deliveries of transactions that had their ids but had not
+     * committed when it was found are not left for the next floor.
+     */
+    private static final long FLOOR_MARGIN = 1_000;
 
     private final NamedParameterJdbcTemplate named;
     private final WebhookMessages messages;
@@ -52,8 +72,18 @@ public class DeliveryClaims {
     private final WebhookSettings settings;
     private final String node = "node-" + UUID.randomUUID();
     private final Semaphore wake = new Semaphore(0);
+    /** Webhooks disabled or deleted on this node (until re-enabled): their claimed deliveries are not sent. */
+    private final Set<Long> withdrawn = ConcurrentHashMap.newKeySet();
+    /** Set when this node stops: nothing more is claimed or sent. */
+    private volatile boolean stopping;
     /** False once the database had no more claimable deliveries, until a wake-up or the poll interval. */
     private volatile boolean maybeMore = true;
+    /**
+     * The claim walks waiting deliveries from this id on (webhooks-delivery-floor), found again every
+     * {@link #FLOOR_REFRESH_NANOS}, or at the next claim when it is negative; only the polling thread writes it.
+     */
+    private volatile long floor = -1;
+    private long floorFoundNanos;
     /** When the database was last asked; only the polling thread reads and writes it. */
     private long lastClaimNanos = System.nanoTime() - CLAIM_SPACING_NANOS;
     /** Per endpoint (webhook id): its deliveries being sent and those waiting for a slot. Guarded by this. */
@@ -86,7 +116,7 @@ public class DeliveryClaims {
      */
     public List<Delivery> claim() throws InterruptedException {
         long deadline = System.nanoTime() + POLL_WAIT_NANOS;
-        while (true) {
+        while (!stopping) {
             wake.drainPermits();
             List<Delivery> ready = ready();
             long now = System.nanoTime();
@@ -109,12 +139,99 @@ public class DeliveryClaims {
             wake.tryAcquire(claimable ? Math.min(left, lastClaimNanos + CLAIM_SPACING_NANOS - now) : left,
                     TimeUnit.NANOSECONDS);
         }
+        return List.of();
+    }
+
+    /** Whether {@link #claim()} found any: the poll route claims again while it does. */
+    public boolean any(List<Delivery> claimed) {
+        return !claimed.isEmpty();
     }
 
     /** Work may be there: a delivery finished, successes were recorded (later events became claimable), events came. */
     public void wake() {
         maybeMore = true;
         wake.release();
+    }
+
+    /**
+     * Asked by a worker before it sends: false when the delivery's webhook was disabled or deleted since the claim
+     * (or this node is stopping); its claim is then released, unsent, and its slot freed.
+     */
+    public boolean stillWanted(Delivery delivery) {
+        if (!stopping && !withdrawn.contains(delivery.webhookId())) {
+            return true;
+        }
+        release(List.of(delivery));
+        finished(delivery);
+        return false;
+    }
+
+    /**
+     * The webhook is disabled or deleted, once the current transaction (if any) commits: its deliveries claimed here
+     * and not sent are dropped and their claims released; those handed to the workers are not sent
+     * ({@link #stillWanted}).
+     */
+    void withdraw(long webhookId) {
+        afterCommit(() -> {
+            withdrawn.add(webhookId);
+            List<Delivery> dropped = new ArrayList<>();
+            synchronized (this) {
+                Endpoint endpoint = endpoints.get(webhookId);
+                if (endpoint != null) {
+                    endpoint.waiting.forEach(next -> dropped.add(next.delivery()));
+                    waiting -= endpoint.waiting.size();
+                    endpoint.waiting.clear();
+                    if (endpoint.sending == 0) {
+                        endpoints.remove(webhookId);
+                    }
+                }
+            }
+            release(dropped);
+        });
+    }
+
+    /** The webhook is enabled again, once the current transaction (if any) commits. */
+    void reinstate(long webhookId) {
+        afterCommit(() -> {
+            withdrawn.remove(webhookId);
+            // its waiting deliveries may lie below the floor
+            floor = -1;
+            wake();
+        });
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
+    }
+
+    private void release(List<Delivery> deliveries) {
+        if (!deliveries.isEmpty()) {
+            named.getJdbcTemplate().batchUpdate(RELEASE, deliveries.stream()
+                    .map(d -> new Object[] {d.deliveryId(), d.claimToken()}).toList());
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        stopping = true;
+        wake.release();
+        synchronized (this) {
+            endpoints.clear();
+            waiting = 0;
+        }
+        int released = named.getJdbcTemplate().update(RELEASE_NODE, node);
+        if (released > 0) {
+            LOG.info("Released {} claimed webhook deliveries not sent on this node, for the other nodes", released);
+        }
     }
 
     /** A delivery handed out by {@link #claim()} finished (whatever its outcome): its endpoint's slot is free. */
@@ -200,8 +317,13 @@ public class DeliveryClaims {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         // cleared before asking: a wake-up while the statement runs sets it again
         maybeMore = false;
+        if (floor < 0 || System.nanoTime() - floorFoundNanos > FLOOR_REFRESH_NANOS) {
+            floorFoundNanos = System.nanoTime();
+            floor = Math.max(0, named.getJdbcTemplate().queryForObject(FLOOR, Long.class) - FLOOR_MARGIN);
+        }
         List<long[]> candidates = named.query(CANDIDATES, new MapSqlParameterSource("now", now)
-                .addValue("full", full).addValue("limit", wanted), (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
+                .addValue("full", full).addValue("limit", wanted).addValue("floor", floor),
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
         if (candidates.size() == wanted) {
             maybeMore = true;
         }

@@ -102,9 +102,9 @@ public class EventsConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "webhooks", lazy = true)
     public Webhooks webhooks(@BeanInject("dataSource") DataSource dataSource, @BeanInject SecretCipher cipher,
-                             @BeanInject AuditTrail audit) {
+                             @BeanInject AuditTrail audit, @BeanInject DeliveryClaims claims) {
         return new Webhooks(dataSource, cipher, audit, new WebhookUrls(allowPrivateUrls),
-                Duration.ofSeconds(secretOverlapSeconds), clock);
+                Duration.ofSeconds(secretOverlapSeconds), clock, claims);
     }
 
     @BindToRegistry(value = "webhookLog", lazy = true)
@@ -152,10 +152,11 @@ public class EventsConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The settings are checked at start. Three beans are then looked up by name, as {@code configure} is given only
+     * The settings are checked at start. Four beans are then looked up by name, as {@code configure} is given only
      * the context, because nothing else would build them in time: the outbox must follow the audit trail before the
      * first change, the gauges exist for their meters only, and the SSE stream is installed on the HTTP router
-     * once the context has started.
+     * once the context has started. The delivery claims become a service,
+     * so that a stopping node releases what it claimed and did not send.
      */
     @Override
     public void configure(CamelContext camel) {
@@ -165,6 +166,13 @@ public class EventsConfiguration implements CamelConfiguration {
         }
         Registry registry = camel.getRegistry();
         registry.lookupByNameAndType("eventOutbox", EventOutbox.class);
+        // the claims release what this node did not send when it stops: a service stopped after the routes and
+        // before the data source (services stop in the reverse order of their adding)
+        try {
+            camel.addService(registry.lookupByNameAndType("deliveryClaims", DeliveryClaims.class), true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the webhook claims' release on shutdown", e);
+        }
         registry.lookupByNameAndType("webhookGauges", List.class);
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override

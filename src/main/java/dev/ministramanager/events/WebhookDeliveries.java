@@ -236,6 +236,7 @@ public class WebhookDeliveries {
                 ? "No successful delivery since " + failingSince.toInstant() + " (mm.webhooks.disable-after); last: "
                         + (status == null ? error : "HTTP " + status) : null;
         if (reason != null && jdbc.update(DISABLE, truncate(reason, 500), now, delivery.webhookId()) == 1) {
+            claims.withdraw(delivery.webhookId());
             // the audit entry publishes webhook.disabled to the company's other endpoints and the stream
             audit.record(ACTOR, delivery.companyId(), Webhooks.SUBJECT, String.valueOf(delivery.webhookId()),
                     "disable", "ok", Map.of("reason", truncate(reason, 500), "url", delivery.url()));

@@ -58,10 +58,11 @@ public class Webhooks {
     private final WebhookUrls urls;
     private final Duration secretOverlap;
     private final Clock clock;
+    private final DeliveryClaims claims;
     private final SecureRandom random = new SecureRandom();
 
     public Webhooks(DataSource dataSource, SecretCipher cipher, AuditTrail audit, WebhookUrls urls,
-                    Duration secretOverlap, Clock clock) {
+                    Duration secretOverlap, Clock clock, DeliveryClaims claims) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -70,6 +71,7 @@ public class Webhooks {
         this.urls = urls;
         this.secretOverlap = secretOverlap;
         this.clock = clock;
+        this.claims = claims;
     }
 
     public void create(Exchange exchange) {
@@ -140,6 +142,11 @@ public class Webhooks {
                 named.update(SET_ENABLED, new MapSqlParameterSource("enabled", changes.enabled())
                         .addValue("id", webhook.id()));
                 changed.put("enabled", changes.enabled());
+                if (changes.enabled()) {
+                    claims.reinstate(webhook.id());
+                } else {
+                    claims.withdraw(webhook.id());
+                }
             }
             if (!changed.isEmpty()) {
                 jdbc.update(TOUCH, now(), webhook.id());
@@ -155,6 +162,7 @@ public class Webhooks {
         Owned webhook = visibleWebhook(exchange);
         transaction.executeWithoutResult(tx -> {
             jdbc.update(DELETE, webhook.id());
+            claims.withdraw(webhook.id());
             audit.record(actor(exchange), webhook.companyId(), SUBJECT, String.valueOf(webhook.id()), "delete", "ok",
                     Map.of());
         });

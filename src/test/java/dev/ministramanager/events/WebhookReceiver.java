@@ -49,7 +49,12 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     static WebhookReceiver start() {
-        WebhookReceiver receiver = new WebhookReceiver(dev.ministramanager.testsupport.ServiceUnderTest.freePort());
+        return on(dev.ministramanager.testsupport.ServiceUnderTest.freePort());
+    }
+
+    /** A receiver up on {@code port}. */
+    static WebhookReceiver on(int port) {
+        WebhookReceiver receiver = new WebhookReceiver(port);
         receiver.up();
         return receiver;
     }
