@@ -1,7 +1,5 @@
 package dev.ministramanager.accounts;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -13,10 +11,7 @@ import javax.sql.DataSource;
 
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlStatements;
-import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 
 /** Reads one account ({@link StoredAccount}) by login or by id, for the commands and the queries. */
 final class StoredAccounts {
@@ -25,12 +20,10 @@ final class StoredAccounts {
     private static final String BY_ID = SqlStatements.load("accounts-by-id");
     private static final String LOCK_BY_LOGIN = SqlStatements.load("accounts-lock-by-login");
 
-    private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
     StoredAccounts(DataSource dataSource, Clock clock) {
-        this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
         this.clock = clock;
     }
@@ -46,25 +39,8 @@ final class StoredAccounts {
      */
     <T> T find(long companyId, String login, AccountRow<T> reading) {
         OffsetDateTime now = now();
-        // the API's most frequent read: plain JDBC on the pooled connection (the transaction's, if one is open),
-        // without JdbcTemplate's statement creator, argument setter, row list and warnings check on every call
-        Connection connection = DataSourceUtils.getConnection(dataSource);
-        try (PreparedStatement statement = connection.prepareStatement(BY_LOGIN)) {
-            statement.setLong(1, companyId);
-            statement.setString(2, AccountRules.key(login));
-            try (ResultSet rs = statement.executeQuery()) {
-                if (rs.next()) {
-                    return reading.read(rs, now);
-                }
-            }
-        } catch (SQLException e) {
-            DataAccessException translated = jdbc.getExceptionTranslator().translate("reading an account", BY_LOGIN,
-                    e);
-            throw translated != null ? translated : new UncategorizedSQLException("reading an account", BY_LOGIN, e);
-        } finally {
-            DataSourceUtils.releaseConnection(connection, dataSource);
-        }
-        throw notFound(login);
+        return jdbc.query(BY_LOGIN, (rs, i) -> reading.read(rs, now), companyId, AccountRules.key(login))
+                .stream().findFirst().orElseThrow(() -> notFound(login));
     }
 
     /** Makes something of an account's row, read at {@code now}. */
