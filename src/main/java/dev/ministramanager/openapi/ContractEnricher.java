@@ -37,7 +37,8 @@ import org.apache.camel.model.rest.VerbDefinition;
  * <li>responses: the verb's {@code responseMessage}s (success answers as JSON with their {@code responseModel}'s
  * schema, error codes as problem+json) plus the problems {@link ProblemResponses} traces to what the operation
  * is, all with the one {@code Problem} schema;</li>
- * <li>examples: a whole example of each JSON success answer, from {@link AnswerExamples}.</li>
+ * <li>examples: a whole example of each JSON success answer, from {@link AnswerExamples};</li>
+ * <li>tags: the capabilities in order, each with a description, from {@link CapabilityTags}.</li>
  * </ul>
  * What it cannot complete (a verb with no description, no success response, an unknown parameter) it leaves out,
  * and {@code OpenApiContractTest} names it.
@@ -67,6 +68,7 @@ final class ContractEnricher {
                     complete(path, method, operation, verbs.get(operation.getOperationId()))));
         }
         AnswerExamples.complete(openApi);
+        CapabilityTags.addTo(openApi);
         return openApi;
     }
 

@@ -92,6 +92,9 @@ class OpenApiContractTest {
         }));
         assertThat(gaps).as("undocumented parts of the API").isEmpty();
         assertThat(openApi.getPaths()).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(openApi.getTags()).as("the capabilities, each described")
+                .allSatisfy(tag -> assertThat(tag.getDescription()).as(tag.getName()).isNotBlank())
+                .extracting(io.swagger.v3.oas.models.tags.Tag::getName).containsExactlyInAnyOrderElementsOf(TAGS);
     }
 
     @Test
