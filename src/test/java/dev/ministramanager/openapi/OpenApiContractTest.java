@@ -213,6 +213,13 @@ class OpenApiContractTest {
         assertThat("00:1A:79:12:34:56").matches(mac.getPattern());
         assertThat(openApi.getComponents().getSchemas().get("NewCompany").getRequired())
                 .containsExactlyInAnyOrder("name", "ministraBaseUrl", "ministraUser", "ministraPassword");
+        assertThat(openApi.getComponents().getSchemas().get("NewWebhook").getRequired())
+                .containsExactlyInAnyOrder("url", "events");
+        assertThat(openApi.getComponents().getSchemas().get("SignIn").getRequired())
+                .containsExactlyInAnyOrder("username", "password");
+        assertThat(openApi.getComponents().getSchemas().get("NewApiUser").getRequired())
+                .containsExactlyInAnyOrder("username", "role");
+        assertThat(openApi.getComponents().getSchemas().get("PolicyChange").getRequired()).containsExactly("policy");
         assertThat(openApi.getPaths().get("/accounts").getPost().getRequestBody().getContent()
                 .get("application/json").getSchema().get$ref()).endsWith("/NewAccount");
         assertThat(openApi.getComponents().getSecuritySchemes()).containsOnlyKeys("bearer", "basic", "session");
