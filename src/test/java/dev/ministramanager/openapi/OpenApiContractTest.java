@@ -279,8 +279,11 @@ class OpenApiContractTest {
                 if (!code.matches("[1-5][0-9][0-9]")) {
                     gaps.add(name + ": answer '" + code + "' is not a status code");
                 }
-                if (code.startsWith("4") && !response.getContent().containsKey("application/problem+json")) {
-                    gaps.add(name + ": answer " + code + " must be problem+json");
+                if (code.compareTo("400") >= 0 && (response.getContent() == null
+                        || response.getContent().get("application/problem+json") == null
+                        || !ProblemResponses.PROBLEM_REF.equals(response.getContent()
+                                .get("application/problem+json").getSchema().get$ref()))) {
+                    gaps.add(name + ": answer " + code + " must be problem+json with the shared Problem schema");
                 }
                 if (code.startsWith("2") && !code.equals("204") && !typed(response)) {
                     gaps.add(name + ": answer " + code + " needs its type (REST DSL responseModel: a record with"
