@@ -60,16 +60,18 @@ public record AccountAnswer(
                 "retrying", "dead", "discarded"}) String state,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "A push is running now")
             boolean inFlight,
-            @Schema(description = "Failed attempts of the current push") Integer attempts,
+            @Schema(description = "Failed attempts of the current push", example = "2") Integer attempts,
             @Schema(description = "retrying: when the next attempt runs") OffsetDateTime nextAttemptAt,
-            @Schema(description = "Why the last attempt failed") String lastError,
+            @Schema(description = "Why the last attempt failed", example = "Ministra answered 503")
+            String lastError,
             @Schema(description = "The classified cause of the last failure", example = "rejected")
             String lastErrorKind,
-            @Schema(description = "dead: the open dead letter") Long deadLetterId,
+            @Schema(description = "dead: the open dead letter", example = "12") Long deadLetterId,
             @Schema(nullable = true) OffsetDateTime lastPushedAt,
             @Schema(description = "The company's Ministra is unreachable: the push waits for it, spending no"
                     + " attempt") Boolean waitingForMinistra,
-            @Schema(description = "While waiting for Ministra: why, since when, and the next probe")
+            @Schema(description = "While waiting for Ministra: why, since when, and the next probe",
+                    example = "Ministra is unreachable since 2026-01-15T09:25:00Z; next probe at 2026-01-15T09:31:00Z")
             String explanation) {
     }
 }

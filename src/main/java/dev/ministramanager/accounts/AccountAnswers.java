@@ -76,6 +76,6 @@ public final class AccountAnswers {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "42") long id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"replayed", "skipped"})
             String outcome,
-            @Schema(description = "skipped: why") String detail) {
+            @Schema(description = "skipped: why", example = "Dead letter 12 is already replayed.") String detail) {
     }
 }

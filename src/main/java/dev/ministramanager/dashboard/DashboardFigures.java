@@ -12,7 +12,8 @@ public record DashboardFigures(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "[1]") List<Long> companies,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime at,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Accounts per sync state (draft,"
-                + " synced, pending, retrying, dead, discarded)") Map<String, Long> accountsBySyncState,
+                + " synced, pending, retrying, dead, discarded)", example = "{\"synced\": 40, \"pending\": 2,"
+                + " \"dead\": 1}") Map<String, Long> accountsBySyncState,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Boxes boxes,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") long openDeadLetters,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<TariffSync> lastTariffSync,
@@ -25,14 +26,14 @@ public record DashboardFigures(
 
     /** Boxes by their last known state. */
     @Schema(name = "DashboardBoxes", description = "Boxes by their last known state")
-    public record Boxes(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long online,
-                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long offline,
-                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long unknown) {
+    public record Boxes(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "31") long online,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "9") long offline,
+                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "3") long unknown) {
     }
 
     /** A company's last tariff sync. */
     @Schema(name = "DashboardTariffSync", description = "A company's last tariff sync")
-    public record TariffSync(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long companyId,
+    public record TariffSync(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long companyId,
                              @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "succeeded")
                              String outcome,
                              @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime startedAt,
@@ -43,7 +44,7 @@ public record DashboardFigures(
 
     /** A company whose pushes are paused. */
     @Schema(name = "DashboardPausedPushes", description = "A company whose pushes are paused, until when and why")
-    public record PausedPushes(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) long companyId,
+    public record PausedPushes(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long companyId,
                                @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime pausedUntil,
                                @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true) String reason) {
     }
@@ -52,15 +53,15 @@ public record DashboardFigures(
     @Schema(name = "DashboardPushHour", description = "Pushes of one hour")
     public record PushHour(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The hour's start,"
                                    + " epoch seconds", example = "1796076000") long hour,
-                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long succeeded,
-                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long deadLettered) {
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "8") long succeeded,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "0") long deadLettered) {
     }
 
     /** Boxes online at one sample. */
     @Schema(name = "DashboardBoxSample", description = "Boxes online and offline at one sample")
-    public record BoxSample(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Epoch seconds")
-                            long at,
-                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long online,
-                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) long offline) {
+    public record BoxSample(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Epoch seconds",
+                                    example = "1796076000") long at,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "31") long online,
+                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "9") long offline) {
     }
 }

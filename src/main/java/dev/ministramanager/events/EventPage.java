@@ -18,7 +18,7 @@ public record EventPage(
     public record Event(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "Its place in the company's"
                     + " stream", example = "1042") long sequence,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "9f1c1e0e-8d4b-4a55-9a3e-2b1d7c1b0a11")
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "evt_9f1c1e0e8d4b4a559a3e2b1d7c1b0a11")
             String id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "account.created") String type,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long companyId,

@@ -55,7 +55,7 @@ public record WebhookAnswer(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "17") long id,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "The delivery"
                     + " (null for a test ping)") Long deliveryId,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "9f1c1e0e-8d4b-4a55-9a3e-2b1d7c1b0a11")
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "evt_9f1c1e0e8d4b4a559a3e2b1d7c1b0a11")
             String eventId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "account.created") String type,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime attemptedAt,
@@ -74,7 +74,8 @@ public record WebhookAnswer(
     @Schema(name = "WebhookTestResult", description = "What the endpoint answered to a signed test event")
     public record TestResult(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "3") long webhookId,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String eventId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "evt_9f1c1e0e8d4b4a559a3e2b1d7c1b0a11")
+            String eventId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "delivered") String outcome,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "200")
             Integer statusCode,
@@ -91,7 +92,8 @@ public record WebhookAnswer(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") long companyId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"dead", "pending", "discarded"})
             String state,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String eventId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "evt_9f1c1e0e8d4b4a559a3e2b1d7c1b0a11")
+            String eventId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "account.created") String type,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, example = "account:jdoe")
             String subject,

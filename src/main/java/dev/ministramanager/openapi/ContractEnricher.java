@@ -36,7 +36,9 @@ import org.apache.camel.model.rest.VerbDefinition;
  * {@code company} where ApiGate takes it;</li>
  * <li>responses: the verb's {@code responseMessage}s (success answers as JSON with their {@code responseModel}'s
  * schema, error codes as problem+json) plus the problems {@link ProblemResponses} traces to what the operation
- * is, all with the one {@code Problem} schema.</li>
+ * is, all with the one {@code Problem} schema;</li>
+ * <li>examples: a whole example of each JSON success answer, from {@link AnswerExamples};</li>
+ * <li>tags: the capabilities in order, each with a description, from {@link CapabilityTags}.</li>
  * </ul>
  * What it cannot complete (a verb with no description, no success response, an unknown parameter) it leaves out,
  * and {@code OpenApiContractTest} names it.
@@ -65,6 +67,8 @@ final class ContractEnricher {
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                     complete(path, method, operation, verbs.get(operation.getOperationId()))));
         }
+        AnswerExamples.complete(openApi);
+        CapabilityTags.addTo(openApi);
         return openApi;
     }
 

@@ -15,8 +15,8 @@ import io.swagger.v3.oas.models.media.StringSchema;
  * The type and constraints of every path, query and header parameter the API takes, by name (or, where one
  * operation differs, by {@code operationId:name}): what the REST DSL's {@code param} cannot say (pattern, length,
  * minimum, maximum). The values are the ones the request checks enforce (AccountRules, PageRequest, TariffPlans,
- * Accounts, IdempotencyKeys); a parameter missing here fails {@code OpenApiContractTest}, so a new one is described
- * when it is added.
+ * Accounts, IdempotencyKeys, EventFeed, WebhookLog); a parameter missing here fails {@code OpenApiContractTest},
+ * so a new one is described when it is added.
  */
 final class ParameterRules {
 
@@ -36,10 +36,12 @@ final class ParameterRules {
             rule("runId", identifier().description("The reconciliation run's id")),
             rule("findingId", identifier().description("The finding's id")),
             rule("company", identifier()),
+            rule("webhook", identifier()),
             rule("limit", whole(1, 500)),
             rule("status-accounts:limit", whole(1, 1000)),
             rule("reconciliation-run-get:limit", whole(1, 1000)),
             rule("tariffs-sync-runs:limit", whole(1, 500)),
+            rule("events-list:limit", whole(1, 1000)),
             rule("offset", whole(0, Integer.MAX_VALUE)),
             rule("after", new IntegerSchema().format("int64").minimum(BigDecimal.ZERO)),
             rule("cursor", text(1, 200)),
@@ -47,6 +49,7 @@ final class ParameterRules {
             rule("olderThanMinutes", whole(0, Integer.MAX_VALUE)),
             rule("online", new Schema<Boolean>().type("boolean")),
             rule("q", text(1, 200)),
+            rule("types", text(1, 500).example("account.*,company.updated")),
             rule("tariff", text(1, 100)),
             rule("cause", text(1, 50)),
             rule("sync", enumOf("draft", "synced", "pending", "retrying", "dead", "discarded")),

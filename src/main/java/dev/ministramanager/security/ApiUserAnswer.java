@@ -14,8 +14,8 @@ public record ApiUserAnswer(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"viewer", "manager", "admin"})
         String role,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean allCompanies,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The ids of the companies it sees")
-        List<Long> companies,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "The ids of the companies it sees",
+                example = "[1, 2]") List<Long> companies,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean enabled,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) boolean passwordSet,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "1") int activeTokens,

@@ -2,9 +2,15 @@ package dev.ministramanager.security;
 
 import dev.ministramanager.api.JsonRequests.Validated;
 import dev.ministramanager.api.ProblemException;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** The body of {@code POST /session}: an API user's name and password. */
-public record SignIn(String username, String password) implements Validated {
+@Schema(name = "SignIn", description = "An API user's name and password")
+public record SignIn(
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 1, maxLength = 100, example = "ada.admin")
+        String username,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minLength = 1, maxLength = 1000, writeOnly = true)
+        String password) implements Validated {
 
     @Override
     public void validate() {

@@ -28,7 +28,8 @@ public final class StbAnswers {
                     + " box has not polled") OffsetDateTime expiresAt,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "The box's state"
                     + " when sent (null: unknown)") Boolean boxOnline,
-            @Schema(description = "When the box is or may be offline") String warning,
+            @Schema(description = "When the box is or may be offline", example = "The box is offline: Ministra"
+                    + " drops this event at 2026-01-15T09:35:00Z unless the box polls before then.") String warning,
             @JsonProperty("wait") @Schema(description = "A reboot that waited for the box: how the wait ended")
             RebootWait rebootWait) {
     }
@@ -60,7 +61,9 @@ public final class StbAnswers {
             @Schema(description = "queued") OffsetDateTime sentAt,
             @Schema(description = "queued") OffsetDateTime expiresAt,
             @Schema(nullable = true, description = "queued") Boolean boxOnline,
-            @Schema(description = "queued, when the box is or may be offline") String warning,
+            @Schema(description = "queued, when the box is or may be offline", example = "The box is offline:"
+                    + " Ministra drops this event at 2026-01-15T09:35:00Z unless the box polls before then.")
+            String warning,
             @Schema(description = "failed: the problem's HTTP status", example = "409") Integer status,
             @Schema(description = "failed: why", example = "The account has no bound box.") String detail) {
     }

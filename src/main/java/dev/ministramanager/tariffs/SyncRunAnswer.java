@@ -38,6 +38,7 @@ public record SyncRunAnswer(
     @Schema(name = "TariffSyncError")
     public record Failure(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "unreachable") String kind,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String detail) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "Ministra answered 503")
+            String detail) {
     }
 }

@@ -21,6 +21,7 @@ import dev.ministramanager.client.model.NewAccount;
 import dev.ministramanager.client.model.NewCompany;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
+import dev.ministramanager.testsupport.OnBothDatabases;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * generates the client) creates companies, provisions an account, reads it and replays a dead letter against the
  * running service and the simulator. Nothing here is written by hand but the calls.
  */
+@OnBothDatabases
 @ExtendWith(SimulatorExtension.class)
 class GeneratedClientTest {
 
@@ -39,7 +41,7 @@ class GeneratedClientTest {
 
     @Test
     void aGeneratedClientProvisionsReadsAndReplaysADeadLetter(MinistraSimulator ministra) throws Exception {
-        try (TestDatabase database = TestDatabase.postgres();
+        try (TestDatabase database = TestDatabase.forFlows();
              ServiceUnderTest service = ServiceUnderTest.start(database, Map.of(
                      "mm.accounts.push.poll-interval-ms", "50"))) {
             ApiClient client = new ApiClient();

@@ -7,11 +7,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
@@ -19,6 +28,8 @@ import dev.ministramanager.testsupport.TestDatabase;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -41,6 +52,8 @@ class OpenApiContractTest {
     private static ServiceUnderTest service;
     private static String document;
 
+    // the document does not depend on the database: H2 only (the answers are checked on both by
+    // ApiAnswersMatchTheContractTest)
     @RegisterExtension
     static final ServiceFixture FLOW = ServiceFixture.onH2(Map.of());
 
@@ -79,6 +92,113 @@ class OpenApiContractTest {
         }));
         assertThat(gaps).as("undocumented parts of the API").isEmpty();
         assertThat(openApi.getPaths()).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(openApi.getTags()).as("the capabilities, each described")
+                .allSatisfy(tag -> assertThat(tag.getDescription()).as(tag.getName()).isNotBlank())
+                .extracting(io.swagger.v3.oas.models.tags.Tag::getName).containsExactlyInAnyOrderElementsOf(TAGS);
+    }
+
+    @Test
+    void everySuccessAnswerHasAConcreteSchemaAndAWholeExampleTheDocumentAllows() throws IOException {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        JsonNode raw = new ObjectMapper().readTree(document);
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator
+                .createForInlineApiSpecification(document).build();
+        List<String> gaps = new ArrayList<>();
+        int examplesChecked = 0;
+        for (var path : openApi.getPaths().entrySet()) {
+            for (var operation : path.getValue().readOperationsMap().entrySet()) {
+                String name = operation.getKey() + " " + path.getKey();
+                for (var answer : operation.getValue().getResponses().entrySet()) {
+                    String code = answer.getKey();
+                    var content = answer.getValue().getContent();
+                    if (!code.startsWith("2") || code.equals("204")
+                            || content != null && content.containsKey("text/csv")) {
+                        continue;
+                    }
+                    MediaType json = content == null ? null : content.get("application/json");
+                    if (json == null || json.getSchema() == null) {
+                        gaps.add(name + " " + code + ": no application/json schema");
+                        continue;
+                    }
+                    Schema<?> schema = json.getSchema();
+                    Schema<?> record = "array".equals(schema.getType()) ? schema.getItems() : schema;
+                    if (record == null || record.get$ref() == null) {
+                        gaps.add(name + " " + code + ": the answer is no record's schema (responseModel)");
+                    } else {
+                        gapsOfMembers(openApi, record.get$ref(), new HashSet<>(), gaps);
+                    }
+                    JsonNode example = raw.at("/paths/" + pointer(path.getKey()) + "/"
+                            + operation.getKey().name().toLowerCase(java.util.Locale.ROOT) + "/responses/" + code
+                            + "/content/application~1json/example");
+                    if (example.isMissingNode()) {
+                        gaps.add(name + " " + code + ": no example");
+                        continue;
+                    }
+                    ValidationReport report = validator.validateResponse(
+                            "/api/v1" + path.getKey().replaceAll("\\{[^}]+}", "1"),
+                            Request.Method.valueOf(operation.getKey().name()),
+                            SimpleResponse.Builder.status(Integer.parseInt(code)).withContentType("application/json")
+                                    .withBody(example.toString()).build());
+                    report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                            .forEach(m -> gaps.add(name + " " + code + ": example refused: " + m.getMessage()));
+                    examplesChecked++;
+                }
+            }
+        }
+        assertThat(new TreeSet<>(gaps)).as("success answers without a concrete schema or a valid example").isEmpty();
+        assertThat(examplesChecked).isGreaterThanOrEqualTo(50);
+        // an example is the answer, not a type placeholder
+        assertThat(raw.at("/paths/~1accounts~1{login}/get/responses/200/content/application~1json/example/login")
+                .asText()).isEqualTo("jdoe");
+    }
+
+    /**
+     * Each member of an answer record, through nested records: a free text or number has an example of its own (an
+     * enum, a date-time, a flag or a member that may be null is exemplified by its type), and an object without
+     * members is a typed map or says what it holds.
+     */
+    private static void gapsOfMembers(OpenAPI openApi, String ref, Set<String> visited, List<String> gaps) {
+        String record = ref.substring(ref.lastIndexOf('/') + 1);
+        if (!visited.add(record)) {
+            return;
+        }
+        Schema<?> schema = openApi.getComponents().getSchemas().get(record);
+        if (schema == null || schema.getProperties() == null || schema.getProperties().isEmpty()) {
+            gaps.add(record + ": a record with no members (a free-form object)");
+            return;
+        }
+        schema.getProperties().forEach((member, property) -> {
+            Schema<?> target = property.getAllOf() != null && property.getAllOf().size() == 1
+                    ? (Schema<?>) property.getAllOf().get(0) : property;
+            if (target.get$ref() != null) {
+                gapsOfMembers(openApi, target.get$ref(), visited, gaps);
+                return;
+            }
+            if ("array".equals(target.getType()) && target.getItems() != null && target.getItems().get$ref() != null) {
+                gapsOfMembers(openApi, target.getItems().get$ref(), visited, gaps);
+                return;
+            }
+            Schema<?> items = target.getItems();
+            boolean exemplifiedByType = target.getExample() != null || target.getEnum() != null
+                    || Boolean.TRUE.equals(target.getNullable()) || "boolean".equals(target.getType())
+                    || "date-time".equals(target.getFormat()) || "date".equals(target.getFormat())
+                    || items != null && (items.getExample() != null || items.getEnum() != null);
+            if ("object".equals(target.getType()) && target.getProperties() == null) {
+                boolean typedMap = target.getAdditionalProperties() instanceof Schema<?>;
+                if (!typedMap && (target.getDescription() == null || target.getDescription().isBlank())) {
+                    gaps.add(record + "." + member + ": a free-form object that does not say what it holds");
+                }
+                if (typedMap && target.getExample() == null) {
+                    gaps.add(record + "." + member + ": a map needs an example");
+                }
+            } else if (!exemplifiedByType) {
+                gaps.add(record + "." + member + ": needs an example (@Schema(example = ...))");
+            }
+        });
+    }
+
+    private static String pointer(String path) {
+        return path.replace("~", "~0").replace("/", "~1");
     }
 
     @Test
@@ -93,6 +213,13 @@ class OpenApiContractTest {
         assertThat("00:1A:79:12:34:56").matches(mac.getPattern());
         assertThat(openApi.getComponents().getSchemas().get("NewCompany").getRequired())
                 .containsExactlyInAnyOrder("name", "ministraBaseUrl", "ministraUser", "ministraPassword");
+        assertThat(openApi.getComponents().getSchemas().get("NewWebhook").getRequired())
+                .containsExactlyInAnyOrder("url", "events");
+        assertThat(openApi.getComponents().getSchemas().get("SignIn").getRequired())
+                .containsExactlyInAnyOrder("username", "password");
+        assertThat(openApi.getComponents().getSchemas().get("NewApiUser").getRequired())
+                .containsExactlyInAnyOrder("username", "role");
+        assertThat(openApi.getComponents().getSchemas().get("PolicyChange").getRequired()).containsExactly("policy");
         assertThat(openApi.getPaths().get("/accounts").getPost().getRequestBody().getContent()
                 .get("application/json").getSchema().get$ref()).endsWith("/NewAccount");
         assertThat(openApi.getComponents().getSecuritySchemes()).containsOnlyKeys("bearer", "basic", "session");
@@ -152,8 +279,11 @@ class OpenApiContractTest {
                 if (!code.matches("[1-5][0-9][0-9]")) {
                     gaps.add(name + ": answer '" + code + "' is not a status code");
                 }
-                if (code.startsWith("4") && !response.getContent().containsKey("application/problem+json")) {
-                    gaps.add(name + ": answer " + code + " must be problem+json");
+                if (code.compareTo("400") >= 0 && (response.getContent() == null
+                        || response.getContent().get("application/problem+json") == null
+                        || !ProblemResponses.PROBLEM_REF.equals(response.getContent()
+                                .get("application/problem+json").getSchema().get$ref()))) {
+                    gaps.add(name + ": answer " + code + " must be problem+json with the shared Problem schema");
                 }
                 if (code.startsWith("2") && !code.equals("204") && !typed(response)) {
                     gaps.add(name + ": answer " + code + " needs its type (REST DSL responseModel: a record with"
