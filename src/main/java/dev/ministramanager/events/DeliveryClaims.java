@@ -50,8 +50,15 @@ public class DeliveryClaims extends ServiceSupport {
     private static final String FLOOR = SqlStatements.load("webhooks-delivery-floor");
     private static final String RELEASE = SqlStatements.load("webhooks-delivery-release");
     private static final String RELEASE_NODE = SqlStatements.load("webhooks-delivery-release-node");
-    /** Claimed deliveries of one endpoint on this node: at most this many times its concurrency. */
-    private static final int PREFETCH = 4;
+    /**
+     * Claimed deliveries of one endpoint on this node: at most this many times its concurrency. A claim is made when
+     * fewer than the workers wait, so each one takes about this many times the concurrency, less what is in flight
+     * and waiting: at 4 (32 for a concurrency of 8: 8 in flight, up to 15 waiting) a claim took about 9, so one busy
+     * endpoint at 570 events/s needed some 60 claims (three statements each) a second, and the claiming thread was
+     * running or waiting for PostgreSQL nearly all the time on a loaded machine (JFR, load 30). A claim that waits
+     * past what its lease allows is not sent, but claimed again.
+     */
+    private static final int PREFETCH = 8;
     /** Stands for "no endpoint" in the list of full ones, which SQL's IN needs non-empty. */
     private static final long NO_WEBHOOK = -1;
     /** How long a claim waits for work before the poll route takes over (it polls again). */

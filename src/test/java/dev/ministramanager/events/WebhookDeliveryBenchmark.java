@@ -53,6 +53,15 @@ class WebhookDeliveryBenchmark {
     /** The warm-up's rate: slower, for a service whose JIT has not compiled its paths yet. */
     private static final int WARM_UP_RATE = 200;
     /**
+     * Then rounds of this many creates at the measured rate, not measured either, until the JIT compilers are nearly
+     * done: after the slow warm-up alone they had a fifth of the measured window's CPU time, and after one such round
+     * still more than a third on a loaded machine, where they get little of the cores.
+     */
+    private static final int WARM_UP_ROUND = 2_000;
+    private static final int WARM_UP_ROUNDS_AT_MOST = 8;
+    /** The JIT counts as done when its compilers had less than this share of the CPU time of a round. */
+    private static final double JIT_SETTLED = 0.05;
+    /**
      * Creates in flight at most: beyond, a tick of the schedule waits (and the rate achieved shows it). Unbounded, an
      * overloaded service's open connections exhaust the file descriptors of this JVM, client and service alike.
      */
@@ -98,7 +107,21 @@ class WebhookDeliveryBenchmark {
             // warm-up, not measured: the JIT compiles the paths
             AtomicInteger warmFailed = new AtomicInteger();
             paced(pacer, senders, service, client, company, "warm", WARM_UP, WARM_UP_RATE, warmFailed);
-            awaitReceived(receiver, 2 * (WARM_UP - warmFailed.get()));
+            int warmChanges = WARM_UP;
+            awaitReceived(receiver, 2 * (warmChanges - warmFailed.get()));
+            for (int round = 1; round <= WARM_UP_ROUNDS_AT_MOST; round++) {
+                ServiceCpuBreakdown roundStarted = ServiceCpuBreakdown.now();
+                paced(pacer, senders, service, client, company, "hot" + round + "-", WARM_UP_ROUND, RATE, warmFailed);
+                warmChanges += WARM_UP_ROUND;
+                awaitReceived(receiver, 2 * (warmChanges - warmFailed.get()));
+                double compiling = ServiceCpuBreakdown.now().shareSince(roundStarted, ServiceCpuBreakdown.JIT);
+                System.out.printf("%s: warm-up round %d at %d /s, the JIT compilers %.0f%% of the CPU time%n", NAME,
+                        round, RATE, 100 * compiling);
+                if (compiling < JIT_SETTLED) {
+                    break;
+                }
+            }
+            int warmEvents = 2 * (warmChanges - warmFailed.get());
             // and the other tables' statistics (a login looked up through its index, not a company's every account)
             try (Connection connection = database.connect()) {
                 connection.createStatement().execute("ANALYZE");
@@ -106,18 +129,22 @@ class WebhookDeliveryBenchmark {
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
             AtomicInteger failed = new AtomicInteger();
+            java.time.Instant measuredFrom = java.time.Instant.now();
+            ServiceCpuBreakdown breakdownBefore = ServiceCpuBreakdown.now();
             long cpuBefore = processCpuNanos() - threadsCpuNanos(CLIENT_THREADS);
             Duration simulatorCpuBefore = ministra.cpuTime();
             Duration receiverCpuBefore = receiver.cpuTime();
             double submittedRate = paced(pacer, senders, service, client, company, "bench", CHANGES, RATE, failed);
             // a create that failed (a timeout on an overloaded machine) gave no events: reported, and the test fails
             int events = 2 * (CHANGES - failed.get());
-            awaitReceived(receiver, 2 * (WARM_UP - warmFailed.get()) + events);
+            awaitReceived(receiver, warmEvents + events);
+            Map<String, Double> breakdown = ServiceCpuBreakdown.now().millisPerUnitSince(breakdownBefore, events / 2);
             double serviceCpuMillisPerEvent = (processCpuNanos() - threadsCpuNanos(CLIENT_THREADS) - cpuBefore)
                     / 1e6 / events;
             double simulatorCpuMillisPerEvent = ministra.cpuTime().minus(simulatorCpuBefore).toNanos() / 1e6 / events;
             double receiverCpuMillisPerEvent = receiver.cpuTime().minus(receiverCpuBefore).toNanos() / 1e6 / events;
             double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            System.out.printf("%s: measured from %s to %s%n", NAME, measuredFrom, java.time.Instant.now());
             autovacuum.shutdownNow();
             clientPool.shutdownNow();
             senders.shutdownNow();
@@ -138,7 +165,8 @@ class WebhookDeliveryBenchmark {
             double deliveredRate = received.size() / seconds;
             long lagP99 = percentile(lags, 0.99);
             System.out.printf("%n%s (PostgreSQL, one node, %d cores; simulator and receiver in JVMs of their own;"
-                    + " after a warm-up of %,d changes)%n", NAME, Runtime.getRuntime().availableProcessors(), WARM_UP);
+                    + " after a warm-up of %,d changes, %,d of them at %d /s and the rest at %d /s)%n", NAME,
+                    Runtime.getRuntime().availableProcessors(), warmChanges, WARM_UP, WARM_UP_RATE, RATE);
             System.out.printf("  changes submitted:   %,8.0f /s  (goal %d /s on a fixed-rate schedule; %,d changes,"
                     + " %d failed)%n", submittedRate, RATE, CHANGES, failed.get());
             System.out.printf("  events delivered:    %,8.0f /s  (%,d events)%n", deliveredRate, received.size());
@@ -147,6 +175,8 @@ class WebhookDeliveryBenchmark {
             System.out.printf("  CPU per event:       %.3f ms of the service (creates, pushes and delivery), %.3f ms"
                     + " of the simulator, %.3f ms of the receiver%n", serviceCpuMillisPerEvent,
                     simulatorCpuMillisPerEvent, receiverCpuMillisPerEvent);
+            System.out.printf("  CPU per change by kind of work (ms; the client's is not the service's):%n");
+            breakdown.forEach((kind, millis) -> System.out.printf("    %-45s %6.3f%n", kind, millis));
             List<Object> latency = EventsFixture.rows(database, "SELECT ROUND(AVG(latency_ms), 1), MAX(latency_ms)"
                     + " FROM webhook_attempt").get(0);
             System.out.printf("  attempts' HTTP latency avg %s ms, max %s ms; load average %.1f before, %.1f after%n%n",
