@@ -45,7 +45,6 @@ public class AccountQueries {
     private final NamedParameterJdbcTemplate named;
     private final TransactionTemplate transaction;
     private final StoredAccounts stored;
-    private final GroupedAccountReads grouped;
     private final ObjectMapper json;
     private final Clock clock;
     /** PostgreSQL's statement that plans the list for its parameters (null on H2, which keeps no generic plans). */
@@ -56,7 +55,6 @@ public class AccountQueries {
         this.named = new NamedParameterJdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.stored = stored;
-        this.grouped = new GroupedAccountReads(dataSource, clock, 1);
         this.json = json;
         this.clock = clock;
         this.listPlan = dialect == SqlDialect.POSTGRESQL ? SqlStatements.load("accounts-list-plan", dialect) : null;
@@ -70,10 +68,9 @@ public class AccountQueries {
      * {@code GET /accounts/{login}}, in one statement: the account with its ETag, Ministra's snapshot of it and its
      * age ({@code ministra}, null if never read), and beside its {@code packages} the ones Ministra had subscribed at
      * that read ({@code subscribed}). Rendered as it is written ({@link AnswerFields#streamed}): no Map per read.
-     * Read with the reads that arrive beside it ({@link GroupedAccountReads}).
      */
     public ApiReply getWithSnapshot(long companyId, String login) {
-        return grouped.find(companyId, login, (rs, now) -> {
+        return stored.find(companyId, login, (rs, now) -> {
             StoredAccount account = StoredAccount.read(rs, now);
             Map<String, Object> snapshot = rs.getObject("read_at") == null ? null
                     : RemoteSnapshots.snapshotView(rs, now.toInstant(), json);
@@ -82,7 +79,7 @@ public class AccountQueries {
                 fields.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
                 fields.put("ministra", snapshot);
             })).withEtag(account.etag());
-        }).orElseThrow(() -> StoredAccounts.notFound(login));
+        });
     }
 
     public Map<String, Object> list(List<Long> companyIds, Long companyId, String status, String tariff, String sync,
