@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ministramanager.api.AnswerFields;
 import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.persistence.SqlDialect;
@@ -67,18 +66,17 @@ public class AccountQueries {
     /**
      * {@code GET /accounts/{login}}, in one statement: the account with its ETag, Ministra's snapshot of it and its
      * age ({@code ministra}, null if never read), and beside its {@code packages} the ones Ministra had subscribed at
-     * that read ({@code subscribed}). Rendered as it is written ({@link AnswerFields#streamed}): no Map per read.
+     * that read ({@code subscribed}).
      */
     public ApiReply getWithSnapshot(long companyId, String login) {
         return stored.find(companyId, login, (rs, now) -> {
             StoredAccount account = StoredAccount.read(rs, now);
             Map<String, Object> snapshot = rs.getObject("read_at") == null ? null
                     : RemoteSnapshots.snapshotView(rs, now.toInstant(), json);
-            return ApiReply.of(200, AnswerFields.streamed(fields -> {
-                account.writeTo(fields);
-                fields.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
-                fields.put("ministra", snapshot);
-            })).withEtag(account.etag());
+            Map<String, Object> answer = account.view();
+            answer.put("subscribed", snapshot == null ? null : snapshot.get("subscriptions"));
+            answer.put("ministra", snapshot);
+            return ApiReply.of(200, answer).withEtag(account.etag());
         });
     }
 

@@ -53,7 +53,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code GET /companies} while 500 {@code provision?wait=30} calls are outstanding against a Ministra that takes a
  * minute per request. Between the two, the latency of {@code GET /accounts} search and list pages over 100,000
  * accounts of the company, with {@value #PAGE_CONNECTIONS} connections (an operator's console and a billing system).
- * Run: {@code ./mvnw -B -Pbenchmark verify -Dtest=ReadsAndWaitsBenchmark}
+ * Run: {@code ./mvnw -B -Pbenchmark verify -Dtest=ReadsAndWaitsBenchmark} (or {@code #reads}, {@code #pagesAndWaits}
+ * for one half)
  */
 @Tag("benchmark")
 @ExtendWith(SimulatorExtension.class)
@@ -68,21 +69,17 @@ class ReadsAndWaitsBenchmark {
     private static final int CEILING_SECONDS = 10;
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern P99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)");
+    private static final Map<String, String> NODE_SETTINGS = Map.of("mm.db.pool-size", "24",
+            // the fleet refresh of the 100,000 accounts (FleetRefreshBenchmark's subject) would run beside the
+            // measured pages after two minutes
+            "mm.status.refresh-enabled", "false");
 
+    /** Our read beside the simulator's, and PostgreSQL alone: {@code -Dtest=ReadsAndWaitsBenchmark#reads}. */
     @Test
-    void readsAndWaits(MinistraSimulator ministra) throws Exception {
+    void reads(MinistraSimulator ministra) throws Exception {
         try (TestDatabase database = TestDatabase.postgres(); Connection watch = database.connect();
-             ServiceUnderTest node = ServiceUnderTest.start(database, Map.of("mm.db.pool-size", "24",
-                     // the fleet refresh of the 100,000 accounts (FleetRefreshBenchmark's subject) would run
-                     // beside the measured pages after two minutes
-                     "mm.status.refresh-enabled", "false"))) {
-            long company = AccountsFixture.createCompany(node, ministra, "Reading ISP");
-            AccountsFixture.seedPlans(database, company);
-            ApiAnswer reader = node.post("/provision?wait=20&company=" + company, ADMIN, """
-                    {"login":"reader","fullName":"Read Often","tariff":"premium"}""");
-            assertThat(reader.status()).as(reader.toString()).isEqualTo(201);
-            watch.createStatement().execute("ANALYZE");
-
+             ServiceUnderTest node = ServiceUnderTest.start(database, NODE_SETTINGS)) {
+            long company = companyWithReader(node, ministra, database, watch);
             String ours = node.api("/accounts/reader?company=" + company).toString();
             String bearer = "Authorization: Bearer " + ADMIN;
             String theirs = ministra.apiBaseUrl() + "users/reader";
@@ -122,10 +119,21 @@ class ReadsAndWaitsBenchmark {
                     + " benchmark JVM", alone, "/s");
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of PostgreSQL alone",
                     100 * our.perSecond() / alone, "%");
+        }
+    }
 
+    /**
+     * Pages over 100,000 accounts, and {@code GET /companies} while provisions wait:
+     * {@code -Dtest=ReadsAndWaitsBenchmark#pagesAndWaits}.
+     */
+    @Test
+    void pagesAndWaits(MinistraSimulator ministra) throws Exception {
+        try (TestDatabase database = TestDatabase.postgres(); Connection watch = database.connect();
+             ServiceUnderTest node = ServiceUnderTest.start(database, NODE_SETTINGS)) {
+            long company = companyWithReader(node, ministra, database, watch);
+            String bearer = "Authorization: Bearer " + ADMIN;
             seedAccounts(watch, company);
             pages(node, company, bearer);
-
             // Ministra takes a minute per request: every provision waits its full 30 s
             ministra.faults().add(Fault.latency(Duration.ofSeconds(60), Duration.ZERO));
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -161,6 +169,18 @@ class ReadsAndWaitsBenchmark {
             }
             ministra.faults().clear();
         }
+    }
+
+    /** A company on the simulator with its plans and one provisioned account, {@code reader}; fresh statistics. */
+    private static long companyWithReader(ServiceUnderTest node, MinistraSimulator ministra, TestDatabase database,
+                                          Connection watch) throws Exception {
+        long company = AccountsFixture.createCompany(node, ministra, "Reading ISP");
+        AccountsFixture.seedPlans(database, company);
+        ApiAnswer reader = node.post("/provision?wait=20&company=" + company, ADMIN, """
+                {"login":"reader","fullName":"Read Often","tariff":"premium"}""");
+        assertThat(reader.status()).as(reader.toString()).isEqualTo(201);
+        watch.createStatement().execute("ANALYZE");
+        return company;
     }
 
     private record Load(double perSecond, double p99Millis) {
