@@ -6,7 +6,6 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -34,8 +33,6 @@ public class ApiConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
-                // after JavaTimeModule, so that it replaces that module's writer of OffsetDateTime (same text)
-                .registerModule(new SimpleModule().addSerializer(new OffsetDateTimeText()))
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         ApiResponses responses = new ApiResponses(json);
         camel.getRegistry().bind("json", json);
