@@ -3,7 +3,7 @@
 // latency, box counts, sync ages), and it takes only the Authorization header, which EventSource cannot send.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { get, query } from '../api.js';
-import { age, badge, h, show } from '../dom.js';
+import { age, badge, h, show, stateBadge } from '../dom.js';
 import { reachability } from './admin.js';
 import { t } from '../messages.js';
 import { currentCompany, link, onLeave } from '../app.js';
@@ -19,7 +19,8 @@ export async function dashboardPage(main) {
   const refresh = async () => {
     const company = currentCompany();
     const [data, companies] = await Promise.all([get(`/dashboard${query({ company })}`), get('/companies')]);
-    show(figures, cards(data), ministraCard(companies.filter((one) => !company || one.id === company)));
+    const names = new Map(companies.map((one) => [one.id, one.name]));
+    show(figures, cards(data, names), ministraCard(companies.filter((one) => !company || one.id === company)));
     show(updated, t('dashboard.updated', new Date().toLocaleTimeString()));
     plots.forEach((plot) => plot.destroy());
     plots = drawCharts(charts, data);
@@ -29,7 +30,8 @@ export async function dashboardPage(main) {
   onLeave(() => { clearInterval(timer); plots.forEach((plot) => plot.destroy()); });
 }
 
-function cards(data) {
+/** The figures; names: company id to name, for what is per company (the last tariff sync, a paused push). */
+function cards(data, names) {
   const states = data.accountsBySyncState;
   const boxes = data.boxes;
   return [
@@ -43,9 +45,11 @@ function cards(data) {
       data.openDeadLetters)),
     card(t('dashboard.pushesLastHour'), h('strong', { class: 'big', 'data-count': 'pushes' }, data.pushesLastHour)),
     card(t('dashboard.lastTariffSync'), data.lastTariffSync.length === 0 ? t('dashboard.never')
-      : h('ul', {}, data.lastTariffSync.map((run) => h('li', {}, badge(run.outcome), ' ',
-        age(run.finishedAt || run.startedAt), run.errorKind ? ` (${run.errorKind})` : '')))),
-    data.pausedPushes.map((pause) => card(t('nav.company') + ' ' + pause.companyId,
+      : h('ul', { class: 'ministra' }, data.lastTariffSync.map((run) => h('li', { 'data-tariff-sync': run.companyId },
+        data.companies.length > 1 ? [h('strong', {}, names.get(run.companyId) ?? run.companyId), ' '] : null,
+        stateBadge(run.outcome), ' ', age(run.finishedAt || run.startedAt),
+        run.errorKind ? ` (${run.errorKind})` : '')))),
+    data.pausedPushes.map((pause) => card(names.get(pause.companyId) ?? `${t('nav.company')} ${pause.companyId}`,
       h('p', { class: 'form-message error' }, t('dashboard.pausedPushes', new Date(pause.pausedUntil)
         .toLocaleTimeString(), pause.reason)))),
   ];
@@ -81,7 +85,11 @@ function chart(container, caption, series, data, width) {
 
 function drawCharts(container, data) {
   show(container);
-  const width = Math.max(280, Math.min(container.clientWidth || 600, 620));
+  // two side by side where they fit (a chart's frame and legend add up to 24 px, the gap 16), else each as wide as
+  // the page
+  const available = container.clientWidth || 600;
+  const half = Math.floor((available - 16) / 2) - 24;
+  const width = half >= 280 ? half : Math.max(240, available - 18);
   const hours = lastDay();
   const pushes = new Map(data.pushesByHour.map((row) => [row.hour, row]));
   const boxes = data.boxesOnline;
