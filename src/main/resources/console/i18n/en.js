@@ -54,6 +54,7 @@ export default {
   'deadLetters.title': 'Dead letters', 'deadLetters.cause': 'Cause', 'deadLetters.status': 'Status',
   'deadLetters.olderThan': 'Older than (minutes)', 'deadLetters.replay': 'Replay', 'deadLetters.discard': 'Discard',
   'deadLetters.bulkReplay': 'Replay all matching', 'deadLetters.bulkConfirm': 'Replay {0} dead letters?',
+  'deadLetters.bulkConfirmOne': 'Replay 1 dead letter?',
   'deadLetters.replayed': 'Replayed {0}.', 'deadLetters.ministraAnswer': 'Ministra answered',
   'deadLetters.request': 'Request (password masked)', 'deadLetters.operation': 'Operation',
   'deadLetters.when': 'Dead since', 'deadLetters.account': 'Account',

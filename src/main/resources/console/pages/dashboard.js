@@ -73,23 +73,20 @@ function lastDay() {
   return Array.from({ length: 25 }, (_, i) => hour - (24 - i) * 3600);
 }
 
-function chart(container, caption, series, data, width) {
+/** A chart as wide as its cell of the charts' grid (two side by side at 1280 px, one above the other on a phone). */
+function chart(container, caption, series, data) {
   const figure = h('figure', { class: 'chart' }, h('figcaption', {}, caption));
   container.append(figure);
   const now = Date.now() / 1000;
+  // the figure's padding is 8 px a side
   return new uPlot({
-    width, height: 200, series: [{}, ...series],
+    width: Math.max(240, figure.clientWidth - 16), height: 200, series: [{}, ...series],
     scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
   }, data, figure);
 }
 
 function drawCharts(container, data) {
   show(container);
-  // two side by side where they fit (a chart's frame and legend add up to 24 px, the gap 16), else each as wide as
-  // the page
-  const available = container.clientWidth || 600;
-  const half = Math.floor((available - 16) / 2) - 24;
-  const width = half >= 280 ? half : Math.max(240, available - 18);
   const hours = lastDay();
   const pushes = new Map(data.pushesByHour.map((row) => [row.hour, row]));
   const boxes = data.boxesOnline;
@@ -98,10 +95,10 @@ function drawCharts(container, data) {
       { label: t('dashboard.succeeded'), stroke: '#2e7d32', width: 2 },
       { label: t('dashboard.deadLettered'), stroke: '#c62828', width: 2 }],
     [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
-      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)], width),
+      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)]),
     chart(container, t('dashboard.boxesChart'), [
       { label: t('dashboard.online'), stroke: '#1565c0', width: 2 },
       { label: t('dashboard.offline'), stroke: '#757575', width: 2 }],
-    [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)], width),
+    [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)]),
   ];
 }

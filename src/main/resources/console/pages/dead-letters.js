@@ -43,7 +43,8 @@ export async function deadLettersPage(main, { params }) {
   };
   show(main, h('h1', {}, t('deadLetters.title')), form, notice,
     company && filter.status === 'open' && letters.length > 0 ? actionButton(t('deadLetters.bulkReplay'), () => {
-      if (!window.confirm(t('deadLetters.bulkConfirm', letters.length))) return Promise.resolve();
+      const question = letters.length === 1 ? t('deadLetters.bulkConfirmOne') : t('deadLetters.bulkConfirm', letters.length);
+      if (!window.confirm(question)) return Promise.resolve();
       // the same filter as the list, and as many as were counted and confirmed (the list shows up to 1,000)
       return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined,
         olderThanMinutes: filter.olderThanMinutes ? Number(filter.olderThanMinutes) : undefined,

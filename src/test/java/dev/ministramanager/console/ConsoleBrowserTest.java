@@ -17,6 +17,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.ministramanager.simulator.DeviceEvent;
+import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
@@ -276,7 +277,7 @@ class ConsoleBrowserTest {
         assertThat(awaitText(By.id("company-notice"), " ms")).contains("tariff plan(s)");
 
         // a wrong password: the classified result, not a generic error
-        ministra.faults().add(dev.ministramanager.simulator.Fault.unauthorized().forResource("tariffs").times(1));
+        ministra.faults().add(Fault.unauthorized().forResource("tariffs").times(1));
         browser.findElement(By.cssSelector("[data-test-connection='" + created + "']")).click();
         waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("#company-notice [data-test-outcome]"),
                 "data-test-outcome", "authentication_failed"));
@@ -375,6 +376,23 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aManagerSyncsTariffPlansAndSeesAFailedRunWithItsClassifiedError() {
+        String failedRuns = "SELECT COUNT(*) FROM tariff_sync_run WHERE outcome = 'failed'"
+                + " AND error_kind = 'authentication_failed' AND company_id = " + company;
+        long before = database.count(failedRuns);
+        signIn("max.manager");
+        open("/tariffs?company=" + company);
+        ministra.faults().add(Fault.unauthorized().forResource("tariffs").times(1));
+        await(By.id("sync-tariffs")).click();
+
+        awaitText(By.tagName("main"), "Sync now: failed");
+        assertThat(awaitText(By.tagName("main"), "authentication_failed")).contains("failed");
+        assertThat(database.count(failedRuns)).isEqualTo(before + 1);
+        // nothing changed: the plans are still listed
+        await(By.cssSelector("[data-tariff-accounts='basic']"));
+    }
+
+    @Test
     void aStaleEditIsRefusedAndExplained() {
         provisionByApi("edited.twice", null, "First Name");
         signIn("max.manager");
@@ -426,7 +444,8 @@ class ConsoleBrowserTest {
         ministra.loadAccounts(1, "foreign");
         String takenMac = (String) ministra.accountsSnapshot().get(0).get("stb_mac");
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
-                {"login":"dead.one","tariff":"basic","stbMac":"%s"}""".formatted(takenMac)).status())
+                {"login":"dead.one","tariff":"basic","stbMac":"%s","password":"dead one secret 1"}"""
+                .formatted(takenMac)).status())
                 .isEqualTo(201);
         awaitSyncState("dead.one", "dead");
         assertThat(service.patch("/accounts/dead.one?company=" + company, ADMIN,
@@ -434,7 +453,21 @@ class ConsoleBrowserTest {
 
         signIn("ada.admin");
         open("/dead-letters?company=" + company);
-        await(By.cssSelector("[data-replay='dead.one']")).click();
+        WebElement replay = await(By.cssSelector("[data-replay='dead.one']"));
+        // Ministra's answer opens the row's details, with the request it refused, the password masked
+        WebElement details = browser.findElement(By.cssSelector("#main details"));
+        assertThat(details.findElement(By.tagName("summary")).getText()).isNotBlank();
+        details.findElement(By.tagName("summary")).click();
+        assertThat(awaitText(By.cssSelector("#main details pre"), "dead.one")).doesNotContain("dead one secret 1");
+        assertThat(browser.getPageSource()).doesNotContain("dead one secret 1");
+        // the bulk replay asks first, with the count; dismissed, nothing is replayed
+        browser.findElement(By.id("bulk-replay")).click();
+        org.openqa.selenium.Alert confirm = waiting.until(ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).isEqualTo("Replay 1 dead letter?");
+        confirm.dismiss();
+        assertThat(database.count("SELECT COUNT(*) FROM dead_letter WHERE login = 'dead.one' AND status = 'open'"))
+                .isEqualTo(1);
+        replay.click();
 
         awaitSyncState("dead.one", "synced");
         assertThat(ministra.accountsSnapshot()).anySatisfy(row -> {
