@@ -73,32 +73,31 @@ function lastDay() {
   return Array.from({ length: 25 }, (_, i) => hour - (24 - i) * 3600);
 }
 
-/** A chart as wide as its cell of the charts' grid (two side by side at 1280 px, one above the other on a phone). */
-function chart(container, caption, series, data) {
-  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, caption));
-  container.append(figure);
-  const now = Date.now() / 1000;
-  // the figure's padding is 8 px a side
-  return new uPlot({
-    width: Math.max(240, figure.clientWidth - 16), height: 200, series: [{}, ...series],
-    scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
-  }, data, figure);
-}
-
+/**
+ * The two charts, each as wide as its cell of the charts' grid (side by side at 1280 px, one above the other on a
+ * phone): both cells exist before either chart is measured, as a lone cell would take the whole row.
+ */
 function drawCharts(container, data) {
-  show(container);
   const hours = lastDay();
   const pushes = new Map(data.pushesByHour.map((row) => [row.hour, row]));
   const boxes = data.boxesOnline;
-  return [
-    chart(container, t('dashboard.pushesChart'), [
+  const charts = [
+    { caption: t('dashboard.pushesChart'), series: [
       { label: t('dashboard.succeeded'), stroke: '#2e7d32', width: 2 },
       { label: t('dashboard.deadLettered'), stroke: '#c62828', width: 2 }],
-    [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
-      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)]),
-    chart(container, t('dashboard.boxesChart'), [
+    data: [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
+      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)] },
+    { caption: t('dashboard.boxesChart'), series: [
       { label: t('dashboard.online'), stroke: '#1565c0', width: 2 },
       { label: t('dashboard.offline'), stroke: '#757575', width: 2 }],
-    [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)]),
+    data: [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)] },
   ];
+  const figures = charts.map((one) => h('figure', { class: 'chart' }, h('figcaption', {}, one.caption)));
+  show(container, figures);
+  const now = Date.now() / 1000;
+  return charts.map((one, i) => new uPlot({
+    // the figure's padding is 8 px a side
+    width: Math.max(240, figures[i].clientWidth - 16), height: 200, series: [{}, ...one.series],
+    scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+  }, one.data, figures[i]));
 }

@@ -678,6 +678,11 @@ class ConsoleBrowserTest {
                 Number overflow = (Number) script("return document.documentElement.scrollWidth - window.innerWidth");
                 assertThat(overflow.intValue()).as("%s at %d px: wider than the window by", page.getKey(), width)
                         .isNotPositive();
+                // nor does a chart or a table scroll sideways inside its frame
+                assertThat(script("return [...document.querySelectorAll('main .chart, main .table-wrap')]"
+                        + ".filter(frame => frame.scrollWidth > frame.clientWidth).map(frame => frame.className)"))
+                        .as("%s at %d px: frames that scroll sideways", page.getKey(), width)
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isEmpty();
                 screenshot("layout-" + width + "-" + page.getKey() + ".png");
             }
         }
