@@ -1,12 +1,14 @@
 // The console's only way to the service: the public REST API under /api/v1, authenticated by the HttpOnly session
 // cookie (the console never sees or stores a token), with the session's CSRF token on unsafe methods.
+import { t } from './messages.js';
+
 let csrfToken = null;
 
 export class ApiProblem extends Error {
   constructor(status, problem) {
-    super(problem?.detail || `HTTP ${status}`);
+    super(problem?.detail || t('common.httpStatus', status));
     this.status = status;
-    this.problem = problem || { status, detail: `HTTP ${status}` };
+    this.problem = problem || { status, detail: t('common.httpStatus', status) };
   }
 }
 

@@ -122,7 +122,7 @@ function companyPicker(navName) {
 }
 
 function shell(navName, content) {
-  const nav = h('nav', { 'aria-label': 'main' }, h('ul', {}, NAV
+  const nav = h('nav', { 'aria-label': t('nav.main') }, h('ul', {}, NAV
     .filter(([, , role]) => !role || session.can(role))
     .map(([name, path]) => h('li', {}, h('a', { href: link(path), 'aria-current': name === navName ? 'page' : null },
       t(`nav.${name}`))))));
@@ -155,7 +155,8 @@ async function render() {
   const main = h('main', { id: 'main', tabindex: '-1' });
   show(root, shell(route.nav, main));
   if (route.role && !session.can(route.role)) {
-    show(main, h('p', { class: 'form-message error' }, `${t(`role.${route.role}`)}`));
+    show(main, h('h1', {}, t(`nav.${route.nav}`)),
+      h('p', { class: 'form-message error', role: 'alert' }, t('role.needed', t(`role.${route.role}`))));
     return;
   }
   try {

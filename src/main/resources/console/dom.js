@@ -1,6 +1,6 @@
 // Building the page without innerHTML: every value becomes a text node or a property, so data can never become
 // markup or script (an account named <img src=x onerror=...> shows as those characters).
-import { t } from './messages.js';
+import { t, term } from './messages.js';
 
 /** An element: h('a', {href: '#/x', class: 'y', onclick: fn}, 'text', child, ...). Null children are skipped. */
 export function h(tag, attributes = {}, ...children) {
@@ -63,12 +63,16 @@ export function message(text, kind = 'info') {
   return h('div', { class: `form-message ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
 
-/** A table with a header row; rows are arrays of cells (strings or nodes). */
+/**
+ * A table with a header row; rows are arrays of cells (strings or nodes). Each cell carries its column's header
+ * (data-label), which a phone's layout shows beside the value, one row a card.
+ */
 export function table(headers, rows, caption) {
   return h('div', { class: 'table-wrap' }, h('table', {},
     caption ? h('caption', {}, caption) : null,
     h('thead', {}, h('tr', {}, headers.map((header) => h('th', { scope: 'col' }, header)))),
-    h('tbody', {}, rows.length ? rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))
+    h('tbody', {}, rows.length ? rows.map((cells) => h('tr', {}, cells.map((cell, i) => h('td', {
+      'data-label': headers[i] }, h('span', { class: 'cell' }, cell)))))
       : h('tr', {}, h('td', { colspan: headers.length }, t('common.notFound'))))));
 }
 
@@ -139,11 +143,17 @@ export function time(value) {
 export function age(value) {
   if (!value) return t('common.none');
   const seconds = Math.max(0, Math.round((Date.now() - new Date(value).getTime()) / 1000));
-  const text = seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min`
-    : seconds < 172800 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86400)} d`;
+  const text = seconds < 90 ? t('common.seconds', seconds) : seconds < 5400
+    ? t('common.minutes', Math.round(seconds / 60)) : seconds < 172800 ? t('common.hours', Math.round(seconds / 3600))
+      : t('common.days', Math.round(seconds / 86400));
   return t('common.ago', text);
 }
 
 export function badge(text, kind) {
   return h('span', { class: `badge badge-${kind || text}` }, text);
+}
+
+/** A state the API names (outcome, job state, resolution), in the console's language, coloured by the state. */
+export function stateBadge(value, kind) {
+  return badge(term(value), kind || value);
 }

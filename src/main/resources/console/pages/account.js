@@ -15,7 +15,9 @@ export async function accountPage(main, { args }) {
   const path = `/accounts/${encodeURIComponent(login)}`;
   const company = query({ company: currentCompany() });
   const { data: account, etag } = await api('GET', path + company);
-  const history = await get(`${path}/history${company}`).catch(() => []);
+  const [history, plans] = await Promise.all([get(`${path}/history${company}`).catch(() => []),
+    session.can('manager') ? get(`/tariffs${query({ company: account.companyId, status: 'active' })}`).catch(() => [])
+      : []]);
   const notice = h('div', { id: 'account-notice', 'aria-live': 'polite' });
   const reload = () => accountPage(main, { args });
   const act = async (work) => {
@@ -32,7 +34,7 @@ export async function accountPage(main, { args }) {
     h('h1', {}, t('account.title', account.login), ' ', badge(t(`accounts.${account.status}`), account.status)),
     notice,
     h('div', { class: 'columns' },
-      h('section', { class: 'card' }, h('h2', {}, t('account.fields')), fieldsForm(account, etag, path + company, reload)),
+      h('section', { class: 'card' }, h('h2', {}, t('account.fields')), fieldsForm(account, plans, etag, path + company, reload)),
       h('section', { class: 'card' },
         h('h2', {}, t('account.syncState')), syncState(account.sync),
         session.can('manager') ? h('div', { class: 'actions', id: 'account-actions' },
@@ -53,17 +55,24 @@ export async function accountPage(main, { args }) {
         h('h2', {}, t('account.stb')), stbCommands(account, path, company, act, notice),
         h('h2', {}, t('account.snapshot')), snapshot(account.ministra))),
     h('section', { class: 'card' }, h('h2', {}, t('account.history')),
-      table(['', '', '', ''], history.slice().reverse().map((event) => [time(event.at), event.actor,
+      table([t('account.historyAt'), t('account.historyActor'), t('account.historyAction'),
+        t('account.historyDetails')], history.slice().reverse().map((event) => [time(event.at), event.actor,
         `${event.action}: ${event.outcome}`, event.details ? JSON.stringify(event.details) : '']))));
 }
 
-function fieldsForm(account, etag, target, reload) {
+/** The fields, editable by managers; the tariff picked from the company's synced plans (and the account's own). */
+function fieldsForm(account, plans, etag, target, reload) {
   const editable = session.can('manager');
   const inputs = {};
   const form = h('form', { id: 'account-form' }, h('div', { class: 'form-message' }),
     h('p', {}, `${t('account.accountNumber')}: `, account.accountNumber));
+  const planIds = plans.map((plan) => plan.externalId);
   for (const [name, label] of EDITABLE) {
-    inputs[name] = h(name === 'comment' ? 'textarea' : 'input', { value: account[name] ?? '', readOnly: !editable });
+    inputs[name] = editable && name === 'tariff' ? h('select', {}, h('option', { value: '' }, t('common.none')),
+      account.tariff && !planIds.includes(account.tariff) ? h('option', { value: account.tariff }, account.tariff) : null,
+      plans.map((plan) => h('option', { value: plan.externalId }, `${plan.name} (${plan.externalId})`)))
+      : h(name === 'comment' ? 'textarea' : 'input', { value: account[name] ?? '', readOnly: !editable });
+    if (name === 'tariff') inputs[name].value = account.tariff ?? '';
     form.append(field(name, t(label), inputs[name]));
   }
   if (!editable) return form;
@@ -100,22 +109,24 @@ function snapshot(ministra) {
         : typeof value === 'object' ? JSON.stringify(value) : String(value))])));
 }
 
+/** The box's commands; without a box they are shown disabled, with the reason beside them. */
 function stbCommands(account, path, company, act, notice) {
   const hasBox = Boolean(account.stbMac || account.ministra?.boundMac);
   if (!session.can('manager')) return null;
-  if (!hasBox) return h('p', { class: 'hint', id: 'no-box' }, t('account.noBox'));
-  const text = h('input', { maxlength: 500 });
+  const disabled = hasBox ? {} : { disabled: true, 'aria-describedby': 'no-box' };
+  const text = h('input', { maxlength: 500, ...disabled });
   const messageForm = h('form', { class: 'inline' }, h('div', { class: 'form-message' }),
-    field('text', t('account.messageText'), text), h('button', { type: 'submit' }, t('account.message')));
+    field('text', t('account.messageText'), text), h('button', { type: 'submit', ...disabled }, t('account.message')));
   onSubmit(messageForm, async () => {
     show(notice);
     const { data } = await post(`${path}/stb/message${company}`, { text: text.value });
     show(notice, message(t('account.commandQueued', t('account.message'), data.mac)));
   });
-  return h('div', { class: 'actions', id: 'stb-commands' },
-    STB.map(([command, label]) => actionButton(t(label), () => act(async () => {
+  return h('div', { id: 'stb-commands' },
+    hasBox ? null : h('p', { class: 'hint', id: 'no-box' }, t('account.noBox')),
+    h('div', { class: 'actions' }, STB.map(([command, label]) => actionButton(t(label), () => act(async () => {
       const { data } = await post(`${path}/stb/${command}${company}`);
       show(notice, message(t('account.commandQueued', t(label), data.mac) + (data.warning ? ` ${data.warning}` : '')));
-    }), { 'data-command': command })),
+    }), { 'data-command': command, ...disabled }))),
     messageForm);
 }

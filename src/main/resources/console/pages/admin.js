@@ -9,7 +9,7 @@ export async function companiesPage(main) {
   const companies = await get('/companies');
   const notice = h('div', { 'aria-live': 'polite', id: 'companies-notice' });
   show(main, h('h1', {}, t('companies.title')), notice,
-    table(['id', t('companies.name'), t('companies.baseUrl'), t('companies.reachable'), t('companies.enabled'), ''],
+    table([t('common.id'), t('companies.name'), t('companies.baseUrl'), t('companies.reachable'), t('companies.enabled'), t('common.actions')],
       companies.map((company) => [
         String(company.id), h('a', { href: link(`/companies/${company.id}`) }, company.name), company.ministraBaseUrl,
         reachability(company.ministra), company.enabled ? t('common.yes') : t('common.no'),
@@ -116,7 +116,7 @@ export async function usersPage(main) {
   const users = await get('/users');
   const notice = h('div', { 'aria-live': 'polite', id: 'users-notice' });
   show(main, h('h1', {}, t('users.title')), notice,
-    table([t('users.username'), t('users.role'), t('users.companies'), t('users.enabled'), ''], users.map((user) => [
+    table([t('users.username'), t('users.role'), t('users.companies'), t('users.enabled'), t('common.actions')], users.map((user) => [
       h('a', { href: link(`/users/${encodeURIComponent(user.username)}`) }, user.username),
       badge(t(`role.${user.role}`), user.role), companiesOf(user), user.enabled ? t('common.yes') : t('common.no'),
       h('span', { class: 'actions' }, tokenButton(user, notice),

@@ -3,7 +3,7 @@
 // latency, box counts, sync ages), and it takes only the Authorization header, which EventSource cannot send.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { get, query } from '../api.js';
-import { age, badge, h, show } from '../dom.js';
+import { age, badge, h, show, stateBadge } from '../dom.js';
 import { reachability } from './admin.js';
 import { t } from '../messages.js';
 import { currentCompany, link, onLeave } from '../app.js';
@@ -19,7 +19,8 @@ export async function dashboardPage(main) {
   const refresh = async () => {
     const company = currentCompany();
     const [data, companies] = await Promise.all([get(`/dashboard${query({ company })}`), get('/companies')]);
-    show(figures, cards(data), ministraCard(companies.filter((one) => !company || one.id === company)));
+    const names = new Map(companies.map((one) => [one.id, one.name]));
+    show(figures, cards(data, names), ministraCard(companies.filter((one) => !company || one.id === company)));
     show(updated, t('dashboard.updated', new Date().toLocaleTimeString()));
     plots.forEach((plot) => plot.destroy());
     plots = drawCharts(charts, data);
@@ -29,7 +30,8 @@ export async function dashboardPage(main) {
   onLeave(() => { clearInterval(timer); plots.forEach((plot) => plot.destroy()); });
 }
 
-function cards(data) {
+/** The figures; names: company id to name, for what is per company (the last tariff sync, a paused push). */
+function cards(data, names) {
   const states = data.accountsBySyncState;
   const boxes = data.boxes;
   return [
@@ -43,9 +45,11 @@ function cards(data) {
       data.openDeadLetters)),
     card(t('dashboard.pushesLastHour'), h('strong', { class: 'big', 'data-count': 'pushes' }, data.pushesLastHour)),
     card(t('dashboard.lastTariffSync'), data.lastTariffSync.length === 0 ? t('dashboard.never')
-      : h('ul', {}, data.lastTariffSync.map((run) => h('li', {}, badge(run.outcome), ' ',
-        age(run.finishedAt || run.startedAt), run.errorKind ? ` (${run.errorKind})` : '')))),
-    data.pausedPushes.map((pause) => card(t('nav.company') + ' ' + pause.companyId,
+      : h('ul', { class: 'ministra' }, data.lastTariffSync.map((run) => h('li', { 'data-tariff-sync': run.companyId },
+        data.companies.length > 1 ? [h('strong', {}, names.get(run.companyId) ?? run.companyId), ' '] : null,
+        stateBadge(run.outcome), ' ', age(run.finishedAt || run.startedAt),
+        run.errorKind ? ` (${run.errorKind})` : '')))),
+    data.pausedPushes.map((pause) => card(names.get(pause.companyId) ?? `${t('nav.company')} ${pause.companyId}`,
       h('p', { class: 'form-message error' }, t('dashboard.pausedPushes', new Date(pause.pausedUntil)
         .toLocaleTimeString(), pause.reason)))),
   ];
@@ -69,31 +73,31 @@ function lastDay() {
   return Array.from({ length: 25 }, (_, i) => hour - (24 - i) * 3600);
 }
 
-function chart(container, caption, series, data, width) {
-  const figure = h('figure', { class: 'chart' }, h('figcaption', {}, caption));
-  container.append(figure);
-  const now = Date.now() / 1000;
-  return new uPlot({
-    width, height: 200, series: [{}, ...series],
-    scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
-  }, data, figure);
-}
-
+/**
+ * The two charts, each as wide as its cell of the charts' grid (side by side at 1280 px, one above the other on a
+ * phone): both cells exist before either chart is measured, as a lone cell would take the whole row.
+ */
 function drawCharts(container, data) {
-  show(container);
-  const width = Math.max(280, Math.min(container.clientWidth || 600, 620));
   const hours = lastDay();
   const pushes = new Map(data.pushesByHour.map((row) => [row.hour, row]));
   const boxes = data.boxesOnline;
-  return [
-    chart(container, t('dashboard.pushesChart'), [
+  const charts = [
+    { caption: t('dashboard.pushesChart'), series: [
       { label: t('dashboard.succeeded'), stroke: '#2e7d32', width: 2 },
       { label: t('dashboard.deadLettered'), stroke: '#c62828', width: 2 }],
-    [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
-      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)], width),
-    chart(container, t('dashboard.boxesChart'), [
+    data: [hours, hours.map((hour) => pushes.get(hour)?.succeeded ?? 0),
+      hours.map((hour) => pushes.get(hour)?.deadLettered ?? 0)] },
+    { caption: t('dashboard.boxesChart'), series: [
       { label: t('dashboard.online'), stroke: '#1565c0', width: 2 },
       { label: t('dashboard.offline'), stroke: '#757575', width: 2 }],
-    [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)], width),
+    data: [boxes.map((row) => row.at), boxes.map((row) => row.online), boxes.map((row) => row.offline)] },
   ];
+  const figures = charts.map((one) => h('figure', { class: 'chart' }, h('figcaption', {}, one.caption)));
+  show(container, figures);
+  const now = Date.now() / 1000;
+  return charts.map((one, i) => new uPlot({
+    // the figure's padding is 8 px a side
+    width: Math.max(240, figures[i].clientWidth - 16), height: 200, series: [{}, ...one.series],
+    scales: { x: { time: true, range: () => [now - 86400, now] }, y: { range: (u, min, max) => [0, Math.max(4, max)] } },
+  }, one.data, figures[i]));
 }

@@ -1,7 +1,7 @@
 // Dead letters (admin): filters, Ministra's answer, the masked request, replay, discard, bulk replay by filter.
 import { get, post, query } from '../api.js';
-import { actionButton, field, h, message, show, showProblem, table, time } from '../dom.js';
-import { t } from '../messages.js';
+import { actionButton, field, h, message, show, showProblem, stateBadge, table, time } from '../dom.js';
+import { t, term } from '../messages.js';
 import { currentCompany, link, navigate } from '../app.js';
 
 export async function deadLettersPage(main, { params }) {
@@ -9,7 +9,7 @@ export async function deadLettersPage(main, { params }) {
   const filter = { company, cause: params.get('cause'), status: params.get('status') || 'open',
     olderThanMinutes: params.get('olderThanMinutes') };
   const cause = h('input', { value: filter.cause || '' });
-  const status = h('select', {}, ['open', 'replayed', 'discarded'].map((value) => h('option', { value }, value)));
+  const status = h('select', {}, ['open', 'replayed', 'discarded'].map((value) => h('option', { value }, term(value))));
   status.value = filter.status;
   const older = h('input', { type: 'number', min: 0, value: filter.olderThanMinutes || '' });
   const form = h('form', { class: 'filters', id: 'dead-letters-filter' }, h('div', { class: 'form-message' }),
@@ -43,14 +43,15 @@ export async function deadLettersPage(main, { params }) {
   };
   show(main, h('h1', {}, t('deadLetters.title')), form, notice,
     company && filter.status === 'open' && letters.length > 0 ? actionButton(t('deadLetters.bulkReplay'), () => {
-      if (!window.confirm(t('deadLetters.bulkConfirm', letters.length))) return Promise.resolve();
+      const question = letters.length === 1 ? t('deadLetters.bulkConfirmOne') : t('deadLetters.bulkConfirm', letters.length);
+      if (!window.confirm(question)) return Promise.resolve();
       // the same filter as the list, and as many as were counted and confirmed (the list shows up to 1,000)
       return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined,
         olderThanMinutes: filter.olderThanMinutes ? Number(filter.olderThanMinutes) : undefined,
         limit: letters.length }));
     }, { id: 'bulk-replay' }) : null,
     table([t('deadLetters.account'), t('deadLetters.operation'), t('deadLetters.cause'),
-      t('deadLetters.ministraAnswer'), t('deadLetters.when'), ''], letters.map((letter) => [
+      t('deadLetters.ministraAnswer'), t('deadLetters.when'), t('common.actions')], letters.map((letter) => [
       h('a', { href: link(`/accounts/${encodeURIComponent(letter.login)}`, { company: letter.companyId }) }, letter.login),
       letter.operation, letter.cause,
       h('details', {}, h('summary', {}, letter.ministraError || letter.detail),
@@ -61,6 +62,6 @@ export async function deadLettersPage(main, { params }) {
         actionButton(t('deadLetters.replay'), () => run(() => post(`/dead-letters/${letter.id}/replay`)),
           { 'data-replay': letter.login }),
         actionButton(t('deadLetters.discard'), () => run(() => post(`/dead-letters/${letter.id}/discard`)),
-          { class: 'danger' })) : letter.status,
+          { class: 'danger' })) : stateBadge(letter.status),
     ])));
 }

@@ -1,7 +1,7 @@
 // Imports: a billing export (CSV) checked first (every refused row by line) then imported, adopting the company's
 // existing Ministra accounts (admin), and a job's progress bar until it ends, with its report to download.
 import { api, get, post, query } from '../api.js';
-import { actionButton, badge, field, h, message, onSubmit, show, table } from '../dom.js';
+import { actionButton, field, h, message, onSubmit, show, stateBadge, table } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, link, navigate, onLeave, session } from '../app.js';
 
@@ -60,7 +60,7 @@ async function jobPage(main, id) {
       'aria-label': t('imports.progress') });
     if (progress.expectedRows) bar.value = Math.min(progress.rowsRead, progress.expectedRows);
     else if (job.state !== 'running') bar.value = 1;
-    show(main, h('h1', {}, `${t('imports.job')} ${job.id} `, badge(job.state, job.state === 'failed' ? 'error' : null)),
+    show(main, h('h1', {}, `${t('imports.job')} ${job.id} `, stateBadge(job.state, job.state === 'failed' ? 'error' : null)),
       bar, counts(progress),
       job.state === 'running' ? h('p', {}, t('imports.rate', Math.round(progress.rowsPerSecond),
         progress.secondsLeft ?? '?')) : null,

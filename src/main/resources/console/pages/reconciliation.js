@@ -1,6 +1,6 @@
 // Reconciliation: start a run, its findings by kind (paged), adopt a row only Ministra has.
 import { get, post, query } from '../api.js';
-import { actionButton, badge, field, h, message, onSubmit, show, showProblem, table } from '../dom.js';
+import { actionButton, field, h, message, onSubmit, show, showProblem, stateBadge, table } from '../dom.js';
 import { t } from '../messages.js';
 import { currentCompany, link, navigate, session } from '../app.js';
 
@@ -36,18 +36,18 @@ export async function reconciliationPage(main, { params }) {
   }
   const counts = run.counts || {};
   main.append(
-    h('h2', {}, `${t('reconciliation.run')} ${run.id} `, badge(run.status), run.failure ? ` ${run.failure}` : ''),
+    h('h2', {}, `${t('reconciliation.run')} ${run.id} `, stateBadge(run.status), run.failure ? ` ${run.failure}` : ''),
     h('p', { class: 'actions', id: 'finding-kinds' },
       h('a', { href: link('/reconciliation', { run: run.id }), 'aria-current': kind ? null : 'page' },
         t('reconciliation.allKinds')),
       KINDS.map((name) => h('a', { href: link('/reconciliation', { run: run.id, kind: name }), 'data-kind': name,
         'aria-current': kind === name ? 'page' : null }, `${t(`reconciliation.kind.${name}`)}: ${counts[name] ?? 0}`))),
     table([t('reconciliation.kind'), t('accounts.login'), t('accounts.mac'), t('reconciliation.field'),
-      t('reconciliation.ours'), t('reconciliation.theirs'), ''],
+      t('reconciliation.ours'), t('reconciliation.theirs'), t('common.actions')],
     run.findings.items.map((finding) => [t(`reconciliation.kind.${finding.kind}`), finding.login || '',
       finding.stbMac || '', finding.field || '', finding.ours || '', finding.theirs || '',
       // a finding only reported (no action taken on it yet) can still be adopted
-      finding.resolution && finding.resolution !== 'reported' ? badge(finding.resolution)
+      finding.resolution && finding.resolution !== 'reported' ? stateBadge(finding.resolution)
         : session.can('manager') && finding.kind === 'only_in_ministra' ? actionButton(t('reconciliation.adopt'),
           async () => {
             try {
@@ -59,7 +59,7 @@ export async function reconciliationPage(main, { params }) {
             } catch (problem) {
               show(notice, message(problem.message, 'error'));
             }
-          }, { 'data-adopt': finding.login || finding.id }) : finding.resolution ? badge(finding.resolution) : '']),
+          }, { 'data-adopt': finding.login || finding.id }) : finding.resolution ? stateBadge(finding.resolution) : '']),
     t('reconciliation.findings')),
     run.findings.nextAfter ? h('a', { href: link('/reconciliation', { run: run.id, kind,
       after: run.findings.nextAfter }), id: 'next-findings' }, t('common.next')) : null);

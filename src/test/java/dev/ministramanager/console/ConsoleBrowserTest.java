@@ -17,6 +17,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.ministramanager.simulator.DeviceEvent;
+import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -40,6 +43,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -47,6 +53,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The operator console in a real headless Chromium (Debian's chromium and chromium-driver, through Selenium) against
  * the real service on PostgreSQL and the Ministra simulator over HTTP. Skipped, with the reason printed, only where
  * no Chromium is installed. Writes screenshots to target/console-screenshots (README shows copies under docs/).
+ * On PostgreSQL only: the console is a client of the public API, whose every flow these pages use is tested on both
+ * databases by its own test class; the console's own server part, the cookie session, runs on H2 in
+ * {@link ConsoleSessionOnH2Test}; a second browser run would double the suite's slowest class for nothing new.
  */
 @ExtendWith(SimulatorExtension.class)
 class ConsoleBrowserTest {
@@ -106,6 +115,8 @@ class ConsoleBrowserTest {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        // the browser's console, where Chromium reports every Content-Security-Policy violation
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService driverService = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(driverService, options);
@@ -117,7 +128,14 @@ class ConsoleBrowserTest {
 
     @AfterEach
     void closeBrowser() {
-        if (browser != null) {
+        if (browser == null) {
+            return;
+        }
+        try {
+            // whatever a test did, nothing the console loaded or ran broke its Content-Security-Policy
+            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
+                    .noneMatch(line -> line.contains("Content Security Policy"));
+        } finally {
             browser.quit();
         }
     }
@@ -202,14 +220,21 @@ class ConsoleBrowserTest {
         assertThat(synced).isGreaterThanOrEqualTo(3);
         waiting.until(driver -> driver.findElement(By.cssSelector("[data-count='synced']")).getText()
                 .equals(String.valueOf(synced)));
+        // tall enough for README's picture to show the charts under the figures
+        browser.manage().window().setSize(new Dimension(1280, 1100));
         waiting.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".chart canvas"), 2));
         screenshot("console-dashboard.png");
+        // every file the page loaded (modules, stylesheets, the chart library, API calls) came from the service
+        assertThat(script("return performance.getEntriesByType('navigation')"
+                + ".concat(performance.getEntriesByType('resource')).map(entry => entry.name)"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isNotEmpty()
+                .allSatisfy(url -> assertThat((String) url).startsWith(origin + "/"));
         // live: an account synced meanwhile shows without reloading the page (the dashboard polls every 5 s)
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.notReloaded = true");
+        script("window.notReloaded = true");
         provisionByApi("dash.live", null, null);
         waiting.until(driver -> driver.findElement(By.cssSelector("[data-count='synced']")).getText()
                 .equals(String.valueOf(synced + 1)));
-        assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.notReloaded"))
+        assertThat(script("return window.notReloaded"))
                 .isEqualTo(true);
     }
 
@@ -252,7 +277,7 @@ class ConsoleBrowserTest {
         assertThat(awaitText(By.id("company-notice"), " ms")).contains("tariff plan(s)");
 
         // a wrong password: the classified result, not a generic error
-        ministra.faults().add(dev.ministramanager.simulator.Fault.unauthorized().forResource("tariffs").times(1));
+        ministra.faults().add(Fault.unauthorized().forResource("tariffs").times(1));
         browser.findElement(By.cssSelector("[data-test-connection='" + created + "']")).click();
         waiting.until(ExpectedConditions.attributeToBe(By.cssSelector("#company-notice [data-test-outcome]"),
                 "data-test-outcome", "authentication_failed"));
@@ -296,6 +321,9 @@ class ConsoleBrowserTest {
         });
         assertThat(service.get("/companies", rotated).status()).isEqualTo(200);
         assertThat(service.get("/companies", oldToken).status()).isEqualTo(401);
+        // the console keeps no token anywhere a script could read it
+        assertThat(script("return localStorage.length + sessionStorage.length")).isEqualTo(0L);
+        assertThat((String) script("return document.cookie")).doesNotContain(rotated);
         browser.navigate().refresh();
         await(By.id("user-edit-form"));
         assertThat(browser.getPageSource()).doesNotContain(rotated);
@@ -339,10 +367,29 @@ class ConsoleBrowserTest {
         assertThat(browser.findElements(By.id("delete-account"))).isEmpty();
         assertThat(awaitText(By.tagName("nav"), "Quick provision")).doesNotContain("Dead letters")
                 .doesNotContain("Companies").doesNotContain("API users");
+        open("/dead-letters?company=" + company);
+        assertThat(awaitText(By.tagName("main"), "admin role")).doesNotContain("Replay");
         browser.manage().window().setSize(new Dimension(390, 844));
         open("/accounts/boxed.user?company=" + company);
         await(By.id("account-form"));
         screenshot("console-account-phone.png");
+    }
+
+    @Test
+    void aManagerSyncsTariffPlansAndSeesAFailedRunWithItsClassifiedError() {
+        String failedRuns = "SELECT COUNT(*) FROM tariff_sync_run WHERE outcome = 'failed'"
+                + " AND error_kind = 'authentication_failed' AND company_id = " + company;
+        long before = database.count(failedRuns);
+        signIn("max.manager");
+        open("/tariffs?company=" + company);
+        ministra.faults().add(Fault.unauthorized().forResource("tariffs").times(1));
+        await(By.id("sync-tariffs")).click();
+
+        awaitText(By.tagName("main"), "Sync now: failed");
+        assertThat(awaitText(By.tagName("main"), "authentication_failed")).contains("failed");
+        assertThat(database.count(failedRuns)).isEqualTo(before + 1);
+        // nothing changed: the plans are still listed
+        await(By.cssSelector("[data-tariff-accounts='basic']"));
     }
 
     @Test
@@ -382,6 +429,14 @@ class ConsoleBrowserTest {
         waiting.until(driver -> driver.getCurrentUrl().contains("tariff=basic"));
         assertThat(awaitText(By.id("accounts-results"), "seen.only")).doesNotContain("Nothing found");
         assertThat(browser.findElements(By.id("sync-tariffs"))).isEmpty();
+        // on every page a viewer may open, the only buttons search, show or sign out
+        for (String page : new String[] {"/dashboard", "/accounts", "/accounts/seen.only", "/tariffs",
+            "/reconciliation"}) {
+            open(page + "?company=" + company);
+            await(By.cssSelector("main h1"));
+            assertThat(browser.findElements(By.cssSelector("main button"))).as(page)
+                    .extracting(WebElement::getText).isSubsetOf("Search", "Show");
+        }
     }
 
     @Test
@@ -389,7 +444,8 @@ class ConsoleBrowserTest {
         ministra.loadAccounts(1, "foreign");
         String takenMac = (String) ministra.accountsSnapshot().get(0).get("stb_mac");
         assertThat(service.post("/accounts?company=" + company, ADMIN, """
-                {"login":"dead.one","tariff":"basic","stbMac":"%s"}""".formatted(takenMac)).status())
+                {"login":"dead.one","tariff":"basic","stbMac":"%s","password":"dead one secret 1"}"""
+                .formatted(takenMac)).status())
                 .isEqualTo(201);
         awaitSyncState("dead.one", "dead");
         assertThat(service.patch("/accounts/dead.one?company=" + company, ADMIN,
@@ -397,7 +453,21 @@ class ConsoleBrowserTest {
 
         signIn("ada.admin");
         open("/dead-letters?company=" + company);
-        await(By.cssSelector("[data-replay='dead.one']")).click();
+        WebElement replay = await(By.cssSelector("[data-replay='dead.one']"));
+        // Ministra's answer opens the row's details, with the request it refused, the password masked
+        WebElement details = browser.findElement(By.cssSelector("#main details"));
+        assertThat(details.findElement(By.tagName("summary")).getText()).isNotBlank();
+        details.findElement(By.tagName("summary")).click();
+        assertThat(awaitText(By.cssSelector("#main details pre"), "dead.one")).doesNotContain("dead one secret 1");
+        assertThat(browser.getPageSource()).doesNotContain("dead one secret 1");
+        // the bulk replay asks first, with the count; dismissed, nothing is replayed
+        browser.findElement(By.id("bulk-replay")).click();
+        org.openqa.selenium.Alert confirm = waiting.until(ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).isEqualTo("Replay 1 dead letter?");
+        confirm.dismiss();
+        assertThat(database.count("SELECT COUNT(*) FROM dead_letter WHERE login = 'dead.one' AND status = 'open'"))
+                .isEqualTo(1);
+        replay.click();
 
         awaitSyncState("dead.one", "synced");
         assertThat(ministra.accountsSnapshot()).anySatisfy(row -> {
@@ -487,7 +557,7 @@ class ConsoleBrowserTest {
         assertThat(database.count("SELECT COUNT(*) FROM api_user WHERE username = 'evil.admin'")).isZero();
         // and the same request from the console's own origin but without the CSRF token is refused too
         open("/dashboard");
-        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[0]; fetch('/api/v1/users', {method: 'POST', headers: {'Content-Type':"
                 + " 'application/json'}, body: JSON.stringify({username: 'evil.admin', role: 'admin'})})"
                 + ".then(r => done(r.status))");
@@ -504,19 +574,122 @@ class ConsoleBrowserTest {
         assertThat(database.count(sessionsOfTheManager)).isEqualTo(before + 1);
         String cookie = browser.manage().getCookieNamed("mm_session") == null ? null : "visible";
         assertThat(cookie).as("an HttpOnly cookie is still visible to WebDriver").isEqualTo("visible");
-        Object fromScript = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.cookie");
+        Object fromScript = script("return document.cookie");
         assertThat(String.valueOf(fromScript)).doesNotContain("mm_session");
 
         browser.findElement(By.id("sign-out")).click();
         await(By.id("sign-in-form"));
         waiting.until(driver -> database.count(sessionsOfTheManager) == before);
         // as the console asks (X-Requested-With), so that the 401 carries no Basic challenge and no dialog opens
-        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
                 "const done = arguments[0]; fetch('/api/v1/companies', {headers: {'X-Requested-With': 'console'}})"
                 + ".then(r => done(r.status))");
         assertThat(((Number) status).intValue()).isEqualTo(401);
         open("/accounts");
         await(By.id("sign-in-form"));
+    }
+
+    @Test
+    void aNewSubscriberPasswordIsShownOnceWithACopyButtonAndBoxCommandsWaitForABox() {
+        provisionByApi("rotated.user", null, null);
+        String hashBefore = ministra.passwordHash("rotated.user");
+        signIn("max.manager");
+        open("/accounts/rotated.user?company=" + company);
+        // no box bound: the commands are there, disabled, with the reason beside them
+        WebElement reboot = await(By.cssSelector("[data-command='reboot']"));
+        assertThat(reboot.isEnabled()).isFalse();
+        assertThat(reboot.getAttribute("aria-describedby")).isEqualTo("no-box");
+        assertThat(browser.findElement(By.id("no-box")).getText()).contains("No box is bound");
+
+        browser.findElement(By.id("rotate-password")).click();
+        String password = await(By.id("one-time-password")).getText();
+        assertThat(password).hasSizeGreaterThanOrEqualTo(12);
+        WebElement copy = browser.findElement(By.cssSelector(".shown-once button"));
+        copy.click();
+        waiting.until(ExpectedConditions.textToBePresentInElement(copy, "Copied"));
+        eventually("the new password reaching Ministra", () -> ministra.passwordHash("rotated.user"),
+                hash -> hash != null && !hash.equals(hashBefore));
+        browser.navigate().refresh();
+        await(By.id("account-form"));
+        assertThat(browser.getPageSource()).doesNotContain(password);
+    }
+
+    @Test
+    void theConsoleIsUsableByKeyboardAlone() {
+        provisionByApi("keyboard.user", null, null);
+        browser.get(origin + "/console/");
+        await(By.id("field-username"));
+        // the user name has the focus at once; Tab reaches the password, Enter submits the form
+        waiting.until(driver -> "field-username".equals(script("return document.activeElement.id")));
+        new Actions(browser).sendKeys("ada.admin").sendKeys(Keys.TAB).sendKeys(PASSWORD).sendKeys(Keys.ENTER)
+                .perform();
+        await(By.id("sign-out"));
+
+        open("/accounts/keyboard.user?company=" + company);
+        await(By.id("account-form"));
+        // the first Tab reaches the skip link, drawn with a visible focus ring; Enter moves to the page's content
+        new Actions(browser).sendKeys(Keys.TAB).perform();
+        assertThat(script("return document.activeElement.className")).isEqualTo("skip");
+        assertThat(script("return getComputedStyle(document.activeElement).outlineStyle")).isEqualTo("solid");
+        assertThat(browser.switchTo().activeElement().getRect().getX()).isNotNegative();
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+        assertThat(script("return document.activeElement.id")).isEqualTo("main");
+        // the delete confirmation is a dialog the keyboard answers: dismissed, nothing happens; accepted, it is gone
+        browser.findElement(By.id("delete-account")).sendKeys(Keys.ENTER);
+        waiting.until(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'keyboard.user'"
+                + " AND deleted_at IS NULL")).isEqualTo(1);
+        await(By.id("delete-account")).sendKeys(Keys.ENTER);
+        waiting.until(ExpectedConditions.alertIsPresent()).accept();
+        waiting.until(driver -> driver.getCurrentUrl().contains("#/accounts?"));
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'keyboard.user'"
+                + " AND deleted_at IS NULL")).isZero();
+    }
+
+    @Test
+    void everyPageHasItsOwnUrlAndFitsAPhoneAndA1280PixelScreen() throws Exception {
+        provisionByApi("layout.user", "00:1A:79:0E:0E:03", "Layout User With A Rather Long Full Name");
+        service.camel().getRegistry().lookupByNameAndType("dashboard", dev.ministramanager.dashboard.Dashboard.class)
+                .sample();
+        signIn("root.admin");
+        String of = "?company=" + company;
+        // each page by its URL alone, and an element that shows it has loaded
+        Map<String, String[]> pages = new java.util.LinkedHashMap<>();
+        pages.put("dashboard", new String[] {"/dashboard" + of, ".chart canvas"});
+        pages.put("dashboard-all", new String[] {"/dashboard", "[data-ministra='" + company + "']"});
+        pages.put("accounts", new String[] {"/accounts" + of + "&q=layout", "#accounts-results [data-online]"});
+        pages.put("account", new String[] {"/accounts/layout.user" + of, "#account-form"});
+        pages.put("provision", new String[] {"/provision" + of, "#provision-form"});
+        pages.put("tariffs", new String[] {"/tariffs" + of, "[data-tariff-accounts='basic']"});
+        pages.put("dead-letters", new String[] {"/dead-letters" + of, "#dead-letters-filter"});
+        pages.put("reconciliation", new String[] {"/reconciliation" + of, "#reconciliation-start"});
+        pages.put("imports", new String[] {"/imports" + of, "#csv-import"});
+        pages.put("companies", new String[] {"/companies", "#company-form"});
+        pages.put("company", new String[] {"/companies/" + company, "#company-edit-form"});
+        pages.put("users", new String[] {"/users", "#user-form"});
+        pages.put("user", new String[] {"/users/ada.admin", "#user-edit-form"});
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, width == 390 ? 844 : 900));
+            for (Map.Entry<String, String[]> page : pages.entrySet()) {
+                open(page.getValue()[0]);
+                await(By.cssSelector(page.getValue()[1]));
+                assertThat(browser.findElements(By.cssSelector("main .form-message.error"))).as(page.getKey())
+                        .isEmpty();
+                Number overflow = (Number) script("return document.documentElement.scrollWidth - window.innerWidth");
+                assertThat(overflow.intValue()).as("%s at %d px: wider than the window by", page.getKey(), width)
+                        .isNotPositive();
+                // nor does a chart or a table scroll sideways inside its frame
+                assertThat(script("return [...document.querySelectorAll('main .chart, main .table-wrap')]"
+                        + ".filter(frame => frame.scrollWidth > frame.clientWidth).map(frame => frame.className)"))
+                        .as("%s at %d px: frames that scroll sideways", page.getKey(), width)
+                        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isEmpty();
+                screenshot("layout-" + width + "-" + page.getKey() + ".png");
+            }
+        }
+    }
+
+    private Object script(String javaScript) {
+        return ((JavascriptExecutor) browser).executeScript(javaScript);
     }
 
     private void provisionByApi(String login, String mac, String fullName) {

@@ -34,10 +34,12 @@ class ConsoleSessionTest {
     private static final java.util.List<String> TOKENS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final long IDLE_SECONDS = 60;
+    private static final int SIGN_IN_FAILURES_ALLOWED = 3;
 
     @RegisterExtension
     static final ServiceFixture FLOW = ServiceFixture.onPostgres(Map.of("mm.console.session-idle-seconds",
-            String.valueOf(IDLE_SECONDS))).capturingLogs();
+            String.valueOf(IDLE_SECONDS), "mm.security.failed-auth-limit", String.valueOf(SIGN_IN_FAILURES_ALLOWED)))
+            .capturingLogs();
 
     @BeforeAll
     static void start() {
@@ -137,6 +139,30 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void signInsAreLimitedPerUserNameWithEveryFailureAudited() {
+        createUser(service, "guessed.user", "viewer");
+        for (int i = 0; i < SIGN_IN_FAILURES_ALLOWED; i++) {
+            assertThat(service.post("/session", null, """
+                    {"username":"guessed.user","password":"guess number %d"}""".formatted(i)).status()).isEqualTo(401);
+        }
+        // locked: even the right password opens no session until the window ends
+        ApiAnswer locked = service.post("/session", null, """
+                {"username":"guessed.user","password":"%s"}""".formatted(PASSWORD));
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(Long.parseLong(locked.header("Retry-After"))).isPositive();
+        assertThat(locked.header("Set-Cookie")).isNull();
+        assertThat(database.count("SELECT COUNT(*) FROM console_session s JOIN api_user u ON u.id = s.user_id"
+                + " WHERE u.username = 'guessed.user'")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM audit_event WHERE action = 'sign-in' AND outcome = 'failed'"
+                + " AND subject_id = 'guessed.user'")).isEqualTo(SIGN_IN_FAILURES_ALLOWED + 1);
+        assertThat(database.count("SELECT COUNT(*) FROM audit_event WHERE subject = 'authentication'"
+                + " AND action = 'lock' AND subject_id = 'user:guessed.user'")).isEqualTo(1);
+        // per user name: another user signs in from the same address
+        createUser(service, "unguessed.user", "viewer");
+        signIn(service, "unguessed.user", PASSWORD);
+    }
+
+    @Test
     void unsafeMethodsWithTheCookieNeedTheCsrfTokenButBearerCallersDoNot() {
         createUser(service, "csrf.admin", "admin");
         String cookie = signIn(service, "csrf.admin", PASSWORD);
@@ -156,6 +182,36 @@ class ConsoleSessionTest {
                 .isEqualTo(201);
         assertThat(service.post("/companies", ADMIN, company.formatted("Bearer Co")).status()).isEqualTo(201);
         assertThat(database.count("SELECT COUNT(*) FROM company WHERE name IN ('Csrf Co', 'Bearer Co')")).isEqualTo(2);
+    }
+
+    @Test
+    void theServerEnforcesEachRoleOnTheConsolesSessionWhateverTheConsoleShows() {
+        createUser(service, "session.viewer", "viewer");
+        createUser(service, "session.manager", "manager");
+        String viewer = signIn(service, "session.viewer", PASSWORD);
+        String manager = signIn(service, "session.manager", PASSWORD);
+        String viewerCsrf = withCookie("GET", "/session", viewer, null, null).json().get("csrfToken").asText();
+        String managerCsrf = withCookie("GET", "/session", manager, null, null).json().get("csrfToken").asText();
+
+        // a viewer changes nothing
+        assertThat(withCookie("POST", "/provision?company=1", viewer, viewerCsrf,
+                "{\"login\":\"by.viewer\",\"tariff\":\"basic\"}").status()).isEqualTo(403);
+        assertThat(withCookie("PATCH", "/accounts/anyone?company=1", viewer, viewerCsrf, "{\"phone\":\"1\"}")
+                .status()).isEqualTo(403);
+        // a manager deletes no account, replays no dead letter, manages no company or user
+        assertThat(withCookie("DELETE", "/accounts/anyone?company=1", manager, managerCsrf, null).status())
+                .isEqualTo(403);
+        assertThat(withCookie("POST", "/dead-letters/1/replay", manager, managerCsrf, null).status()).isEqualTo(403);
+        assertThat(withCookie("POST", "/dead-letters/replay?company=1", manager, managerCsrf, "{}").status())
+                .isEqualTo(403);
+        assertThat(withCookie("POST", "/companies", manager, managerCsrf, """
+                {"name":"Role Co","ministraBaseUrl":"http://127.0.0.1:9","ministraUser":"api","ministraPassword":"pw",
+                 "sharedMinistra":true}""").status()).isEqualTo(403);
+        assertThat(withCookie("POST", "/users", manager, managerCsrf,
+                "{\"username\":\"by.manager\",\"role\":\"admin\",\"allCompanies\":true}").status()).isEqualTo(403);
+        assertThat(database.count("SELECT COUNT(*) FROM company WHERE name = 'Role Co'")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM api_user WHERE username = 'by.manager'")).isZero();
+        assertThat(database.count("SELECT COUNT(*) FROM account WHERE login = 'by.viewer'")).isZero();
     }
 
     @Test
