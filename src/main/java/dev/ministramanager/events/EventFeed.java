@@ -30,6 +30,7 @@ public class EventFeed {
     private static final int PAGE_DEFAULT = 100;
     private static final int PAGE_MAX = 1000;
     private static final String PAGE = SqlStatements.load("events-page");
+    private static final String NEWEST = SqlStatements.load("events-newest");
 
     private final NamedParameterJdbcTemplate named;
     private final ObjectMapper json;
@@ -83,6 +84,12 @@ public class EventFeed {
             }
             return event;
         });
+    }
+
+    /** The sequence number of the newest event recorded: where a stream that wants only what comes next starts. */
+    public long newest() {
+        Long newest = named.getJdbcTemplate().queryForObject(NEWEST, Long.class);
+        return newest == null ? 0 : newest;
     }
 
     static long after(String raw) {

@@ -60,13 +60,14 @@ public class EventStream {
 
     private void open(RoutingContext ctx) {
         String authorization = ctx.request().getHeader("Authorization");
+        String cookies = ctx.request().getHeader("Cookie");
         String company = ctx.request().getParam("company");
         String types = ctx.request().getParam("types");
         String after = ctx.request().getHeader("Last-Event-ID") != null ? ctx.request().getHeader("Last-Event-ID")
                 : ctx.request().getParam("after");
         Vertx vertx = ctx.vertx();
         String source = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-        vertx.executeBlocking(() -> subscribe(authorization, source, company, types, after), false)
+        vertx.executeBlocking(() -> subscribe(authorization, cookies, source, company, types, after), false)
                 .onComplete(opened -> {
             if (opened.failed()) {
                 ProblemException problem = ApiResponses.problemOf(opened.cause());
@@ -77,14 +78,15 @@ public class EventStream {
                 }
                 problem(ctx, problem);
             } else {
-                stream(ctx, opened.result());
+                stream(ctx, opened.result(), () -> gate.authenticateReader(authorization, cookies, source));
             }
         });
     }
 
-    private Subscription subscribe(String authorization, String source, String company, String types, String after) {
+    private Subscription subscribe(String authorization, String cookies, String source, String company, String types,
+                                   String after) {
         // blocking (BCrypt on a first use), so not on an event loop; counted by the failed-authentication limits
-        ApiPrincipal principal = gate.authenticate(authorization, source);
+        ApiPrincipal principal = gate.authenticateReader(authorization, cookies, source);
         List<Long> companies = gate.companiesOf(principal);
         if (company != null) {
             long id;
@@ -98,10 +100,17 @@ public class EventStream {
             }
             companies = List.of(id);
         }
-        return new Subscription(companies, EventFeed.types(types), EventFeed.after(after));
+        // after=now: only what comes next (the console's dashboard), not the whole retention
+        long from = "now".equals(after) ? feed.newest() : EventFeed.after(after);
+        return new Subscription(companies, EventFeed.types(types), from);
     }
 
-    private void stream(RoutingContext ctx, Subscription subscription) {
+    /**
+     * Writes the subscription's events until the client goes. At every heartbeat the caller's credentials are
+     * checked again ({@code stillSignedIn}), so a stream stops within a heartbeat once its session ends or its user
+     * is disabled.
+     */
+    private void stream(RoutingContext ctx, Subscription subscription, Runnable stillSignedIn) {
         Vertx vertx = ctx.vertx();
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
@@ -120,6 +129,9 @@ public class EventStream {
             vertx.executeBlocking(() -> feed.read(subscription.companies(), subscription.types(), cursor.get(), PAGE),
                     false).onComplete(read -> {
                         reading.set(false);
+                        if (response.ended()) {
+                            return;
+                        }
                         if (read.failed()) {
                             LOG.warn("Event stream read failed: {}", read.cause().toString());
                             return;
@@ -130,7 +142,22 @@ public class EventStream {
                         }
                     });
         });
-        long beat = vertx.setPeriodic(heartbeat.toMillis(), tick -> response.write(": heartbeat\n\n"));
+        long beat = vertx.setPeriodic(heartbeat.toMillis(), tick -> vertx.executeBlocking(() -> {
+            stillSignedIn.run();
+            return null;
+        }, false).onComplete(checked -> {
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            if (checked.succeeded()) {
+                response.write(": heartbeat\n\n");
+            } else {
+                // signed out, expired or disabled: the stream ends (an EventSource that reconnects is refused)
+                vertx.cancelTimer(poller);
+                vertx.cancelTimer(tick);
+                response.end();
+            }
+        }));
         response.closeHandler(closed -> {
             vertx.cancelTimer(poller);
             vertx.cancelTimer(beat);

@@ -143,6 +143,28 @@ public class ApiGate implements Processor {
         }
     }
 
+    /**
+     * The caller of a read served outside the REST routes (the event stream): its {@code Authorization} header if it
+     * sends one, else the console's session cookie, which is how the console's {@code EventSource} is signed in (it
+     * cannot send a header). A read changes nothing, so a session needs no CSRF token here.
+     */
+    public ApiPrincipal authenticateReader(String authorization, String cookies, String sourceAddress) {
+        if (authorization == null || authorization.isBlank()) {
+            Optional<String> sessionToken = ConsoleSessions.tokenIn(cookies);
+            if (sessionToken.isPresent()) {
+                return sessionPrincipal(sessionToken.get());
+            }
+        }
+        return authenticate(authorization, sourceAddress);
+    }
+
+    private ApiPrincipal sessionPrincipal(String token) {
+        return sessions.userIdOf(token).flatMap(users::findById).filter(StoredUser::enabled)
+                .map(users::principalOf)
+                .orElseThrow(() -> new ProblemException(401, "Unauthorized",
+                        "The console session has ended; sign in again.", Map.of()));
+    }
+
     /** 403 unless the caller sees all companies: for operations that are about no one company (creating one). */
     public void requireAllCompanies(ApiPrincipal principal) {
         if (!principal.allCompanies()) {
@@ -206,10 +228,7 @@ public class ApiGate implements Processor {
     }
 
     private ApiPrincipal sessionPrincipal(Exchange exchange, String token, String csrfToken) {
-        ApiPrincipal principal = sessions.userIdOf(token).flatMap(users::findById).filter(StoredUser::enabled)
-                .map(users::principalOf)
-                .orElseThrow(() -> new ProblemException(401, "Unauthorized",
-                        "The console session has ended; sign in again.", Map.of()));
+        ApiPrincipal principal = sessionPrincipal(token);
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
         boolean safe = "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
         if (!safe && !ConsoleSessions.csrfMatches(token, csrfToken)) {

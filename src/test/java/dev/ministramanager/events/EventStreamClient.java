@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,6 +23,7 @@ final class EventStreamClient implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final Thread reader;
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     private EventStreamClient(HttpResponse<Stream<String>> response) {
         this.response = response;
@@ -31,10 +33,15 @@ final class EventStreamClient implements AutoCloseable {
     }
 
     static EventStreamClient open(URI uri, String token, String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
-                .header("Accept", "text/event-stream");
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
+        return lastEventId == null ? openWith(uri, "Authorization", "Bearer " + token)
+                : openWith(uri, "Authorization", "Bearer " + token, "Last-Event-ID", lastEventId);
+    }
+
+    /** Opened with these request headers (name, value, name, value ...), e.g. the console's session cookie. */
+    static EventStreamClient openWith(URI uri, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         HttpResponse<Stream<String>> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build().send(request.GET().build(),
@@ -76,6 +83,12 @@ final class EventStreamClient implements AutoCloseable {
         } catch (RuntimeException closed) {
             // the test closed the stream
         }
+        ended.countDown();
+    }
+
+    /** Whether the server ended the stream within this time. */
+    boolean endedWithin(Duration within) throws InterruptedException {
+        return ended.await(within.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next frame that is an event (comments are collected apart); fails after the timeout. */
