@@ -133,7 +133,9 @@ class ConsoleBenchmark {
             WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
                     .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build(), options);
             try {
+                // checked every 10 ms: WebDriverWait's default of 500 ms rounded each figure up to its next poll
                 WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(30));
+                waiting.pollingEvery(Duration.ofMillis(10));
                 long started = System.nanoTime();
                 browser.get(origin + "/console/");
                 waiting.until(ExpectedConditions.elementToBeClickable(By.id("sign-in")));
