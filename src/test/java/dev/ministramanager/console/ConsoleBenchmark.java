@@ -16,18 +16,15 @@ import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
 import dev.ministramanager.testsupport.BenchmarkFigures;
+import dev.ministramanager.testsupport.HeadlessChromium;
 import dev.ministramanager.testsupport.Resources;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -119,19 +116,11 @@ class ConsoleBenchmark {
     }
 
     private static void coldPage(ServiceUnderTest service, long company) throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path chromedriver = Path.of("/usr/bin/chromedriver");
-        Assumptions.assumeTrue(Files.isExecutable(chromium) && Files.isExecutable(chromedriver), "no Chromium");
+        HeadlessChromium.requireInstalled("ConsoleBenchmark (cold page)");
+        Path profiles = Files.createTempDirectory("console-bench");
         String origin = service.api("").toString().replace("/api/v1", "");
         for (int run = 1; run <= 3; run++) {
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(chromium.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
-                    "--user-data-dir=" + Files.createTempDirectory("console-bench"));
-            WebDriver browser = new ChromeDriver(new ChromeDriverService.Builder()
-                    .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build(), options);
+            WebDriver browser = HeadlessChromium.open(profiles, 1280, 900);
             try {
                 // checked every 10 ms: WebDriverWait's default of 500 ms rounded each figure up to its next poll
                 WebDriverWait waiting = new WebDriverWait(browser, Duration.ofSeconds(30));

@@ -21,11 +21,11 @@ import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
 import dev.ministramanager.testsupport.ApiAnswer;
+import dev.ministramanager.testsupport.HeadlessChromium;
 import dev.ministramanager.testsupport.ServiceFixture;
 import dev.ministramanager.testsupport.ServiceUnderTest;
 import dev.ministramanager.testsupport.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
@@ -62,8 +60,6 @@ class ConsoleBrowserTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
     private static final String PASSWORD = "browser pass phrase 7";
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static TestDatabase database;
     private static ServiceUnderTest service;
@@ -81,12 +77,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start(MinistraSimulator simulator) throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String reason = "ConsoleBrowserTest skipped: no Chromium (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "); install with: apt-get install -y chromium chromium-driver";
-            System.out.println(reason);
-            Assumptions.abort(reason);
-        }
+        HeadlessChromium.requireInstalled("ConsoleBrowserTest");
         database = FLOW.database();
         service = FLOW.service();
         origin = service.api("").toString().replace("/api/v1", "");
@@ -109,17 +100,10 @@ class ConsoleBrowserTest {
     @BeforeEach
     void openBrowser(MinistraSimulator simulator) throws IOException {
         ministra = simulator;
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        ChromeOptions options = HeadlessChromium.options(profiles, 1280, 900);
         // the browser's console, where Chromium reports every Content-Security-Policy violation
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService driverService = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(driverService, options);
+        browser = HeadlessChromium.start(options);
         waiting = new WebDriverWait(browser, Duration.ofSeconds(20));
         // the console re-renders a page when an answer arrives: an element found a moment ago may be gone, so a
         // wait finds it again instead of failing

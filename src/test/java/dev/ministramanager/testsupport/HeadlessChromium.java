@@ -34,12 +34,21 @@ public final class HeadlessChromium {
 
     /** A new browser with its own profile under {@code profiles}, a window of the given size. */
     public static WebDriver open(Path profiles, int width, int height) throws IOException {
+        return start(options(profiles, width, height));
+    }
+
+    /** The options of such a browser, for a test that adds its own (e.g. the browser's console log). */
+    public static ChromeOptions options(Path profiles, int width, int height) throws IOException {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=" + width + "," + height,
                 "--user-data-dir=" + Files.createTempDirectory(profiles, "profile"));
+        return options;
+    }
+
+    public static WebDriver start(ChromeOptions options) {
         return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build(), options);
     }
