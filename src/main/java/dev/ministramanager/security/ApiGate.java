@@ -48,8 +48,12 @@ public class ApiGate implements Processor {
     public static final String COMPANY_ID = "companyId";
     public static final String CONSOLE_SESSION = "consoleSession";
 
+    /** Compiled once: {@code String.split("\\s+")} compiles its expression on every call. */
+    private static final Pattern SCHEME_AND_VALUE = Pattern.compile("\\s+");
     private static final Pattern ISSUED_TOKEN = Pattern.compile("mm_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern COMPANY_QUERY = Pattern.compile("(?:^|&)company=([^&]*)");
+    /** A company id exactly as written: no sign, no spaces, no trailing characters (a NUL once passed trim()). */
+    private static final Pattern COMPANY_ID_TEXT = Pattern.compile("[0-9]{1,18}");
     /** Never empty, so that {@code IN (...)} stays valid SQL; no company has this id. */
     private static final List<Long> NO_COMPANY = List.of(-1L);
 
@@ -273,8 +277,8 @@ public class ApiGate implements Processor {
 
     /** The user name of HTTP Basic credentials, or null (a bearer token, or not decodable). */
     private static String basicUsername(String authorization) {
-        String[] schemeAndValue = schemeAndValue(authorization);
-        if (schemeAndValue == null || !schemeAndValue[0].equalsIgnoreCase("Basic")) {
+        String[] schemeAndValue = SCHEME_AND_VALUE.split(authorization.trim(), 2);
+        if (schemeAndValue.length != 2 || !schemeAndValue[0].equalsIgnoreCase("Basic")) {
             return null;
         }
         try {
@@ -286,34 +290,9 @@ public class ApiGate implements Processor {
         }
     }
 
-    /**
-     * The scheme and the value of an Authorization header (trimmed), split at the first run of whitespace as
-     * {@code \s+} matches it; null when there is none. By hand, with no regular expression on every request.
-     */
-    static String[] schemeAndValue(String authorization) {
-        String trimmed = authorization.trim();
-        int schemeEnd = 0;
-        while (schemeEnd < trimmed.length() && !isRegexSpace(trimmed.charAt(schemeEnd))) {
-            schemeEnd++;
-        }
-        if (schemeEnd == trimmed.length()) {
-            return null;
-        }
-        int valueStart = schemeEnd;
-        while (isRegexSpace(trimmed.charAt(valueStart))) {
-            valueStart++;
-        }
-        return new String[] {trimmed.substring(0, schemeEnd), trimmed.substring(valueStart)};
-    }
-
-    /** The characters {@code \s} matches: space, tab, line feed, vertical tab, form feed, carriage return. */
-    private static boolean isRegexSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-    }
-
     private Optional<StoredUser> verify(String authorization) {
-        String[] schemeAndValue = schemeAndValue(authorization);
-        if (schemeAndValue == null) {
+        String[] schemeAndValue = SCHEME_AND_VALUE.split(authorization.trim(), 2);
+        if (schemeAndValue.length != 2) {
             return Optional.empty();
         }
         String scheme = schemeAndValue[0];
@@ -376,7 +355,7 @@ public class ApiGate implements Processor {
     private static Long visibleCompany(List<Long> visible, String raw, boolean fromPath) {
         long id;
         try {
-            if (!isCompanyIdText(raw)) {
+            if (!COMPANY_ID_TEXT.matcher(raw).matches()) {
                 throw new NumberFormatException(raw);
             }
             id = Long.parseLong(raw);
@@ -390,23 +369,6 @@ public class ApiGate implements Processor {
             throw ProblemException.notFound("Company " + id + " not found.");
         }
         return id;
-    }
-
-    /**
-     * A company id exactly as written, 1 to 18 ASCII digits: no sign, no spaces, no trailing characters (a NUL once
-     * passed trim()). By hand, with no regular expression on every request.
-     */
-    private static boolean isCompanyIdText(String raw) {
-        if (raw.isEmpty() || raw.length() > 18) {
-            return false;
-        }
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Optional<String> queryCompany(String query) {
