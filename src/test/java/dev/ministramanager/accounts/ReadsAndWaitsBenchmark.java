@@ -105,6 +105,14 @@ class ReadsAndWaitsBenchmark {
             System.out.printf(Locale.ROOT, "  PostgreSQL alone, the read's statement from %d JDBC threads: %,8.0f /s"
                     + " (ours %.1f%% of it, the simulator's %.1f%%)%n", CONNECTIONS, alone,
                     100 * our.perSecond() / alone, 100 * their.perSecond() / alone);
+            // A read that asks PostgreSQL and answers over HTTP costs at least the statement's share of the machine
+            // (PostgreSQL alone) plus a minimal HTTP answer's (the simulator's): both measured here with the cores to
+            // themselves, their costs add up, so no such read can exceed alone * sim / (alone + sim) per second, and
+            // its share of the simulator's rate cannot exceed alone / (alone + sim), however little it does besides
+            double ceiling = alone / (alone + their.perSecond());
+            System.out.printf(Locale.ROOT, "  the most any read asking PostgreSQL could reach here: %,8.0f /s, %.1f%% of"
+                    + " the simulator's (ours is %.0f%% of that)%n", ceiling * their.perSecond(), 100 * ceiling,
+                    100 * share / ceiling);
             System.out.printf(Locale.ROOT, "  service CPU per GET /accounts/{login}: %.0f us%n", cpuMicrosPerRead);
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate, 8 connections", our.perSecond(), "/s",
                     ">= 5000", our.perSecond() >= 5000);
@@ -119,6 +127,9 @@ class ReadsAndWaitsBenchmark {
                     + " benchmark JVM", alone, "/s");
             BenchmarkFigures.record(NAME, "GET /accounts/{login} rate as a share of PostgreSQL alone",
                     100 * our.perSecond() / alone, "%");
+            BenchmarkFigures.record(NAME, "the share of the simulator's rate that a read asking PostgreSQL could"
+                    + " reach at most (PostgreSQL alone and the simulator alone, their costs added)", 100 * ceiling,
+                    "%");
         }
     }
 
