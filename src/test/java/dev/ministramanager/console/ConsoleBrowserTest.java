@@ -220,7 +220,8 @@ class ConsoleBrowserTest {
         browser.manage().window().setSize(new Dimension(390, 844));
         int narrow = chartsOnceTheyFitTheirBoxes().get(0);
         assertThat(narrow).isLessThan(400).isLessThan(wide);
-        screenshot("dashboard-resized-390.png");
+        script("document.querySelector('.charts').scrollIntoView()");
+        screenshot("dashboard-charts-resized-390.png");
         browser.manage().window().setSize(new Dimension(1280, 900));
         assertThat(chartsOnceTheyFitTheirBoxes()).containsOnly(wide);
     }
