@@ -61,7 +61,7 @@ export async function accountsPage(main, { params }) {
       account.stbMac || '',
     ])),
     h('p', { class: 'pager' },
-      params.get('cursor') ? h('a', { href: link('/accounts', current) }, t('common.first')) : null, ' ',
+      params.get('cursor') ? h('a', { href: link('/accounts', current), id: 'first-page' }, t('common.first')) : null, ' ',
       page.nextCursor ? h('a', { href: link('/accounts', { ...current, cursor: page.nextCursor }), id: 'next-page' },
         t('common.next')) : null));
 }

@@ -31,12 +31,12 @@ export async function deadLettersPage(main, { params }) {
     return;
   }
   const reload = () => deadLettersPage(main, { params });
-  const run = async (work) => {
+  // runs an action, then shows the list again with what the service answered it (report: its answer to a notice)
+  const run = async (work, report) => {
     try {
       const { data } = await work();
       await reload();
-      main.querySelector('#dead-letters-notice').append(message(t('deadLetters.replayed',
-        data?.replayed ?? data?.login ?? ''), 'success'));
+      main.querySelector('#dead-letters-notice').append(report(data));
     } catch (problem) {
       show(notice, message(problem.message, 'error'));
     }
@@ -48,7 +48,7 @@ export async function deadLettersPage(main, { params }) {
       // the same filter as the list, and as many as were counted and confirmed (the list shows up to 1,000)
       return run(() => post(`/dead-letters/replay${query({ company })}`, { cause: filter.cause || undefined,
         olderThanMinutes: filter.olderThanMinutes ? Number(filter.olderThanMinutes) : undefined,
-        limit: letters.length }));
+        limit: letters.length }), bulkReplayReport);
     }, { id: 'bulk-replay' }) : null,
     table([t('deadLetters.account'), t('deadLetters.operation'), t('deadLetters.cause'),
       t('deadLetters.ministraAnswer'), t('deadLetters.when'), t('common.actions')], letters.map((letter) => [
@@ -59,9 +59,21 @@ export async function deadLettersPage(main, { params }) {
         h('pre', {}, JSON.stringify(letter.request, null, 2))),
       time(letter.deadAt),
       letter.status === 'open' ? h('span', { class: 'actions' },
-        actionButton(t('deadLetters.replay'), () => run(() => post(`/dead-letters/${letter.id}/replay`)),
-          { 'data-replay': letter.login }),
-        actionButton(t('deadLetters.discard'), () => run(() => post(`/dead-letters/${letter.id}/discard`)),
-          { class: 'danger' })) : stateBadge(letter.status),
+        actionButton(t('deadLetters.replay'), () => run(() => post(`/dead-letters/${letter.id}/replay`),
+          () => message(t('deadLetters.replayed', letter.login), 'success')), { 'data-replay': letter.login }),
+        actionButton(t('deadLetters.discard'), () => {
+          if (!window.confirm(t('deadLetters.discardConfirm', letter.login))) return Promise.resolve();
+          return run(() => post(`/dead-letters/${letter.id}/discard`),
+            () => message(t('deadLetters.discarded', letter.login), 'success'));
+        }, { class: 'danger', 'data-discard': letter.login })) : stateBadge(letter.status),
     ])));
+}
+
+/** What a bulk replay did: how many of the matching dead letters it replayed, and why it skipped any other. */
+function bulkReplayReport(answer) {
+  const skipped = answer.results.filter((result) => result.outcome !== 'replayed');
+  return h('div', { id: 'bulk-replay-report' },
+    message(t('deadLetters.bulkReplayed', answer.replayed, answer.results.length), 'success'),
+    skipped.length ? h('ul', { class: 'form-message error' },
+      skipped.map((result) => h('li', { 'data-skipped': result.id }, result.detail))) : null);
 }

@@ -61,6 +61,9 @@ export async function reconciliationPage(main, { params }) {
             }
           }, { 'data-adopt': finding.login || finding.id }) : finding.resolution ? stateBadge(finding.resolution) : '']),
     t('reconciliation.findings')),
-    run.findings.nextAfter ? h('a', { href: link('/reconciliation', { run: run.id, kind,
-      after: run.findings.nextAfter }), id: 'next-findings' }, t('common.next')) : null);
+    h('p', { class: 'pager' },
+      params.get('after') ? h('a', { href: link('/reconciliation', { run: run.id, kind }), id: 'first-findings' },
+        t('common.first')) : null,
+      run.findings.nextAfter ? h('a', { href: link('/reconciliation', { run: run.id, kind,
+        after: run.findings.nextAfter }), id: 'next-findings' }, t('common.next')) : null));
 }

@@ -4,13 +4,12 @@ import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,14 +35,10 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -53,19 +48,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * no Chromium is installed. Writes screenshots to target/console-screenshots (README shows copies under docs/).
  * On PostgreSQL only: the console is a client of the public API, whose every flow these pages use is tested on both
  * databases by its own test class; the console's own server part, the cookie session, runs on H2 in
- * {@link ConsoleSessionOnH2Test}; a second browser run would double the suite's slowest class for nothing new.
+ * {@link ConsoleSessionOnH2Test}; a second browser run would double the suite's slowest class for nothing new. The
+ * lists' later pages and the dead letters' actions run in the browser on both databases:
+ * {@link ConsolePagingAndDeadLettersBrowserTest}.
  */
 @ExtendWith(SimulatorExtension.class)
 class ConsoleBrowserTest {
 
     private static final String ADMIN = ServiceUnderTest.ADMIN_TOKEN;
     private static final String PASSWORD = "browser pass phrase 7";
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
     private static TestDatabase database;
     private static ServiceUnderTest service;
     private static long company;
     private static String origin;
     private static Path profiles;
+    private ConsoleBrowser console;
     private WebDriver browser;
     private WebDriverWait waiting;
     private MinistraSimulator ministra;
@@ -94,61 +91,37 @@ class ConsoleBrowserTest {
         // creating companies is for admins of all companies
         ServiceFixture.userOfAllCompanies(service, "root.admin", "admin", PASSWORD);
         profiles = Files.createTempDirectory("console-browser");
-        Files.createDirectories(SCREENSHOTS);
     }
 
     @BeforeEach
     void openBrowser(MinistraSimulator simulator) throws IOException {
         ministra = simulator;
-        ChromeOptions options = HeadlessChromium.options(profiles, 1280, 900);
-        // the browser's console, where Chromium reports every Content-Security-Policy violation
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        browser = HeadlessChromium.start(options);
-        waiting = new WebDriverWait(browser, Duration.ofSeconds(20));
-        // the console re-renders a page when an answer arrives: an element found a moment ago may be gone, so a
-        // wait finds it again instead of failing
-        waiting.ignoring(StaleElementReferenceException.class);
+        console = ConsoleBrowser.start(origin, profiles);
+        browser = console.driver();
+        waiting = console.waiting();
     }
 
     @AfterEach
     void closeBrowser() {
-        if (browser == null) {
-            return;
-        }
-        try {
-            // whatever a test did, nothing the console loaded or ran broke its Content-Security-Policy
-            assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).extracting(LogEntry::getMessage)
-                    .noneMatch(line -> line.contains("Content Security Policy"));
-        } finally {
-            browser.quit();
+        if (console != null) {
+            console.close();
         }
     }
 
     private void signIn(String username) {
-        browser.get(origin + "/");
-        waiting.until(ExpectedConditions.visibilityOfElementLocated(By.id("field-username")));
-        assertThat(browser.getCurrentUrl()).contains("/console/");
-        browser.findElement(By.id("field-username")).sendKeys(username);
-        browser.findElement(By.id("field-password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
-        waiting.until(ExpectedConditions.presenceOfElementLocated(By.id("sign-out")));
+        console.signIn(username, PASSWORD);
     }
 
     private void open(String hash) {
-        browser.get(origin + "/console/#" + hash);
-        waiting.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
+        console.open(hash);
     }
 
     private WebElement await(By locator) {
-        return waiting.until(ExpectedConditions.visibilityOfElementLocated(locator));
+        return console.await(locator);
     }
 
-    /** Waits until the element's text contains the given text, finding it again each time; answers the text. */
     private String awaitText(By locator, String contained) {
-        return waiting.until(driver -> {
-            String text = driver.findElement(locator).getText();
-            return text.contains(contained) ? text : null;
-        });
+        return console.awaitText(locator, contained);
     }
 
     @Test
@@ -220,6 +193,58 @@ class ConsoleBrowserTest {
                 .equals(String.valueOf(synced + 1)));
         assertThat(script("return window.notReloaded"))
                 .isEqualTo(true);
+    }
+
+    @Test
+    void theDashboardsChartsFollowTheWindowsWidthAndItsLiveStreamIsAccepted() {
+        // every event stream the page opens, and whether it opened (a type the server does not know is a 400)
+        ((ChromiumDriver) browser).executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                        window.openedStreams = [];
+                        const Original = window.EventSource;
+                        window.EventSource = class extends Original {
+                          constructor(...args) {
+                            super(...args);
+                            this.addEventListener('open', () => window.openedStreams.push(this.url));
+                          }
+                        };"""));
+        signIn("ada.admin");
+        open("/dashboard?company=" + company);
+        waiting.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".chart canvas"), 2));
+        waiting.until(driver -> ((List<?>) script("return window.openedStreams")).stream()
+                .anyMatch(url -> ((String) url).contains("company=" + company)));
+        // the charts as drawn at 1280 px, marked: a redraw keeps its chart (a chart drawn anew would be unmarked)
+        int wide = chartsOnceTheyFitTheirBoxes().get(0);
+        script("document.querySelectorAll('.chart canvas').forEach(canvas => canvas.dataset.first = 'yes');"
+                + " window.chartsMarked = true");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        int narrow = chartsOnceTheyFitTheirBoxes().get(0);
+        assertThat(narrow).isLessThan(400).isLessThan(wide);
+        script("document.querySelector('.charts').scrollIntoView()");
+        screenshot("dashboard-charts-resized-390.png");
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        assertThat(chartsOnceTheyFitTheirBoxes()).containsOnly(wide);
+    }
+
+    /**
+     * Waits until each chart is drawn exactly as wide as its box (its figure less the padding), the same chart as
+     * first drawn, with nothing scrolling sideways; answers the charts' widths.
+     */
+    private List<Integer> chartsOnceTheyFitTheirBoxes() {
+        return waiting.until(driver -> {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> charts = (List<Map<String, Object>>)
+                    script("return [...document.querySelectorAll('main .chart')].map(figure => {"
+                    + " const canvas = figure.querySelector('canvas'); return {box: figure.clientWidth - 16,"
+                    + " drawn: Math.round(canvas.getBoundingClientRect().width),"
+                    + " scrolls: figure.scrollWidth > figure.clientWidth,"
+                    + " first: !window.chartsMarked || canvas.dataset.first === 'yes',"
+                    + " pageOverflow: document.documentElement.scrollWidth > window.innerWidth}; })");
+            boolean fit = charts.size() == 2 && charts.stream().allMatch(chart -> chart.get("box")
+                    .equals(chart.get("drawn")) && Boolean.FALSE.equals(chart.get("scrolls")) && Boolean.TRUE.equals(chart.get("first"))
+                    && Boolean.FALSE.equals(chart.get("pageOverflow")));
+            return fit ? charts.stream().map(chart -> ((Number) chart.get("drawn")).intValue()).toList() : null;
+        });
     }
 
     @Test
@@ -673,7 +698,7 @@ class ConsoleBrowserTest {
     }
 
     private Object script(String javaScript) {
-        return ((JavascriptExecutor) browser).executeScript(javaScript);
+        return console.script(javaScript);
     }
 
     private void provisionByApi(String login, String mac, String fullName) {
@@ -694,12 +719,7 @@ class ConsoleBrowserTest {
                 account -> state.equals(account.path("sync").path("state").asText()));
     }
 
-    private void screenshot(String name) throws RuntimeException {
-        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        try {
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private void screenshot(String name) {
+        console.screenshot(name);
     }
 }
