@@ -150,6 +150,11 @@ async function render() {
     show(root, signInPage(params));
     return;
   }
+  // a company created since sign-in (by another operator or through the API) joins the picker when a link names it
+  const named = Number(params.get('company'));
+  if (named && !session.companies.some((company) => company.id === named)) {
+    session.companies = await get('/companies');
+  }
   const route = routes.find((candidate) => candidate.pattern.test(path)) || routes[0];
   const match = path.match(route.pattern);
   const main = h('main', { id: 'main', tabindex: '-1' });

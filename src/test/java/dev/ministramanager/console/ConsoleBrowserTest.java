@@ -160,6 +160,19 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aCompanyCreatedAfterSignInJoinsThePickerWhenALinkNamesIt(MinistraSimulator simulator) {
+        signIn("root.admin");
+        open("/accounts?company=" + company);
+        waiting.until(ExpectedConditions.attributeToBe(By.id("company-picker"), "value", String.valueOf(company)));
+        // another operator (or billing, through the API) adds a company while this one is signed in
+        long later = ServiceFixture.company(service, "Later ISP", simulator.apiBaseUrl(), "");
+        open("/accounts?company=" + later);
+        waiting.until(ExpectedConditions.attributeToBe(By.id("company-picker"), "value", String.valueOf(later)));
+        assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("company-picker")))
+                .getFirstSelectedOption().getText()).isEqualTo("Later ISP");
+    }
+
+    @Test
     void theDashboardShowsTheCompanysFiguresAndCharts() throws Exception {
         for (int i = 1; i <= 3; i++) {
             provisionByApi("dash." + i, null, "Dashboard Subscriber " + i);
