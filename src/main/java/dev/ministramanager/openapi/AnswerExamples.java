@@ -47,7 +47,8 @@ final class AnswerExamples {
         }));
     }
 
-    private static Object exampleOf(Schema<?> schema, Map<String, Schema> components, Set<String> visiting) {
+    /** The example of a schema, assembled from its members; null for an unknown or recursive reference. */
+    static Object exampleOf(Schema<?> schema, Map<String, Schema> components, Set<String> visiting) {
         if (schema.get$ref() != null) {
             String name = schema.get$ref().substring(COMPONENTS.length());
             Schema<?> target = components.get(name);

@@ -19,7 +19,9 @@ import org.apache.camel.model.rest.VerbDefinition;
  * A record component that refers to another answer type and may be null (annotated {@code @Schema(nullable =
  * true)}) is written by swagger-core as a bare {@code $ref}, which drops the {@code nullable}: a validator then
  * refuses the null the service really answers (an account Ministra was never read for). This rewrites each such
- * property as {@code allOf: [$ref]} with {@code nullable: true}, the OpenAPI 3.0 way to say "this type, or null".
+ * property as {@code allOf: [$ref]} with {@code nullable: true}, the OpenAPI 3.0 way to say "this type, or null",
+ * and takes back the {@code nullable} swagger-core puts on the referred type itself instead (which made an example
+ * of the type a bare {@code null}).
  */
 final class NullableReferences {
 
@@ -52,8 +54,9 @@ final class NullableReferences {
                     continue;
                 }
                 toVisit.push(target);
-                io.swagger.v3.oas.annotations.media.Schema annotation =
-                        component.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+                // @Schema cannot target a record component: Java gives it to the accessor (and the field) instead
+                io.swagger.v3.oas.annotations.media.Schema annotation = component.getAccessor()
+                        .getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
                 if (owner == null || owner.getProperties() == null || annotation == null || !annotation.nullable()) {
                     continue;
                 }
@@ -64,6 +67,11 @@ final class NullableReferences {
                     nullable.setNullable(true);
                     nullable.setDescription(annotation.description().isEmpty() ? null : annotation.description());
                     owner.getProperties().put(component.getName(), nullable);
+                    // swagger-core also marks the referred type itself nullable; the null belongs to this member
+                    Schema<?> referred = schemas.get(schemaName(target));
+                    if (referred != null) {
+                        referred.setNullable(null);
+                    }
                 }
             }
         }
