@@ -17,11 +17,11 @@ import org.apache.camel.model.rest.VerbDefinition;
 
 /**
  * A record component that refers to another answer type and may be null (annotated {@code @Schema(nullable =
- * true)}) is written by swagger-core as a bare {@code $ref}, which drops the {@code nullable}: a validator then
- * refuses the null the service really answers (an account Ministra was never read for). This rewrites each such
- * property as {@code allOf: [$ref]} with {@code nullable: true}, the OpenAPI 3.0 way to say "this type, or null",
- * and takes back the {@code nullable} swagger-core puts on the referred type itself instead (which made an example
- * of the type a bare {@code null}).
+ * true)}) is written by swagger-core as a bare {@code $ref}, which drops the member's {@code nullable} and
+ * description (swagger-core marks the referred type itself nullable instead, which is what lets a validator accept
+ * the null the service really answers, e.g. for an account Ministra was never read for). This rewrites each such
+ * property as {@code allOf: [$ref]} with {@code nullable: true} and the member's description, the OpenAPI 3.0 way to
+ * say "this type, or null", so that the member itself says so.
  */
 final class NullableReferences {
 
@@ -67,11 +67,6 @@ final class NullableReferences {
                     nullable.setNullable(true);
                     nullable.setDescription(annotation.description().isEmpty() ? null : annotation.description());
                     owner.getProperties().put(component.getName(), nullable);
-                    // swagger-core also marks the referred type itself nullable; the null belongs to this member
-                    Schema<?> referred = schemas.get(schemaName(target));
-                    if (referred != null) {
-                        referred.setNullable(null);
-                    }
                 }
             }
         }
