@@ -2,8 +2,8 @@ package dev.ministramanager.accounts;
 
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 
+import dev.ministramanager.status.StatusAnswers;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -43,9 +43,8 @@ public record AccountAnswer(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime createdAt,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) OffsetDateTime updatedAt,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Sync sync,
-        @Schema(nullable = true, description = "GET only: Ministra's snapshot from the last pull or refresh (online,"
-                + " IP, firmware, box, status, tariff, subscriptions) and its age",
-                additionalProperties = Schema.AdditionalPropertiesValue.TRUE) Map<String, Object> ministra,
+        @Schema(nullable = true, description = "GET /accounts/{login} only: Ministra's snapshot from the last pull or"
+                + " refresh and its age (null: never read)") StatusAnswers.Snapshot ministra,
         @Schema(description = "Only in the answer of the create, provision or password change that generated it",
                 example = "x7Kp9mQ2vR4t") String generatedPassword,
         @Schema(description = "In an Idempotency-Key replay of such an answer, instead of the password")

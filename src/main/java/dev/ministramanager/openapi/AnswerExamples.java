@@ -14,10 +14,10 @@ import io.swagger.v3.oas.models.media.Schema;
 /**
  * Gives every JSON success answer a whole example, assembled from its schema: each member's own {@code example}
  * (the answer record's {@code @Schema(example = ...)}), and where a member has none, what its type alone says: an
- * enum's first value, a fixed instant for a date-time, {@code null} for a member that may be null, {@code true} for
- * a flag. An integrator reads one realistic answer per operation instead of assembling it from member tables, and
- * {@code OpenApiContractTest} checks that each example is an answer the document allows and that every free text
- * and number has an example of its own.
+ * enum's first value, a fixed instant for a date-time, {@code null} for a value that may be null (a record that may
+ * be null is shown with its members), {@code true} for a flag. An integrator reads one realistic answer per
+ * operation instead of assembling it from member tables, and {@code OpenApiContractTest} checks that each example is
+ * an answer the document allows and that every free text and number has an example of its own.
  */
 final class AnswerExamples {
 
@@ -47,7 +47,8 @@ final class AnswerExamples {
         }));
     }
 
-    private static Object exampleOf(Schema<?> schema, Map<String, Schema> components, Set<String> visiting) {
+    /** The example of a schema, assembled from its members; null for an unknown or recursive reference. */
+    static Object exampleOf(Schema<?> schema, Map<String, Schema> components, Set<String> visiting) {
         if (schema.get$ref() != null) {
             String name = schema.get$ref().substring(COMPONENTS.length());
             Schema<?> target = components.get(name);
@@ -69,7 +70,8 @@ final class AnswerExamples {
         if (schema.getEnum() != null && !schema.getEnum().isEmpty()) {
             return schema.getEnum().get(0);
         }
-        if (Boolean.TRUE.equals(schema.getNullable())) {
+        if (Boolean.TRUE.equals(schema.getNullable()) && schema.getProperties() == null) {
+            // a value that may be null; a record that may be null is shown with its members
             return null;
         }
         String type = schema.getType() != null ? schema.getType()

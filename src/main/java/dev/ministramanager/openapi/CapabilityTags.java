@@ -37,9 +37,8 @@ final class CapabilityTags {
                 + " accounts from a billing CSV export.");
         DESCRIPTIONS.put("Companies", "The ISPs served, each with its own Ministra and connection settings.");
         DESCRIPTIONS.put("Users", "API users: their role, companies, password and tokens.");
-        DESCRIPTIONS.put("Events", "What changed, as a feed for scripts that poll; the same events stream as"
-                + " server-sent events from GET /api/v1/events/stream (?company=, ?types=, Last-Event-ID), which is"
-                + " served beside the REST API and not described here.");
+        DESCRIPTIONS.put("Events", "What changed: as server-sent events that stay open (GET /events/stream), or"
+                + " as a feed for scripts that poll (GET /events).");
         DESCRIPTIONS.put("Webhooks", "Signed HTTP callbacks for events: endpoints, deliveries and delivery dead"
                 + " letters.");
         DESCRIPTIONS.put("Console", "The operator console's session and dashboard.");

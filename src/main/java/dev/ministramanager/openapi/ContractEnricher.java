@@ -38,7 +38,9 @@ import org.apache.camel.model.rest.VerbDefinition;
  * schema, error codes as problem+json) plus the problems {@link ProblemResponses} traces to what the operation
  * is, all with the one {@code Problem} schema;</li>
  * <li>examples: a whole example of each JSON success answer, from {@link AnswerExamples};</li>
- * <li>tags: the capabilities in order, each with a description, from {@link CapabilityTags}.</li>
+ * <li>tags: the capabilities in order, each with a description, from {@link CapabilityTags};</li>
+ * <li>the event stream, which is served beside the REST DSL: from {@link EventStreamOperation}, then completed like a
+ * verb.</li>
  * </ul>
  * What it cannot complete (a verb with no description, no success response, an unknown parameter) it leaves out,
  * and {@code OpenApiContractTest} names it.
@@ -64,6 +66,7 @@ final class ContractEnricher {
                 ? camel.getApplicationContextClassLoader() : ContractEnricher.class.getClassLoader());
         if (openApi.getPaths() != null) {
             openApi.setPaths(withoutDoubledSlashes(openApi.getPaths()));
+            EventStreamOperation.addTo(openApi, camel.getRestConfiguration().getContextPath());
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
                     complete(path, method, operation, verbs.get(operation.getOperationId()))));
         }
@@ -72,14 +75,18 @@ final class ContractEnricher {
         return openApi;
     }
 
+    /** A verb of the REST DSL, or the event stream its handler serves beside the REST DSL. */
     private void complete(String path, PathItem.HttpMethod method, Operation operation, VerbDefinition verb) {
-        if (verb == null) {
+        boolean stream = verb == null && EventStreamOperation.ID.equals(operation.getOperationId());
+        if (verb == null && !stream) {
             return;
         }
-        describe(operation, verb);
-        secure(operation, verb);
+        describe(operation, stream ? EventStreamOperation.DESCRIPTION : verb.getDescriptionText());
+        secure(operation, stream ? EventStreamOperation.ROLE : roleOf(verb));
         completeParameters(path, operation);
-        describeFileBody(operation, verb);
+        if (verb != null) {
+            describeFileBody(operation, verb);
+        }
         ProblemResponses.complete(operation, method, path);
     }
 
@@ -97,8 +104,7 @@ final class ContractEnricher {
         }
     }
 
-    private static void describe(Operation operation, VerbDefinition verb) {
-        String text = verb.getDescriptionText();
+    private static void describe(Operation operation, String text) {
         if (text == null || text.isBlank()) {
             operation.setSummary(null);
             return;
@@ -110,9 +116,12 @@ final class ContractEnricher {
         operation.setDescription(explanation + (explanation.endsWith(".") ? "" : "."));
     }
 
-    private static void secure(Operation operation, VerbDefinition verb) {
-        String role = verb.getSecurity() == null || verb.getSecurity().isEmpty()
+    private static String roleOf(VerbDefinition verb) {
+        return verb.getSecurity() == null || verb.getSecurity().isEmpty()
                 ? null : verb.getSecurity().get(0).getScopes();
+    }
+
+    private static void secure(Operation operation, String role) {
         if (role == null) {
             return;
         }

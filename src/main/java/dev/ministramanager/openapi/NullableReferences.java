@@ -17,9 +17,11 @@ import org.apache.camel.model.rest.VerbDefinition;
 
 /**
  * A record component that refers to another answer type and may be null (annotated {@code @Schema(nullable =
- * true)}) is written by swagger-core as a bare {@code $ref}, which drops the {@code nullable}: a validator then
- * refuses the null the service really answers (an account Ministra was never read for). This rewrites each such
- * property as {@code allOf: [$ref]} with {@code nullable: true}, the OpenAPI 3.0 way to say "this type, or null".
+ * true)}) is written by swagger-core as a bare {@code $ref}, which drops the member's {@code nullable} and
+ * description (swagger-core marks the referred type itself nullable instead, which is what lets a validator accept
+ * the null the service really answers, e.g. for an account Ministra was never read for). This rewrites each such
+ * property as {@code allOf: [$ref]} with {@code nullable: true} and the member's description, the OpenAPI 3.0 way to
+ * say "this type, or null", so that the member itself says so.
  */
 final class NullableReferences {
 
@@ -52,8 +54,9 @@ final class NullableReferences {
                     continue;
                 }
                 toVisit.push(target);
-                io.swagger.v3.oas.annotations.media.Schema annotation =
-                        component.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+                // @Schema cannot target a record component: Java gives it to the accessor (and the field) instead
+                io.swagger.v3.oas.annotations.media.Schema annotation = component.getAccessor()
+                        .getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
                 if (owner == null || owner.getProperties() == null || annotation == null || !annotation.nullable()) {
                     continue;
                 }

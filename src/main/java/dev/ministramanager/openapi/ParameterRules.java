@@ -44,6 +44,8 @@ final class ParameterRules {
             rule("events-list:limit", whole(1, 1000)),
             rule("offset", whole(0, Integer.MAX_VALUE)),
             rule("after", new IntegerSchema().format("int64").minimum(BigDecimal.ZERO)),
+            rule("events-stream:after", text(1, 19).pattern("^(now|[0-9]{1,19})$").example("now")),
+            rule("Last-Event-ID", text(1, 19).pattern("^[0-9]{1,19}$").example("1042")),
             rule("cursor", text(1, 200)),
             rule("wait", whole(0, 60)),
             rule("olderThanMinutes", whole(0, Integer.MAX_VALUE)),

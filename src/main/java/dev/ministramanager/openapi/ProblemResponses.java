@@ -24,15 +24,56 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
  * locks a user name or address after repeated failures, before anything is verified);</li>
  * <li>403 a role above viewer (ApiGate's role check), or a change (a session cookie without its CSRF token);</li>
  * <li>404 a record named in the path, or the {@code company} parameter (a company the caller may not see);</li>
- * <li>409 a change (ApiResponses turns a stored record's unique or foreign key into 409);</li>
+ * <li>409 the operations of {@link #CONFLICTS}, each with the conflict its code answers;</li>
  * <li>412 an {@code If-Match} parameter; 422 an {@code Idempotency-Key} parameter (a key reused with another body);
  * 413 and 415 a request body (ApiConfiguration, JsonRequests).</li>
  * </ul>
- * A problem only some operations give (a 409 of its own, 422, 429, 502 ...) is declared on the verb.
+ * A problem only one verb gives (422, 429, 502 ...) is declared on the verb, and wins over the rules here.
  */
 final class ProblemResponses {
 
     static final String PROBLEM_REF = "#/components/schemas/Problem";
+
+    /**
+     * The operations that answer 409, by operationId, with what conflicts, traced to the code that answers it (a
+     * {@code ProblemException.conflict} or a 409 of its own). Where a request stores a unique value (a name, login,
+     * account number, MAC, user name), a concurrent request storing the same value meets the database's unique key
+     * instead of the check, which ApiResponses answers with 409 too: the same operations. stb-command declares its
+     * 409 on the verb.
+     */
+    static final Map<String, String> CONFLICTS = Map.ofEntries(
+            // Companies.create, Companies.update, Companies.refuseSharedMinistra
+            Map.entry("companies-create", "A company with this name exists, or another company uses this"
+                    + " ministraBaseUrl and the request does not say `sharedMinistra: true`; named in `field`."),
+            Map.entry("companies-change", "A company with this name exists, or another company uses this"
+                    + " ministraBaseUrl and the request does not say `sharedMinistra: true`; named in `field`."),
+            // ApiUserAdmin.create
+            Map.entry("api-users-create", "An API user with this username exists."),
+            // AccountCommands.create and change (AccountCommands.duplicate)
+            Map.entry("accounts-create", "The login, account number or MAC is another account's in this company"
+                    + " (or the login's account is still being deleted from Ministra); named in `field`."),
+            Map.entry("accounts-provision", "The login, account number or MAC is another account's in this company"
+                    + " (or the login's account is still being deleted from Ministra); named in `field`."),
+            Map.entry("accounts-change", "The account number or MAC is another account's in this company; named in"
+                    + " `field`."),
+            // DeadLetters.lockOpen
+            Map.entry("dead-letters-replay", "The dead letter is no longer open (replayed or discarded), or its"
+                    + " account no longer exists."),
+            Map.entry("dead-letters-discard", "The dead letter is no longer open (replayed or discarded), or its"
+                    + " account no longer exists."),
+            // WebhookLog.replay and discard
+            Map.entry("webhook-dead-letters-replay", "The delivery is not an open dead letter."),
+            Map.entry("webhook-dead-letters-discard", "The delivery is not an open dead letter."),
+            // Reconciliations.start
+            Map.entry("reconciliation-run-start", "A reconciliation of this company is running."),
+            // Adoptions.adoptOnlyInMinistra
+            Map.entry("reconciliation-finding-adopt", "The finding is not an account only Ministra has, its run did"
+                    + " not complete, it was adopted already, or we have an account with its login, account number"
+                    + " or MAC; named in `field`."),
+            // TariffSync.requireEnabled
+            Map.entry("tariffs-sync-now", "The company is disabled."),
+            // FleetRefresh.refreshNow
+            Map.entry("status-refresh-company", "A status refresh of this company is running."));
 
     private ProblemResponses() {
     }
@@ -81,9 +122,8 @@ final class ProblemResponses {
         if (path.contains("{") || has(operation, "company")) {
             responses.putIfAbsent("404", problem("No such record among the companies the caller may see."));
         }
-        if (change && !"public".equals(role)) {
-            responses.putIfAbsent("409", problem("The change conflicts with a stored record (e.g. a name, login or"
-                    + " MAC already in use), named in `field` where it is a request member."));
+        if (CONFLICTS.containsKey(operation.getOperationId())) {
+            responses.putIfAbsent("409", problem(CONFLICTS.get(operation.getOperationId())));
         }
         if (has(operation, "If-Match")) {
             responses.putIfAbsent("412", problem("The If-Match ETag is not the record's current one."));

@@ -3,15 +3,27 @@ package dev.ministramanager.openapi;
 import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -50,6 +62,10 @@ class ApiAnswersMatchTheContractTest {
 
     private static TestDatabase database;
     private static ServiceUnderTest service;
+    /** For the event stream, whose answer stays open: read as it comes, over HTTP/1.1 as a browser's EventSource. */
+    private static final HttpClient STREAMS = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
     private static OpenApiInteractionValidator validator;
     private static OpenAPI openApi;
     private final List<String> violations = new ArrayList<>();
@@ -64,7 +80,10 @@ class ApiAnswersMatchTheContractTest {
     static void start() {
         database = FLOW.database();
         service = FLOW.service();
-        String document = service.get("/openapi.json", null).body();
+        // the first render reads every request and answer type: on a machine busy with other builds it has taken
+        // longer than a request's usual 30 s
+        String document = service.send(service.request(service.api("/openapi.json"), null)
+                .timeout(Duration.ofMinutes(2))).body();
         validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
         openApi = new OpenAPIParser().readContents(document, null, null).getOpenAPI();
     }
@@ -140,6 +159,11 @@ class ApiAnswersMatchTheContractTest {
 
         // Status
         call("POST", "/accounts/contract1/pull?company=" + companyA, ADMIN, null, 200);
+        // read now: the account's answer carries Ministra's snapshot, which the document says is a MinistraSnapshot
+        JsonNode snapshot = call("GET", "/accounts/contract1?company=" + companyA, ADMIN, null, 200).json()
+                .get("ministra");
+        assertThat(snapshot.get("inMinistra").asBoolean()).as(snapshot.toString()).isTrue();
+        assertThat(snapshot.get("readBy").asText()).isEqualTo("pull");
         call("GET", "/status/accounts/contract1?company=" + companyA, ADMIN, null, 200);
         // never read from Ministra: its snapshot is null, which the document must allow
         assertThat(call("GET", "/status/accounts/contract3?company=" + companyB, ADMIN, null, 200).json()
@@ -196,6 +220,17 @@ class ApiAnswersMatchTheContractTest {
         call("GET", "/events?company=" + companyA + "&after=0&types=account.*&limit=5", ADMIN, null, 200);
         call("GET", "/events?company=" + companyA + "&limit=0", ADMIN, null, 400);
         call("DELETE", "/webhooks/" + webhook, ADMIN, null, 200);
+        // the live stream (served beside the REST routes): its first event, then the next one after Last-Event-ID
+        JsonNode first = firstStreamedEvent(stream("/events/stream?company=" + companyA + "&types=account.*&after=0",
+                ADMIN, Map.of(), 200));
+        assertThat(first.get("type").asText()).isEqualTo("account.created");
+        JsonNode next = firstStreamedEvent(stream("/events/stream?company=" + companyA + "&types=account.*", ADMIN,
+                Map.of("Last-Event-ID", first.get("sequence").asText()), 200));
+        assertThat(next.get("sequence").asLong()).isGreaterThan(first.get("sequence").asLong());
+        // a company the caller may not see
+        stream("/events/stream?company=999999", viewer, Map.of(), 404);
+        stream("/events/stream?after=soon", ADMIN, Map.of(), 400);
+        stream("/events/stream", null, Map.of(), 401);
 
         // the HTTP server's own answers
         call("POST", "/accounts?company=" + companyA, ADMIN, "{\"login\":", 400);
@@ -250,7 +285,94 @@ class ApiAnswersMatchTheContractTest {
                 request.header(name, value);
             }
         });
-        ApiAnswer answer = service.send(request);
+        return checked(method, uri, token, body, contentType, headers, service.send(request), expected);
+    }
+
+    /**
+     * Opens the event stream and reads its answer up to the end of its first event (a problem whole), then checks
+     * it as {@link #call} does. The stream stays open until the client goes: it is closed here.
+     */
+    private ApiAnswer stream(String pathAndQuery, String token, Map<String, String> headers, int expected) {
+        URI uri = service.api(pathAndQuery);
+        HttpRequest.Builder request = service.request(uri, token).header("Accept", "text/event-stream").GET();
+        headers.forEach(request::header);
+        if (expected != 200) {
+            // a problem is a whole answer
+            return checked("GET", uri, token, null, null, headers, service.send(request), expected);
+        }
+        try {
+            HttpResponse<InputStream> response = STREAMS.send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = response.body()) {
+                // a thread of its own: the common pool may be busy with the service's work in this JVM
+                String read = CompletableFuture.supplyAsync(() -> response.statusCode() == 200
+                        ? upToTheFirstEvent(body) : whole(body), task -> {
+                            Thread reader = new Thread(task, "contract-stream-reader");
+                            reader.setDaemon(true);
+                            reader.start();
+                        }).get(30, TimeUnit.SECONDS);
+                return checked("GET", uri, token, null, null, headers,
+                        new ApiAnswer(response.statusCode(), response.headers(), read), expected);
+            }
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("GET " + pathAndQuery + ": no answer up to a first event", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String upToTheFirstEvent(InputStream stream) {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        StringBuilder read = new StringBuilder();
+        try {
+            boolean inEvent = false;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                read.append(line).append('\n');
+                if (line.isEmpty() && inEvent) {
+                    break;
+                }
+                inEvent |= line.startsWith("data: ");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return read.toString();
+    }
+
+    private static String whole(InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The event of the first frame a stream answered, checked against the document: its {@code data} as an item of
+     * {@code GET /events} (the {@code Event} schema), its {@code id} and {@code event} as the event's sequence number
+     * and type.
+     */
+    private JsonNode firstStreamedEvent(ApiAnswer stream) {
+        Map<String, String> fields = new java.util.HashMap<>();
+        stream.body().lines().filter(line -> line.matches("^(id|event|data): .*"))
+                .forEach(line -> fields.put(line.substring(0, line.indexOf(':')),
+                        line.substring(line.indexOf(' ') + 1)));
+        assertThat(fields).as(stream.body()).containsOnlyKeys("id", "event", "data");
+        JsonNode event = new ApiAnswer(200, stream.headers(), fields.get("data")).json();
+        ValidationReport report = validator.validateResponse("/api/v1/events", Request.Method.GET,
+                SimpleResponse.Builder.ok().withContentType("application/json")
+                        .withBody("{\"items\":[" + fields.get("data") + "],\"next\":1}").build());
+        report.getMessages().stream().filter(m -> m.getLevel() == ValidationReport.Level.ERROR)
+                .forEach(m -> violations.add("streamed event " + fields.get("data") + ": " + m.getMessage()));
+        assertThat(fields.get("id")).isEqualTo(event.get("sequence").asText());
+        assertThat(fields.get("event")).isEqualTo(event.get("type").asText());
+        return event;
+    }
+
+    private ApiAnswer checked(String method, URI uri, String token, String body, String contentType,
+                              Map<String, String> headers, ApiAnswer answer, int expected) {
+        String pathAndQuery = uri.getRawQuery() == null ? uri.getPath() : uri.getPath() + "?" + uri.getRawQuery();
         assertThat(answer.status()).as(method + " " + pathAndQuery + " -> " + answer).isEqualTo(expected);
 
         SimpleRequest.Builder documented = new SimpleRequest.Builder(method, uri.getPath());

@@ -111,8 +111,8 @@ class OpenApiContractTest {
                 for (var answer : operation.getValue().getResponses().entrySet()) {
                     String code = answer.getKey();
                     var content = answer.getValue().getContent();
-                    if (!code.startsWith("2") || code.equals("204")
-                            || content != null && content.containsKey("text/csv")) {
+                    if (!code.startsWith("2") || code.equals("204") || content != null
+                            && (content.containsKey("text/csv") || content.containsKey("text/event-stream"))) {
                         continue;
                     }
                     MediaType json = content == null ? null : content.get("application/json");
@@ -229,6 +229,58 @@ class OpenApiContractTest {
     }
 
     @Test
+    void theEventStreamServedBesideTheRestDslIsDocumentedLikeAnyOperation() throws IOException {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        Operation stream = openApi.getPaths().get("/events/stream").getGet();
+        assertThat(stream.getOperationId()).isEqualTo("events-stream");
+        assertThat(stream.getTags()).containsExactly("Events");
+        assertThat(stream.getSummary()).isEqualTo("Stream events as server-sent events");
+        assertThat(stream.getDescription()).contains("Any signed-in user, filtered by what that user may see")
+                .contains("Requires the role `viewer`");
+        assertThat(stream.getSecurity()).hasSize(3);
+        assertThat(stream.getParameters()).extracting(p -> p.getIn() + " " + p.getName())
+                .containsExactly("query company", "query types", "query after", "header Last-Event-ID");
+        Schema<?> after = stream.getParameters().get(2).getSchema();
+        assertThat("now").matches(after.getPattern());
+        assertThat("1042").matches(after.getPattern());
+        // a viewer's read: no role check, no CSRF token, nothing stored
+        assertThat(stream.getResponses()).containsOnlyKeys("200", "400", "401", "404", "429");
+        MediaType frames = stream.getResponses().get("200").getContent().get("text/event-stream");
+        assertThat(frames.getSchema().getType()).isEqualTo("string");
+        String example = (String) frames.getExample();
+        assertThat(example).startsWith("retry: 3000\n\nid: 1042\nevent: account.created\ndata: {");
+        // the example's event is one the document allows as an item of GET /events
+        String data = example.lines().filter(line -> line.startsWith("data: ")).findFirst().orElseThrow()
+                .substring("data: ".length());
+        ValidationReport report = OpenApiInteractionValidator.createForInlineApiSpecification(document).build()
+                .validateResponse("/api/v1/events", Request.Method.GET, SimpleResponse.Builder.ok()
+                        .withContentType("application/json").withBody("{\"items\":[" + data + "],\"next\":1042}")
+                        .build());
+        assertThat(report.getMessages()).as(data).noneMatch(m -> m.getLevel() == ValidationReport.Level.ERROR);
+    }
+
+    @Test
+    void onlyOperationsThatCanConflictListA409() {
+        OpenAPI openApi = new OpenAPIParser().readContents(document, null, new ParseOptions()).getOpenAPI();
+        Set<String> withConflict = new TreeSet<>();
+        Set<String> operationIds = new TreeSet<>();
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            operationIds.add(operation.getOperationId());
+            if (operation.getResponses().containsKey("409")) {
+                withConflict.add(operation.getOperationId());
+            }
+        }));
+        assertThat(operationIds).as("each operation ProblemResponses gives a 409 exists")
+                .containsAll(ProblemResponses.CONFLICTS.keySet());
+        Set<String> expected = new TreeSet<>(ProblemResponses.CONFLICTS.keySet());
+        // declared on its verb: an account without a bound box
+        expected.add("stb-command");
+        assertThat(withConflict).isEqualTo(expected);
+        assertThat(openApi.getPaths().get("/session").getDelete().getResponses()).doesNotContainKey("409")
+                .containsKeys("403", "404");
+    }
+
+    @Test
     void swaggerUiServesOurDocumentOffline() {
         ApiAnswer bare = service.get("/docs", null);
         assertThat(bare.status()).isEqualTo(302);
@@ -320,9 +372,10 @@ class OpenApiContractTest {
     }
 
     private static boolean typed(io.swagger.v3.oas.models.responses.ApiResponse response) {
-        // JSON with its record's schema, or a file (a CSV report: text/csv, a string)
+        // JSON with its record's schema, or text (a CSV report: text/csv; the event stream: text/event-stream)
         return response.getContent() != null && response.getContent().entrySet().stream()
-                .filter(content -> content.getKey().equals("application/json") || content.getKey().equals("text/csv"))
+                .filter(content -> List.of("application/json", "text/csv", "text/event-stream")
+                        .contains(content.getKey()))
                 .anyMatch(content -> content.getValue().getSchema() != null
                         && (content.getValue().getSchema().get$ref() != null
                         || content.getValue().getSchema().getType() != null));
