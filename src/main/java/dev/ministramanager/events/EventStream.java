@@ -89,16 +89,7 @@ public class EventStream {
         ApiPrincipal principal = gate.authenticateReader(authorization, cookies, source);
         List<Long> companies = gate.companiesOf(principal);
         if (company != null) {
-            long id;
-            try {
-                id = Long.parseLong(company.trim());
-            } catch (NumberFormatException e) {
-                throw ProblemException.invalidField("company", "The company parameter must be a company id.");
-            }
-            if (!principal.sees(id)) {
-                throw ProblemException.notFound("Company " + id + " not found.");
-            }
-            companies = List.of(id);
+            companies = List.of(gate.companyNamedBy(principal, company));
         }
         // after=now: only what comes next (the console's dashboard), not the whole retention
         long from = "now".equals(after) ? feed.newest() : EventFeed.after(after);

@@ -220,6 +220,14 @@ public class ApiGate implements Processor {
     }
 
     /**
+     * The company a {@code company} parameter names, checked as the REST API checks it (for the event stream): 400
+     * naming {@code company} when it is no company id, 404 when it does not exist or the caller may not see it.
+     */
+    public long companyNamedBy(ApiPrincipal principal, String raw) {
+        return visibleCompany(visibleCompanies(principal), raw, false);
+    }
+
+    /**
      * Verifies an API user's name and password exactly as HTTP Basic on any request is verified (the same cache,
      * checks and failed-authentication limits), for the console's sign-in; 401 when they do not match.
      */

@@ -98,6 +98,18 @@ class EventStreamSignInTest {
         }
     }
 
+    @Test
+    void aCompanyThatDoesNotExistIsNotFoundEvenForAnAdminOfAllCompanies() throws Exception {
+        try (EventStreamClient none = EventStreamClient.open(service.api("/events/stream?company=999999"), ADMIN,
+                null)) {
+            assertThat(none.status()).as("as every REST operation answers it").isEqualTo(404);
+        }
+        try (EventStreamClient malformed = EventStreamClient.open(service.api("/events/stream?company=first"), ADMIN,
+                null)) {
+            assertThat(malformed.status()).isEqualTo(400);
+        }
+    }
+
     private static String signIn(String username) {
         ApiAnswer answer = service.post("/session", null, """
                 {"username":"%s","password":"%s"}""".formatted(username, PASSWORD));
