@@ -137,7 +137,10 @@ class WebhookDeliveryBenchmark {
             double submittedRate = paced(pacer, senders, service, client, company, "bench", CHANGES, RATE, failed);
             // a create that failed (a timeout on an overloaded machine) gave no events: reported, and the test fails
             int events = 2 * (CHANGES - failed.get());
+            // every measured event (a warm-up create that timed out at the client may still have given its events,
+            // so the receiver's count alone could be reached before the last measured one arrived)
             awaitReceived(receiver, warmEvents + events);
+            awaitMeasured(receiver, "bench", events);
             Map<String, Double> breakdown = ServiceCpuBreakdown.now().millisPerUnitSince(breakdownBefore, events / 2);
             double serviceCpuMillisPerEvent = (processCpuNanos() - threadsCpuNanos(CLIENT_THREADS) - cpuBefore)
                     / 1e6 / events;
@@ -249,6 +252,20 @@ class WebhookDeliveryBenchmark {
             }
         }
         assertThat(receiver.count()).as("events received").isGreaterThanOrEqualTo(count);
+    }
+
+    /** Waits until {@code count} distinct events of subjects starting with {@code prefix} arrived (5 minutes). */
+    private static void awaitMeasured(WebhookReceiverProcess receiver, String prefix, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long arrived;
+        do {
+            arrived = receiver.received().stream().filter(arrival -> arrival.subject().startsWith(prefix))
+                    .map(WebhookReceiverProcess.Arrival::id).distinct().count();
+            if (arrived < count) {
+                Thread.sleep(500);
+            }
+        } while (arrived < count && System.nanoTime() < deadline);
+        assertThat(arrived).as("measured events received").isGreaterThanOrEqualTo(count);
     }
 
     private static long processCpuNanos() {
