@@ -61,13 +61,14 @@ public class EventStream {
     private void open(RoutingContext ctx) {
         String authorization = ctx.request().getHeader("Authorization");
         String cookies = ctx.request().getHeader("Cookie");
+        String query = ctx.request().query();
         String company = ctx.request().getParam("company");
         String types = ctx.request().getParam("types");
         String after = ctx.request().getHeader("Last-Event-ID") != null ? ctx.request().getHeader("Last-Event-ID")
                 : ctx.request().getParam("after");
         Vertx vertx = ctx.vertx();
         String source = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-        vertx.executeBlocking(() -> subscribe(authorization, cookies, source, company, types, after), false)
+        vertx.executeBlocking(() -> subscribe(authorization, cookies, source, query, company, types, after), false)
                 .onComplete(opened -> {
             if (opened.failed()) {
                 ProblemException problem = ApiResponses.problemOf(opened.cause());
@@ -83,10 +84,12 @@ public class EventStream {
         });
     }
 
-    private Subscription subscribe(String authorization, String cookies, String source, String company, String types,
-                                   String after) {
+    private Subscription subscribe(String authorization, String cookies, String source, String query,
+                                   String company, String types, String after) {
         // blocking (BCrypt on a first use), so not on an event loop; counted by the failed-authentication limits
         ApiPrincipal principal = gate.authenticateReader(authorization, cookies, source);
+        // as every REST operation: a NUL or line break in any parameter is a 400 naming it, never a stream
+        ApiGate.checkQueryText(query);
         List<Long> companies = gate.companiesOf(principal);
         if (company != null) {
             companies = List.of(gate.companyNamedBy(principal, company));

@@ -339,7 +339,14 @@ public class ApiGate implements Processor {
         if (path != null) {
             TextRules.checkSingleLine("path", decode("path", path.replace("+", "%2B")));
         }
-        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
+        checkQueryText(message.getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    /**
+     * A raw query string's parameters, decoded, follow {@link TextRules}: 400 naming the parameter (for what Vert.x
+     * serves outside the REST DSL too: the event stream).
+     */
+    public static void checkQueryText(String query) {
         if (query == null || query.isEmpty()) {
             return;
         }
