@@ -1,6 +1,9 @@
 package dev.ministramanager.events;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -25,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -136,6 +140,8 @@ public class WebhookDeliveries {
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority()
                 // the answer needs only the response's headers: the request's are not copied onto it
                 + "?throwExceptionOnFailure=false&followRedirects=false&copyHeaders=false"
+                // the answer as the connection's stream: only its excerpt is read (answered), never the whole body
+                + "&disableStreamCache=true"
                 + "&connectTimeout=" + settings.connectTimeout().toMillis()
                 + "&responseTimeout=" + settings.timeout().toMillis()
                 + "&soTimeout=" + settings.timeout().toMillis()
@@ -146,12 +152,53 @@ public class WebhookDeliveries {
     public Map<String, Object> answered(Exchange exchange) {
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        // no body (a 204): getBody(String.class) would then try to convert the message itself, through every
-        // fallback converter, on each answer
-        String body = message.getBody() == null ? null : message.getBody(String.class);
+        String body = excerpt(message.getBody());
         String retryAfter = message.getHeader("Retry-After", String.class);
         message.removeHeaders("*");
         return record(exchange, status, null, body, retryAfter);
+    }
+
+    /**
+     * The first {@value #EXCERPT} characters of the receiver's answer, read from the connection's stream within the
+     * delivery's timeout: a receiver answering gigabytes, or without end, costs a few kilobytes and the timeout. The
+     * rest is not read: the connection is then dropped, not drained for reuse.
+     */
+    private String excerpt(Object body) {
+        if (!(body instanceof InputStream stream)) {
+            return body == null ? null : truncate(body.toString(), EXCERPT);
+        }
+        byte[] read = new byte[EXCERPT * 4];
+        int length = 0;
+        boolean ended = false;
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        try {
+            while (length < read.length && System.nanoTime() < deadline) {
+                int n = stream.read(read, length, read.length - length);
+                if (n < 0) {
+                    ended = true;
+                    break;
+                }
+                length += n;
+            }
+        } catch (IOException unreadable) {
+            LOG.debug("A webhook answer's body could not be read: {}", unreadable.toString());
+        } finally {
+            release(stream, ended);
+        }
+        return length == 0 && ended ? null : truncate(new String(read, 0, length, StandardCharsets.UTF_8), EXCERPT);
+    }
+
+    /** Closes a wholly read answer (its connection is reused); aborts one read in part (its connection dropped). */
+    private static void release(InputStream stream, boolean ended) {
+        try {
+            if (!ended && stream instanceof EofSensorInputStream connection) {
+                connection.abort();
+            } else {
+                stream.close();
+            }
+        } catch (IOException ignored) {
+            // the connection is gone either way
+        }
     }
 
     /** No answer: connection refused or reset, timeout, TLS failure. */

@@ -6,6 +6,14 @@ import static dev.ministramanager.events.EventsFixture.count;
 import static dev.ministramanager.events.EventsFixture.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -325,6 +336,56 @@ class WebhooksTest {
             assertThat(attempts.get(0).get("response").isNull()).isTrue();
             assertThat(count(database, "SELECT COUNT(*) FROM audit_event WHERE subject = 'webhook' AND details LIKE ?",
                     "%" + newSecret.substring(6, 20) + "%")).isZero();
+        }
+    }
+
+    @Test
+    void aReceiverAnsweringWithoutEndCostsAnExcerptAndTheTimeoutNotTheServicesMemory(MinistraSimulator ministra)
+            throws Exception {
+        long company = EventsFixture.createCompany(service, ministra, "Endless ISP");
+        // answers 200 with a chunked body that never ends (64 KB a chunk, as fast as it is read), until the
+        // connection is dropped: read whole, it would fill any heap
+        AtomicLong sent = new AtomicLong();
+        CountDownLatch dropped = new CountDownLatch(1);
+        try (ServerSocket endless = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (Socket connection = endless.accept()) {
+                    BufferedReader request = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                            StandardCharsets.ISO_8859_1));
+                    for (String line = request.readLine(); line != null && !line.isEmpty();) {
+                        line = request.readLine();
+                    }
+                    OutputStream out = connection.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    while (true) {
+                        out.write(chunk);
+                        sent.addAndGet(0x10000);
+                    }
+                } catch (IOException droppedByTheService) {
+                    dropped.countDown();
+                }
+            }, "endless-receiver");
+            server.setDaemon(true);
+            server.start();
+            JsonNode webhook = EventsFixture.createWebhook(service, company,
+                    "http://127.0.0.1:" + endless.getLocalPort() + "/hooks", "[\"account.*\"]");
+            remember(webhook.get("secret").asText());
+
+            ApiAnswer ping = service.post("/webhooks/" + webhook.get("id").asLong() + "/test", ADMIN, null);
+            assertThat(ping.status()).as(ping.toString()).isEqualTo(200);
+            assertThat(ping.json().get("outcome").asText()).isEqualTo("delivered");
+            assertThat(ping.json().get("response").asText()).hasSize(1000).matches("x+");
+            assertThat(dropped.await(10, TimeUnit.SECONDS)).as("the service dropped the connection").isTrue();
+            assertThat(sent.get()).as("bytes the receiver got out before the drop").isLessThan(64L << 20);
+        }
+        // the service goes on: its workers free, an ordinary receiver still delivered to
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            JsonNode webhook = EventsFixture.createWebhook(service, company, receiver.url(), "[\"account.*\"]");
+            remember(webhook.get("secret").asText());
+            ApiAnswer ping = service.post("/webhooks/" + webhook.get("id").asLong() + "/test", ADMIN, null);
+            assertThat(ping.json().get("outcome").asText()).as(ping.toString()).isEqualTo("delivered");
         }
     }
 
