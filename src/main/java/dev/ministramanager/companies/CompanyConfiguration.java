@@ -22,6 +22,8 @@ public class CompanyConfiguration implements CamelConfiguration {
 
     @PropertyInject("mm.ministra.connections-per-company")
     private int connectionsPerCompany;
+    @PropertyInject("mm.ministra.max-answer-bytes")
+    private int maxAnswerBytes;
 
     @BindToRegistry(value = "companies", lazy = true)
     public Companies companies(@BeanInject("dataSource") DataSource dataSource, @BeanInject SecretCipher cipher,
@@ -47,6 +49,6 @@ public class CompanyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "ministraResponses", lazy = true)
     public MinistraResponses ministraResponses(@BeanInject("json") ObjectMapper json) {
-        return new MinistraResponses(json);
+        return new MinistraResponses(json, maxAnswerBytes);
     }
 }

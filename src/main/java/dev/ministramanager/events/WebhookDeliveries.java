@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.http.AnswerStreams;
 import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +29,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -152,7 +152,8 @@ public class WebhookDeliveries {
     public Map<String, Object> answered(Exchange exchange) {
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String body = excerpt(message.getBody());
+        String body = message.getBody() instanceof InputStream stream ? excerpt(stream)
+                : truncateOrNull(message.getBody(String.class));
         String retryAfter = message.getHeader("Retry-After", String.class);
         message.removeHeaders("*");
         return record(exchange, status, null, body, retryAfter);
@@ -163,10 +164,7 @@ public class WebhookDeliveries {
      * delivery's timeout: a receiver answering gigabytes, or without end, costs a few kilobytes and the timeout. The
      * rest is not read: the connection is then dropped, not drained for reuse.
      */
-    private String excerpt(Object body) {
-        if (!(body instanceof InputStream stream)) {
-            return body == null ? null : truncate(body.toString(), EXCERPT);
-        }
+    private String excerpt(InputStream stream) {
         byte[] read = new byte[EXCERPT * 4];
         int length = 0;
         boolean ended = false;
@@ -183,22 +181,14 @@ public class WebhookDeliveries {
         } catch (IOException unreadable) {
             LOG.debug("A webhook answer's body could not be read: {}", unreadable.toString());
         } finally {
-            release(stream, ended);
+            AnswerStreams.release(stream, ended);
         }
         return length == 0 && ended ? null : truncate(new String(read, 0, length, StandardCharsets.UTF_8), EXCERPT);
     }
 
-    /** Closes a wholly read answer (its connection is reused); aborts one read in part (its connection dropped). */
-    private static void release(InputStream stream, boolean ended) {
-        try {
-            if (!ended && stream instanceof EofSensorInputStream connection) {
-                connection.abort();
-            } else {
-                stream.close();
-            }
-        } catch (IOException ignored) {
-            // the connection is gone either way
-        }
+    /** Any other body (none, or one already in memory: bytes, text) through Camel's type converter. */
+    private static String truncateOrNull(String body) {
+        return body == null ? null : truncate(body, EXCERPT);
     }
 
     /** No answer: connection refused or reset, timeout, TLS failure. */

@@ -66,7 +66,8 @@ public class MinistraRequests {
                 + "&soTimeout=" + readTimeout
                 + "&connectionsPerRoute=" + connectionsPerCompany
                 + "&skipResponseHeaders=true"
-                + (stream ? "&disableStreamCache=true" : ""));
+                // the answer as the connection's stream: read as it arrives (rows), or up to a bound (one answer)
+                + "&disableStreamCache=true");
         exchange.setVariable(REQUEST, request);
         message.setHeader(Exchange.HTTP_URI, target.baseUrl() + path(request));
         // the enum the HTTP producer reads: as a String it would be converted on every call, at a noticeable cost

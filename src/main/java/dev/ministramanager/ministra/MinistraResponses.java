@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.http.AnswerStreams;
 import dev.ministramanager.ministra.MinistraFailure.Kind;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -28,18 +29,52 @@ import org.apache.camel.Message;
 public class MinistraResponses {
 
     private final ObjectMapper json;
+    /** The most of one answer (not a row read) that is read: a longer one is a failure, not a heap filled. */
+    private final int maxAnswerBytes;
 
-    public MinistraResponses(ObjectMapper json) {
+    public MinistraResponses(ObjectMapper json, int maxAnswerBytes) {
         this.json = json;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
+    /**
+     * Classifies one answer. It arrives as the connection's stream (the call's stream cache is off), read here up to
+     * {@code mm.ministra.max-answer-bytes}: a Ministra (or whatever answers at its URL) sending more, or without end,
+     * is a garbled answer and its connection is dropped.
+     */
     public void classify(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] body = message.getBody(byte[].class);
+        Object answer = message.getBody();
+        // read here once: a failure thrown below must not leave the spent stream for a later step to read again
+        message.setBody(null);
+        byte[] body = answer instanceof InputStream stream ? readBounded(stream)
+                : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, answer);
         long latency = elapsedMillis(exchange);
         message.removeHeaders("*");
         message.setBody(read(status, body, latency));
+    }
+
+    private byte[] readBounded(InputStream stream) {
+        boolean ended = false;
+        try {
+            byte[] body = stream.readNBytes(maxAnswerBytes);
+            ended = stream.read() < 0;
+            if (!ended) {
+                throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is longer than "
+                        + maxAnswerBytes + " bytes (mm.ministra.max-answer-bytes): not read further", null, null);
+            }
+            return body;
+        } catch (IOException e) {
+            MinistraFailure transport = transportFailure(e);
+            if (transport.kind() == Kind.TIMEOUT) {
+                throw transport;
+            }
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer was cut off: " + e.getMessage(), null,
+                    e);
+        } finally {
+            AnswerStreams.release(stream, ended);
+        }
     }
 
     /** An exception from the HTTP call itself: the connection failed or timed out. */

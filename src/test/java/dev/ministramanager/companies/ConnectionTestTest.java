@@ -136,6 +136,44 @@ class ConnectionTestTest {
         }
     }
 
+    /**
+     * A server at the Ministra URL answering without end: the answer is read up to mm.ministra.max-answer-bytes (16 MiB
+     * by default) and classified as garbled, its connection dropped; the service's heap is not filled, and it goes on
+     * answering.
+     */
+    @Test
+    void anAnswerWithoutEndIsReadUpToItsBoundThenDropped() throws Exception {
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        com.sun.net.httpserver.HttpServer endless = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        endless.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            byte[] spaces = " ".repeat(65_536).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                out.write("{\"status\":\"OK\",\"results\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                while (sent.get() < 1L << 33) {
+                    out.write(spaces);
+                    sent.addAndGet(spaces.length);
+                }
+            } catch (java.io.IOException dropped) {
+                // the reader went away: what the test expects
+            }
+        });
+        endless.start();
+        try {
+            long id = company("Endless answer", "http://127.0.0.1:" + endless.getAddress().getPort() + "/", "x");
+            JsonNode answer = testConnection(id);
+            assertThat(answer.get("outcome").asText()).isEqualTo("not_ministra");
+            assertThat(answer.get("detail").asText()).contains("longer than 16777216 bytes");
+            assertThat(sent.get()).as("bytes sent before the connection was dropped")
+                    .isGreaterThanOrEqualTo(16L << 20).isLessThan(1L << 30);
+            assertThat(service.get("/companies/" + id, ADMIN).status()).isEqualTo(200);
+        } finally {
+            endless.stop(0);
+        }
+    }
+
     private static long company(String name, String baseUrl, String password) {
         return ServiceFixture.company(service, name, baseUrl, password,
                 "\"connectTimeoutMs\":1000,\"readTimeoutMs\":3000");
