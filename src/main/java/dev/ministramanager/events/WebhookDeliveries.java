@@ -152,8 +152,11 @@ public class WebhookDeliveries {
     public Map<String, Object> answered(Exchange exchange) {
         Message message = exchange.getMessage();
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String body = message.getBody() instanceof InputStream stream ? excerpt(stream)
-                : truncateOrNull(message.getBody(String.class));
+        Object answer = message.getBody();
+        // no body (a 204): getBody(String.class) would then try to convert the message itself, through every
+        // fallback converter, on each answer; one in memory (bytes, text) goes through Camel's type converter
+        String body = answer instanceof InputStream stream ? excerpt(stream)
+                : answer == null ? null : truncate(message.getBody(String.class), EXCERPT);
         String retryAfter = message.getHeader("Retry-After", String.class);
         message.removeHeaders("*");
         return record(exchange, status, null, body, retryAfter);
@@ -184,11 +187,6 @@ public class WebhookDeliveries {
             AnswerStreams.release(stream, ended);
         }
         return length == 0 && ended ? null : truncate(new String(read, 0, length, StandardCharsets.UTF_8), EXCERPT);
-    }
-
-    /** Any other body (none, or one already in memory: bytes, text) through Camel's type converter. */
-    private static String truncateOrNull(String body) {
-        return body == null ? null : truncate(body, EXCERPT);
     }
 
     /** No answer: connection refused or reset, timeout, TLS failure. */
