@@ -272,24 +272,22 @@ class WebhookDeliveryBenchmark {
      */
     private static void autovacuumAsOnAServer(TestDatabase database) {
         try (Connection connection = database.connect()) {
-            Map<String, List<String>> due = new java.util.LinkedHashMap<>();
+            List<String> due = new ArrayList<>();
             try (java.sql.ResultSet tables = connection.createStatement().executeQuery("SELECT s.relname,"
                     + " s.n_dead_tup > 50 + 0.2 * GREATEST(c.reltuples, 0),"
                     + " s.n_mod_since_analyze > 50 + 0.1 * GREATEST(c.reltuples, 0)"
                     + " FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid")) {
                 while (tables.next()) {
                     if (tables.getBoolean(2)) {
-                        due.computeIfAbsent("VACUUM", command -> new ArrayList<>()).add(tables.getString(1));
+                        due.add("VACUUM " + tables.getString(1));
                     }
                     if (tables.getBoolean(3)) {
-                        due.computeIfAbsent("ANALYZE", command -> new ArrayList<>()).add(tables.getString(1));
+                        due.add("ANALYZE " + tables.getString(1));
                     }
                 }
             }
-            for (Map.Entry<String, List<String>> command : due.entrySet()) {
-                for (String table : command.getValue()) {
-                    connection.createStatement().execute(command.getKey() + " " + table);
-                }
+            for (String command : due) {
+                connection.createStatement().execute(command);
             }
         } catch (java.sql.SQLException e) {
             System.out.printf("%s: the stand-in for autovacuum failed: %s%n", NAME, e);
