@@ -105,7 +105,7 @@ public class AccountCommands {
                 }, key);
                 long id = key.getKey().longValue();
                 jdbc.update(INSERT_PUSH, id, companyId, request.isDraft() ? "draft" : "pending", now);
-                StoredAccount account = stored.find(companyId, request.login());
+                StoredAccount account = stored.byId(id);
                 if (request.tariff() != null && account.tariffPlanId() == null) {
                     throw AccountUpdates.unknownPlan(companyId, request.tariff());
                 }
