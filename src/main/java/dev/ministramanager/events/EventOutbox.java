@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.persistence.SqlStatements;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +34,8 @@ public class EventOutbox {
 
     private static final String INSERT_EVENT = SqlStatements.load("events-insert");
     private static final String INSERT_DELIVERY = SqlStatements.load("events-delivery-insert");
+    private static final String INSERT_WITH_DELIVERIES_POSTGRESQL = SqlStatements.load(
+            "events-insert-with-deliveries", SqlDialect.POSTGRESQL);
     private static final String SUBSCRIBERS = SqlStatements.load("events-subscribers");
     private static final String REACHABILITY_CHANGE = SqlStatements.load("events-reachability-change");
     private static final String REACHABILITY_KNOWN = SqlStatements.load("events-reachability-known");
@@ -42,6 +45,8 @@ public class EventOutbox {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final Clock clock;
+    /** On PostgreSQL an event and its deliveries are one statement; else null (two). */
+    private final String insertWithDeliveries;
     /** Called once a transaction that wrote deliveries committed: the delivery claims them at once. */
     private volatile Runnable deliveriesCommitted = () -> { };
 
@@ -49,11 +54,12 @@ public class EventOutbox {
     public record Event(String type, long companyId, String subject, Map<String, ?> data) {
     }
 
-    public EventOutbox(DataSource dataSource, ObjectMapper json, Clock clock) {
+    public EventOutbox(DataSource dataSource, ObjectMapper json, Clock clock, SqlDialect dialect) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
         this.clock = clock;
+        this.insertWithDeliveries = dialect == SqlDialect.POSTGRESQL ? INSERT_WITH_DELIVERIES_POSTGRESQL : null;
     }
 
     /** {@code listener} runs after each commit that wrote deliveries (instead of the delivery's next poll). */
@@ -74,20 +80,37 @@ public class EventOutbox {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             List<Object[]> rows = new ArrayList<>(events.size());
             List<Object[]> deliveries = new ArrayList<>();
+            boolean delivering = false;
             Map<Long, List<Subscriber>> subscribers = new HashMap<>();
             for (Event event : events) {
                 String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-                rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now,
-                    serialise(event.data())});
+                String orderingKey = orderingKey(event);
+                String data = serialise(event.data());
+                List<Long> webhooks = new ArrayList<>();
                 for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
                     if (EventTypes.matches(subscriber.patterns(), event.type())) {
-                        deliveries.add(new Object[] {subscriber.webhookId(), orderingKey(event), now, now, eventId});
+                        webhooks.add(subscriber.webhookId());
                     }
                 }
+                delivering |= !webhooks.isEmpty();
+                if (insertWithDeliveries != null) {
+                    rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data,
+                        orderingKey, now, now, webhooks.toArray(Long[]::new)});
+                } else {
+                    rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data});
+                    webhooks.forEach(webhook -> deliveries.add(new Object[] {webhook, orderingKey, now, now,
+                        eventId}));
+                }
             }
-            jdbc.batchUpdate(INSERT_EVENT, rows);
-            if (!deliveries.isEmpty()) {
-                jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
+            if (insertWithDeliveries != null) {
+                jdbc.batchUpdate(insertWithDeliveries, rows);
+            } else {
+                jdbc.batchUpdate(INSERT_EVENT, rows);
+                if (!deliveries.isEmpty()) {
+                    jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
+                }
+            }
+            if (delivering) {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCommit() {

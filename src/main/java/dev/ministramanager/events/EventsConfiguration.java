@@ -93,8 +93,8 @@ public class EventsConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "eventOutbox", lazy = true)
     public EventOutbox eventOutbox(@BeanInject("dataSource") DataSource dataSource,
                                    @BeanInject("json") ObjectMapper json, @BeanInject AuditTrail audit,
-                                   @BeanInject DeliveryClaims claims) {
-        EventOutbox outbox = new EventOutbox(dataSource, json, clock);
+                                   @BeanInject DeliveryClaims claims, @BeanInject SqlDialect dialect) {
+        EventOutbox outbox = new EventOutbox(dataSource, json, clock, dialect);
         outbox.onDeliveriesCommitted(claims::wake);
         audit.follow(new AuditedEvents(outbox));
         return outbox;

@@ -16,6 +16,7 @@ import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.events.EventOutbox;
 import dev.ministramanager.ministra.MinistraFailure;
 import dev.ministramanager.ministra.MinistraResult;
+import dev.ministramanager.persistence.SqlDialect;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -76,7 +77,7 @@ class TariffSyncRouteTest extends CamelTestSupport {
         TariffPlans plans = new TariffPlans(dataSource);
         TariffSyncMetrics metrics = new TariffSyncMetrics(new SimpleMeterRegistry(), dataSource);
         camel.getRegistry().bind("tariffSync", new TariffSync(dataSource,
-                new TariffCatalogue(dataSource, 0.5, new EventOutbox(dataSource, JSON, Clock.systemUTC())),
+                new TariffCatalogue(dataSource, 0.5, new EventOutbox(dataSource, JSON, Clock.systemUTC(), SqlDialect.H2)),
                 ATTEMPTS, new AuditTrail(dataSource, JSON), metrics, plans, new ActiveTariffPlans(dataSource)));
         return camel;
     }
