@@ -2,7 +2,9 @@ package dev.ministramanager.events;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -30,6 +32,8 @@ public class DeliveredBatches {
     public static final String DELIVERED = "webhookDelivered";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveredBatches.class);
     private static final String DELIVERED_UPDATE = SqlStatements.load("webhooks-delivery-delivered");
+    private static final String DELIVERED_BATCH_POSTGRESQL = SqlStatements.load("webhooks-delivery-delivered-batch",
+            SqlDialect.POSTGRESQL);
     private static final String INSERT_ATTEMPT = SqlStatements.load("webhooks-attempt-insert");
     private static final String FAILING_END = SqlStatements.load("webhooks-failing-end");
 
@@ -42,6 +46,8 @@ public class DeliveredBatches {
     private final MeterRegistry metrics;
     /** Where the database allows it, the batch's commit does not wait for the disk; else null. */
     private final String commitWithoutDiskWait;
+    /** On PostgreSQL the batch is settled in one statement; else null (one a delivery). */
+    private final String deliveredBatch;
     private final Runnable recorded;
 
     /** @param recorded called after each batch: the next events of those subjects became claimable */
@@ -51,6 +57,7 @@ public class DeliveredBatches {
         this.metrics = metrics;
         this.commitWithoutDiskWait = dialect == SqlDialect.POSTGRESQL
                 ? SqlStatements.load("webhooks-commit-without-disk-wait", dialect) : null;
+        this.deliveredBatch = dialect == SqlDialect.POSTGRESQL ? DELIVERED_BATCH_POSTGRESQL : null;
         this.recorded = recorded;
     }
 
@@ -61,8 +68,7 @@ public class DeliveredBatches {
                 if (commitWithoutDiskWait != null) {
                     jdbc.execute(commitWithoutDiskWait);
                 }
-                int[] counts = jdbc.batchUpdate(DELIVERED_UPDATE, delivered.stream().map(d -> new Object[] {
-                    d.status(), d.at(), d.delivery().deliveryId(), d.delivery().claimToken()}).toList());
+                int[] counts = settle(delivered);
                 List<Object[]> attempts = new ArrayList<>();
                 List<Object[]> recovered = new ArrayList<>();
                 for (int i = 0; i < delivered.size(); i++) {
@@ -89,6 +95,20 @@ public class DeliveredBatches {
         } finally {
             recorded.run();
         }
+    }
+
+    /** Marks the deliveries delivered: 1 for each whose claim was still ours, 0 for each lost. */
+    private int[] settle(List<Delivered> delivered) {
+        if (deliveredBatch == null) {
+            return jdbc.batchUpdate(DELIVERED_UPDATE, delivered.stream().map(d -> new Object[] {
+                d.status(), d.at(), d.delivery().deliveryId(), d.delivery().claimToken()}).toList());
+        }
+        Set<Long> settled = new HashSet<>(jdbc.queryForList(deliveredBatch, Long.class,
+                delivered.stream().map(d -> d.delivery().deliveryId()).toArray(Long[]::new),
+                delivered.stream().map(d -> d.delivery().claimToken()).toArray(String[]::new),
+                delivered.stream().map(Delivered::status).toArray(Integer[]::new),
+                delivered.stream().map(d -> d.at().toString()).toArray(String[]::new)));
+        return delivered.stream().mapToInt(d -> settled.contains(d.delivery().deliveryId()) ? 1 : 0).toArray();
     }
 
     private void count(String outcome, long amount) {
