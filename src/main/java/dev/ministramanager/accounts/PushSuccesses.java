@@ -32,6 +32,8 @@ final class PushSuccesses {
     private static final Logger LOG = LoggerFactory.getLogger(PushSuccesses.class);
     private static final String HELD_CLAIMS = SqlStatements.load("accounts-push-held-claims");
     private static final String RECORD_SYNCED = SqlStatements.load("accounts-push-record-synced");
+    private static final String RECORD_SYNCED_BATCH_POSTGRESQL = SqlStatements.load(
+            "accounts-push-record-synced-batch", SqlDialect.POSTGRESQL);
     private static final String LOCK_CLAIM = SqlStatements.load("accounts-push-lock-claim");
     private static final String DELETE_ACCOUNT = SqlStatements.load("accounts-push-delete-account");
 
@@ -50,6 +52,8 @@ final class PushSuccesses {
      * is ever committed this way. Null on H2.
      */
     private final String commitWithoutFlush;
+    /** On PostgreSQL a batch of pushes is recorded in one statement; else null (one a push). */
+    private final String recordSyncedBatch;
 
     PushSuccesses(JdbcTemplate jdbc, NamedParameterJdbcTemplate named, TransactionTemplate transaction,
                   AuditTrail audit, Clock clock, SqlDialect dialect, MinistraCircuits circuits, PushOutcomes outcomes) {
@@ -62,6 +66,7 @@ final class PushSuccesses {
         this.outcomes = outcomes;
         this.commitWithoutFlush = dialect == SqlDialect.POSTGRESQL
                 ? SqlStatements.load("accounts-push-commit-without-flush", dialect) : null;
+        this.recordSyncedBatch = dialect == SqlDialect.POSTGRESQL ? RECORD_SYNCED_BATCH_POSTGRESQL : null;
     }
 
     /**
@@ -104,30 +109,43 @@ final class PushSuccesses {
                     jdbc.execute(commitWithoutFlush);
                 }
                 Set<Long> held = new HashSet<>();
-                named.query(HELD_CLAIMS, Map.of("ids", tokens.keySet()), (RowCallbackHandler) rs -> {
+                Long[] ids = tokens.keySet().toArray(Long[]::new);
+                named.query(HELD_CLAIMS, Map.of("ids", ids), (RowCallbackHandler) rs -> {
                     if (rs.getString(2) != null && rs.getString(2).equals(tokens.get(rs.getLong(1)))) {
                         held.add(rs.getLong(1));
                     }
                 });
-                List<Object[]> rows = new ArrayList<>();
+                List<DesiredAccount> synced = new ArrayList<>();
                 List<AuditTrail.Event> events = new ArrayList<>();
                 for (PushConversation conversation : updated) {
-                    DesiredAccount desired = conversation.desired();
-                    if (held.contains(desired.id())) {
-                        rows.add(new Object[] {desired.version(), desired.passwordVersion(), now, now,
-                                desired.version(), desired.id()});
+                    if (held.contains(conversation.desired().id())) {
+                        synced.add(conversation.desired());
                         events.add(pushed(conversation));
                     }
                 }
-                jdbc.batchUpdate(RECORD_SYNCED, rows);
+                recordSynced(synced, now);
                 audit.recordAll(events);
-                return rows.size();
+                return synced.size();
             });
             outcomes.count("synced", recorded);
         } catch (RuntimeException e) {
             LOG.warn("{} pushes succeeded but were not recorded; they are pushed again after their leases: {}",
                     updated.size(), e.toString());
         }
+    }
+
+    private void recordSynced(List<DesiredAccount> synced, OffsetDateTime now) {
+        if (synced.isEmpty()) {
+            return;
+        }
+        if (recordSyncedBatch == null) {
+            jdbc.batchUpdate(RECORD_SYNCED, synced.stream().map(desired -> new Object[] {desired.version(),
+                desired.passwordVersion(), now, now, desired.version(), desired.id()}).toList());
+            return;
+        }
+        jdbc.update(recordSyncedBatch, now, now, synced.stream().map(DesiredAccount::id).toArray(Long[]::new),
+                synced.stream().map(DesiredAccount::version).toArray(Long[]::new),
+                synced.stream().map(DesiredAccount::passwordVersion).toArray(Long[]::new));
     }
 
     private void recordDeleted(PushConversation conversation, PushClaim claim) {
