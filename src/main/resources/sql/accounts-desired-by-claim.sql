@@ -5,4 +5,4 @@ SELECT a.id, a.company_id, a.login, a.password_enc, a.password_version, a.full_n
        p.pushed_version, p.pushed_password_version, p.attempts
   FROM account a JOIN account_push p ON p.account_id = a.id
   LEFT JOIN tariff_plan t ON t.id = a.tariff_plan_id
- WHERE p.claim_token = :token AND a.id IN (:ids)
+ WHERE p.claim_token = :token AND a.id = ANY(:ids)

@@ -6,7 +6,7 @@ SELECT d.id, d.webhook_id
   JOIN webhook w ON w.id = d.webhook_id
  WHERE d.state = 'pending' AND d.id >= :floor
    AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)
-   AND w.enabled = TRUE AND d.webhook_id NOT IN (:full)
+   AND w.enabled = TRUE AND d.webhook_id <> ALL(:full)
    AND NOT EXISTS (SELECT 1 FROM webhook_delivery e
                     WHERE e.webhook_id = d.webhook_id AND e.ordering_key = d.ordering_key AND e.state = 'pending'
                       AND e.id < d.id)

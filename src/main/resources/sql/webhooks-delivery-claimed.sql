@@ -3,5 +3,5 @@ SELECT d.id, d.webhook_id, d.attempts, w.company_id, w.url, w.secret_enc, w.prev
   FROM webhook_delivery d
   JOIN webhook w ON w.id = d.webhook_id
   JOIN event_outbox e ON e.seq = d.event_seq
- WHERE d.id IN (:ids) AND d.claim_token = :token
+ WHERE d.id = ANY(:ids) AND d.claim_token = :token
  ORDER BY d.id

@@ -70,7 +70,7 @@ final class PushClaims {
                 // what each claimed account must look like, read in one statement for the whole batch
                 claims = named.query(DesiredAccount.SELECT, new MapSqlParameterSource()
                                 .addValue("token", token)
-                                .addValue("ids", claimed),
+                                .addValue("ids", claimed.toArray(Long[]::new)),
                         (rs, i) -> new PushClaim(token, DesiredAccount.read(rs)));
             }
             return claims;

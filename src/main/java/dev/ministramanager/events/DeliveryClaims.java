@@ -59,8 +59,6 @@ public class DeliveryClaims extends ServiceSupport {
      * past what its lease allows is not sent, but claimed again.
      */
     private static final int PREFETCH = 8;
-    /** Stands for "no endpoint" in the list of full ones, which SQL's IN needs non-empty. */
-    private static final long NO_WEBHOOK = -1;
     /** How long a claim waits for work before the poll route takes over (it polls again). */
     private static final long POLL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long CLAIM_SPACING_MILLIS = 10;
@@ -306,7 +304,7 @@ public class DeliveryClaims extends ServiceSupport {
     private void claimFromDatabase() {
         Map<Long, Integer> room = new HashMap<>();
         // endpoints with as many claimed as they may have are left out, so that others' deliveries are found
-        List<Long> full = new ArrayList<>(List.of(NO_WEBHOOK));
+        List<Long> full = new ArrayList<>();
         int wanted;
         synchronized (this) {
             wanted = settings.batchSize() - waiting;
@@ -329,7 +327,7 @@ public class DeliveryClaims extends ServiceSupport {
             floor = Math.max(0, named.getJdbcTemplate().queryForObject(FLOOR, Long.class) - FLOOR_MARGIN);
         }
         List<long[]> candidates = named.query(CANDIDATES, new MapSqlParameterSource("now", now)
-                .addValue("full", full).addValue("limit", wanted).addValue("floor", floor),
+                .addValue("full", full.toArray(Long[]::new)).addValue("limit", wanted).addValue("floor", floor),
                 (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)});
         if (candidates.size() == wanted) {
             maybeMore = true;
@@ -347,8 +345,8 @@ public class DeliveryClaims extends ServiceSupport {
         }
         long sendBy = System.nanoTime() + settings.lease().minus(settings.timeout()).toNanos();
         String token = UUID.randomUUID().toString();
-        MapSqlParameterSource claim = new MapSqlParameterSource("ids", chosen).addValue("token", token)
-                .addValue("owner", node).addValue("now", now).addValue("until", now.plus(settings.lease()));
+        MapSqlParameterSource claim = new MapSqlParameterSource("ids", chosen.toArray(Long[]::new))
+                .addValue("token", token).addValue("owner", node).addValue("now", now).addValue("until", now.plus(settings.lease()));
         named.update(CLAIM, claim);
         List<Delivery> claimed = named.query(CLAIMED, claim, (rs, i) -> new Delivery(rs.getLong("id"),
                 rs.getLong("webhook_id"), rs.getLong("company_id"), rs.getString("url"),
