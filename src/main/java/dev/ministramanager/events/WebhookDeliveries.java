@@ -168,25 +168,13 @@ public class WebhookDeliveries {
      * rest is not read: the connection is then dropped, not drained for reuse.
      */
     private String excerpt(InputStream stream) {
-        byte[] read = new byte[EXCERPT * 4];
-        int length = 0;
-        boolean ended = false;
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        try {
-            while (length < read.length && System.nanoTime() < deadline) {
-                int n = stream.read(read, length, read.length - length);
-                if (n < 0) {
-                    ended = true;
-                    break;
-                }
-                length += n;
-            }
-        } catch (IOException unreadable) {
-            LOG.debug("A webhook answer's body could not be read: {}", unreadable.toString());
-        } finally {
-            AnswerStreams.release(stream, ended);
+        AnswerStreams.BoundedRead read = AnswerStreams.read(stream, EXCERPT * 4,
+                System.nanoTime() + settings.timeout().toNanos());
+        if (read.failure() != null) {
+            LOG.debug("A webhook answer's body could not be read: {}", read.failure().toString());
         }
-        return length == 0 && ended ? null : truncate(new String(read, 0, length, StandardCharsets.UTF_8), EXCERPT);
+        return read.bytes().length == 0 && read.ended() ? null
+                : truncate(new String(read.bytes(), StandardCharsets.UTF_8), EXCERPT);
     }
 
     /** No answer: connection refused or reset, timeout, TLS failure. */

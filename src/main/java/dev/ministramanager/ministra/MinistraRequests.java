@@ -22,6 +22,8 @@ public class MinistraRequests {
 
     public static final String ENDPOINT = "ministraEndpoint";
     public static final String STARTED_NANOS = "ministraStartedNanos";
+    /** The call's socket read timeout: also the most the body of one answer may take to arrive whole. */
+    public static final String READ_TIMEOUT_MS = "ministraReadTimeoutMs";
     public static final String REQUEST = "ministraRequest";
     public static final String ROW_READ = "ministraRowRead";
 
@@ -69,6 +71,7 @@ public class MinistraRequests {
                 // the answer as the connection's stream: read as it arrives (rows), or up to a bound (one answer)
                 + "&disableStreamCache=true");
         exchange.setVariable(REQUEST, request);
+        exchange.setVariable(READ_TIMEOUT_MS, readTimeout);
         message.setHeader(Exchange.HTTP_URI, target.baseUrl() + path(request));
         // the enum the HTTP producer reads: as a String it would be converted on every call, at a noticeable cost
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(request.method()));

@@ -48,33 +48,38 @@ public class MinistraResponses {
         Object answer = message.getBody();
         // read here once: a failure thrown below must not leave the spent stream for a later step to read again
         message.setBody(null);
-        byte[] body = answer instanceof InputStream stream ? readBounded(stream)
+        byte[] body = answer instanceof InputStream stream
+                ? readBounded(stream, exchange.getVariable(MinistraRequests.READ_TIMEOUT_MS, Integer.class))
                 : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, answer);
         long latency = elapsedMillis(exchange);
         message.removeHeaders("*");
         message.setBody(read(status, body, latency));
     }
 
-    private byte[] readBounded(InputStream stream) {
-        boolean ended = false;
-        try {
-            byte[] body = stream.readNBytes(maxAnswerBytes);
-            ended = stream.read() < 0;
-            if (!ended) {
-                throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is longer than "
-                        + maxAnswerBytes + " bytes (mm.ministra.max-answer-bytes): not read further", null, null);
-            }
-            return body;
-        } catch (IOException e) {
-            MinistraFailure transport = transportFailure(e);
+    /**
+     * The answer's body, read as it arrives up to the bound, and within the call's read timeout as a whole: a server
+     * trickling its answer, a byte just inside each socket timeout, is a timeout, not a worker held for hours.
+     */
+    private byte[] readBounded(InputStream stream, Integer readTimeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
+        AnswerStreams.BoundedRead read = AnswerStreams.read(stream, maxAnswerBytes, deadline);
+        if (read.failure() != null) {
+            MinistraFailure transport = transportFailure(read.failure());
             if (transport.kind() == Kind.TIMEOUT) {
                 throw transport;
             }
-            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer was cut off: " + e.getMessage(), null,
-                    e);
-        } finally {
-            AnswerStreams.release(stream, ended);
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer was cut off: "
+                    + read.failure().getMessage(), null, read.failure());
         }
+        if (read.longer()) {
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is longer than " + maxAnswerBytes
+                    + " bytes (mm.ministra.max-answer-bytes): not read further", null, null);
+        }
+        if (read.overdue()) {
+            throw new MinistraFailure(Kind.TIMEOUT, "Ministra's answer did not arrive whole within the read timeout"
+                    + " (" + readTimeoutMs + " ms; " + read.bytes().length + " bytes had come)", null, null);
+        }
+        return read.bytes();
     }
 
     /** An exception from the HTTP call itself: the connection failed or timed out. */

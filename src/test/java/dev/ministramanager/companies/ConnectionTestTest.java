@@ -3,10 +3,17 @@ package dev.ministramanager.companies;
 import static dev.ministramanager.testsupport.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.ministramanager.simulator.Fault;
 import dev.ministramanager.simulator.MinistraSimulator;
 import dev.ministramanager.simulator.SimulatorExtension;
@@ -143,24 +150,14 @@ class ConnectionTestTest {
      */
     @Test
     void anAnswerWithoutEndIsReadUpToItsBoundThenDropped() throws Exception {
-        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
-        com.sun.net.httpserver.HttpServer endless = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        endless.createContext("/", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, 0);
-            byte[] spaces = " ".repeat(65_536).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            try (java.io.OutputStream out = exchange.getResponseBody()) {
-                out.write("{\"status\":\"OK\",\"results\":[".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                while (sent.get() < 1L << 33) {
-                    out.write(spaces);
-                    sent.addAndGet(spaces.length);
-                }
-            } catch (java.io.IOException dropped) {
-                // the reader went away: what the test expects
+        AtomicLong sent = new AtomicLong();
+        byte[] spaces = " ".repeat(65_536).getBytes(StandardCharsets.US_ASCII);
+        HttpServer endless = tariffListWithoutEnd(out -> {
+            while (sent.get() < 1L << 33) {
+                out.write(spaces);
+                sent.addAndGet(spaces.length);
             }
         });
-        endless.start();
         try {
             long id = company("Endless answer", "http://127.0.0.1:" + endless.getAddress().getPort() + "/", "x");
             JsonNode answer = testConnection(id);
@@ -172,6 +169,63 @@ class ConnectionTestTest {
         } finally {
             endless.stop(0);
         }
+    }
+
+    /**
+     * A server at the Ministra URL trickling its answer, a byte every 500 ms: each socket read (3 s) is answered in
+     * time, the answer never ends. It is a timeout once the read timeout has passed for the answer as a whole.
+     */
+    @Test
+    void anAnswerTricklingInIsATimeoutOnceTheReadTimeoutHasPassed() throws Exception {
+        AtomicLong sent = new AtomicLong();
+        HttpServer trickling = tariffListWithoutEnd(out -> {
+            while (sent.get() < 600) {
+                Thread.sleep(500);
+                out.write(' ');
+                out.flush();
+                sent.incrementAndGet();
+            }
+        });
+        try {
+            long id = company("Trickling answer", "http://127.0.0.1:" + trickling.getAddress().getPort() + "/", "x");
+            long started = System.nanoTime();
+            JsonNode answer = testConnection(id);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(answer.get("outcome").asText()).isEqualTo("unreachable");
+            assertThat(answer.get("detail").asText()).contains("did not arrive whole within the read timeout (3000 ms");
+            // the read timeout as a whole, and at most one more socket read: not the 300 s the answer would take
+            assertThat(tookMillis).isGreaterThanOrEqualTo(3_000).isLessThan(10_000);
+            assertThat(sent.get()).isLessThan(30);
+        } finally {
+            trickling.stop(0);
+        }
+    }
+
+    /** What follows the start of a tariff list in {@link #tariffListWithoutEnd}'s answer. */
+    private interface AnswerRest {
+        void write(OutputStream out) throws IOException, InterruptedException;
+    }
+
+    /**
+     * A server answering 200 with the start of a tariff list, then what {@code rest} writes, until the reader goes
+     * away.
+     */
+    private static HttpServer tariffListWithoutEnd(AnswerRest rest) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write("{\"status\":\"OK\",\"results\":[".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                rest.write(out);
+            } catch (IOException | InterruptedException dropped) {
+                // the reader went away: what the test expects
+            }
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        return server;
     }
 
     private static long company(String name, String baseUrl, String password) {
