@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.ministramanager.api.TextRules;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.AnswerStreams;
 import dev.ministramanager.persistence.SqlStatements;
@@ -131,6 +132,10 @@ public class WebhookDeliveries {
         message.setHeader("webhook-timestamp", String.valueOf(timestamp));
         message.setHeader("webhook-signature", signature);
         message.setBody(delivery.payload());
+        // the answer as sent: Camel would otherwise decompress a gzip one itself, into a stream that can only be
+        // drained, not dropped (answers are never asked for compressed: camel.component.http*.content-compression-
+        // disabled)
+        exchange.setProperty(Exchange.SKIP_GZIP_ENCODING, true);
         exchange.setVariable(STARTED_NANOS, System.nanoTime());
     }
 
@@ -155,8 +160,10 @@ public class WebhookDeliveries {
         Object answer = message.getBody();
         // no body (a 204): getBody(String.class) would then try to convert the message itself, through every
         // fallback converter, on each answer; one in memory (bytes, text) goes through Camel's type converter
-        String body = answer instanceof InputStream stream ? excerpt(stream)
-                : answer == null ? null : truncate(message.getBody(String.class), EXCERPT);
+        // kept as text both databases store (a binary answer has NULs): stored as it came, it failed the insert of
+        // its attempt, and with it the batch of successes recorded beside it, delivered again after their leases
+        String body = TextRules.storable(answer instanceof InputStream stream ? excerpt(stream)
+                : answer == null ? null : truncate(message.getBody(String.class), EXCERPT));
         String retryAfter = message.getHeader("Retry-After", String.class);
         message.removeHeaders("*");
         return record(exchange, status, null, body, retryAfter);

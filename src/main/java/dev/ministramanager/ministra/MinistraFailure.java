@@ -1,5 +1,7 @@
 package dev.ministramanager.ministra;
 
+import dev.ministramanager.api.TextRules;
+
 /**
  * Why a call to Ministra did not succeed, classified so that callers can decide: retry ({@link Kind#isTransient()}),
  * pause the company (authentication), or give up (Ministra refused, or our own guardrail refused to send).
@@ -42,10 +44,14 @@ public class MinistraFailure extends RuntimeException {
     private final Kind kind;
     private final String ministraError;
 
+    /**
+     * Ministra's error text, and the detail quoting it, are kept (dead letters, audit entries) as text both databases
+     * store: PostgreSQL refuses one with a NUL in it.
+     */
     public MinistraFailure(Kind kind, String detail, String ministraError, Throwable cause) {
-        super(detail, cause);
+        super(TextRules.storable(detail), cause);
         this.kind = kind;
-        this.ministraError = ministraError;
+        this.ministraError = TextRules.storable(ministraError);
     }
 
     public static MinistraFailure guardrail(String detail) {

@@ -201,6 +201,34 @@ class ConnectionTestTest {
         }
     }
 
+    /**
+     * A Ministra refusing with a NUL in its error text (JSON's \\u0000): the connection test answers, and its audit
+     * entry is written, with the NUL shown as U+FFFD (PostgreSQL refuses a NUL; the test was a 500).
+     */
+    @Test
+    void aRefusalWithANulInItsTextIsKeptWithoutIt() throws Exception {
+        HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        refusing.createContext("/", exchange -> {
+            byte[] answer = "{\"status\":\"ERROR\",\"error\":\"Access\\u0000denied\",\"results\":null}"
+                    .getBytes(StandardCharsets.US_ASCII);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        refusing.start();
+        try {
+            long id = company("Refusing with a NUL", "http://127.0.0.1:" + refusing.getAddress().getPort() + "/",
+                    "x");
+            JsonNode answer = testConnection(id);
+            assertThat(answer.get("detail").asText()).contains("Access\ufffddenied").doesNotContain("\u0000");
+            assertThat(database.number("SELECT COUNT(*) FROM audit_event WHERE subject_id = ? AND details LIKE ?",
+                    String.valueOf(id), "%Access\ufffddenied%")).isEqualTo(1);
+        } finally {
+            refusing.stop(0);
+        }
+    }
+
     /** What follows the start of a tariff list in {@link #tariffListWithoutEnd}'s answer. */
     private interface AnswerRest {
         void write(OutputStream out) throws IOException, InterruptedException;
