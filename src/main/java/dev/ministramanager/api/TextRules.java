@@ -16,14 +16,6 @@ public final class TextRules {
     private TextRules() {
     }
 
-    /**
-     * Text from outside that we keep but did not ask a caller to correct (a receiver's answer, Ministra's error text),
-     * as both databases store it: a NUL, which PostgreSQL refuses, becomes U+FFFD.
-     */
-    public static String storable(String text) {
-        return text == null ? null : text.replace('\u0000', '\uFFFD');
-    }
-
     /** 400 naming {@code field}, with the position (1-based, in characters) and code point of the first offence. */
     public static void check(String field, String value) {
         if (value == null) {

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.ministramanager.api.TextRules;
 import dev.ministramanager.audit.AuditTrail;
 import dev.ministramanager.http.AnswerStreams;
+import dev.ministramanager.http.AnswerText;
 import dev.ministramanager.persistence.SqlStatements;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -162,7 +162,7 @@ public class WebhookDeliveries {
         // fallback converter, on each answer; one in memory (bytes, text) goes through Camel's type converter
         // kept as text both databases store (a binary answer has NULs): stored as it came, it failed the insert of
         // its attempt, and with it the batch of successes recorded beside it, delivered again after their leases
-        String body = TextRules.storable(answer instanceof InputStream stream ? excerpt(stream)
+        String body = AnswerText.storable(answer instanceof InputStream stream ? excerpt(stream)
                 : answer == null ? null : truncate(message.getBody(String.class), EXCERPT));
         String retryAfter = message.getHeader("Retry-After", String.class);
         message.removeHeaders("*");

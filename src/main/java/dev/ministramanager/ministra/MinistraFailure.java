@@ -1,6 +1,6 @@
 package dev.ministramanager.ministra;
 
-import dev.ministramanager.api.TextRules;
+import dev.ministramanager.http.AnswerText;
 
 /**
  * Why a call to Ministra did not succeed, classified so that callers can decide: retry ({@link Kind#isTransient()}),
@@ -49,9 +49,9 @@ public class MinistraFailure extends RuntimeException {
      * store: PostgreSQL refuses one with a NUL in it.
      */
     public MinistraFailure(Kind kind, String detail, String ministraError, Throwable cause) {
-        super(TextRules.storable(detail), cause);
+        super(AnswerText.storable(detail), cause);
         this.kind = kind;
-        this.ministraError = TextRules.storable(ministraError);
+        this.ministraError = AnswerText.storable(ministraError);
     }
 
     public static MinistraFailure guardrail(String detail) {
