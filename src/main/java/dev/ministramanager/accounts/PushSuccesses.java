@@ -32,8 +32,6 @@ final class PushSuccesses {
     private static final Logger LOG = LoggerFactory.getLogger(PushSuccesses.class);
     private static final String HELD_CLAIMS = SqlStatements.load("accounts-push-held-claims");
     private static final String RECORD_SYNCED = SqlStatements.load("accounts-push-record-synced");
-    private static final String RECORD_SYNCED_BATCH_POSTGRESQL = SqlStatements.load(
-            "accounts-push-record-synced-batch", SqlDialect.POSTGRESQL);
     private static final String LOCK_CLAIM = SqlStatements.load("accounts-push-lock-claim");
     private static final String DELETE_ACCOUNT = SqlStatements.load("accounts-push-delete-account");
 
@@ -66,7 +64,8 @@ final class PushSuccesses {
         this.outcomes = outcomes;
         this.commitWithoutFlush = dialect == SqlDialect.POSTGRESQL
                 ? SqlStatements.load("accounts-push-commit-without-flush", dialect) : null;
-        this.recordSyncedBatch = dialect == SqlDialect.POSTGRESQL ? RECORD_SYNCED_BATCH_POSTGRESQL : null;
+        this.recordSyncedBatch = dialect == SqlDialect.POSTGRESQL
+                ? SqlStatements.load("accounts-push-record-synced-batch", dialect) : null;
     }
 
     /**

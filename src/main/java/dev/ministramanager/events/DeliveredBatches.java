@@ -32,8 +32,6 @@ public class DeliveredBatches {
     public static final String DELIVERED = "webhookDelivered";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveredBatches.class);
     private static final String DELIVERED_UPDATE = SqlStatements.load("webhooks-delivery-delivered");
-    private static final String DELIVERED_BATCH_POSTGRESQL = SqlStatements.load("webhooks-delivery-delivered-batch",
-            SqlDialect.POSTGRESQL);
     private static final String INSERT_ATTEMPT = SqlStatements.load("webhooks-attempt-insert");
     private static final String FAILING_END = SqlStatements.load("webhooks-failing-end");
 
@@ -57,7 +55,8 @@ public class DeliveredBatches {
         this.metrics = metrics;
         this.commitWithoutDiskWait = dialect == SqlDialect.POSTGRESQL
                 ? SqlStatements.load("webhooks-commit-without-disk-wait", dialect) : null;
-        this.deliveredBatch = dialect == SqlDialect.POSTGRESQL ? DELIVERED_BATCH_POSTGRESQL : null;
+        this.deliveredBatch = dialect == SqlDialect.POSTGRESQL
+                ? SqlStatements.load("webhooks-delivery-delivered-batch", dialect) : null;
         this.recorded = recorded;
     }
 

@@ -346,7 +346,8 @@ public class DeliveryClaims extends ServiceSupport {
         long sendBy = System.nanoTime() + settings.lease().minus(settings.timeout()).toNanos();
         String token = UUID.randomUUID().toString();
         MapSqlParameterSource claim = new MapSqlParameterSource("ids", chosen.toArray(Long[]::new))
-                .addValue("token", token).addValue("owner", node).addValue("now", now).addValue("until", now.plus(settings.lease()));
+                .addValue("token", token).addValue("owner", node).addValue("now", now)
+                .addValue("until", now.plus(settings.lease()));
         named.update(CLAIM, claim);
         List<Delivery> claimed = named.query(CLAIMED, claim, (rs, i) -> new Delivery(rs.getLong("id"),
                 rs.getLong("webhook_id"), rs.getLong("company_id"), rs.getString("url"),

@@ -34,8 +34,6 @@ public class EventOutbox {
 
     private static final String INSERT_EVENT = SqlStatements.load("events-insert");
     private static final String INSERT_DELIVERY = SqlStatements.load("events-delivery-insert");
-    private static final String INSERT_WITH_DELIVERIES_POSTGRESQL = SqlStatements.load(
-            "events-insert-with-deliveries", SqlDialect.POSTGRESQL);
     private static final String SUBSCRIBERS = SqlStatements.load("events-subscribers");
     private static final String REACHABILITY_CHANGE = SqlStatements.load("events-reachability-change");
     private static final String REACHABILITY_KNOWN = SqlStatements.load("events-reachability-known");
@@ -59,7 +57,8 @@ public class EventOutbox {
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.json = json;
         this.clock = clock;
-        this.insertWithDeliveries = dialect == SqlDialect.POSTGRESQL ? INSERT_WITH_DELIVERIES_POSTGRESQL : null;
+        this.insertWithDeliveries = dialect == SqlDialect.POSTGRESQL
+                ? SqlStatements.load("events-insert-with-deliveries", dialect) : null;
     }
 
     /** {@code listener} runs after each commit that wrote deliveries (instead of the delivery's next poll). */

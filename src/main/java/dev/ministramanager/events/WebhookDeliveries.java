@@ -159,9 +159,9 @@ public class WebhookDeliveries {
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         Object answer = message.getBody();
         // no body (a 204): getBody(String.class) would then try to convert the message itself, through every
-        // fallback converter, on each answer; one in memory (bytes, text) goes through Camel's type converter
-        // kept as text both databases store (a binary answer has NULs): stored as it came, it failed the insert of
-        // its attempt, and with it the batch of successes recorded beside it, delivered again after their leases
+        // fallback converter, on each answer; one in memory (bytes, text) goes through Camel's type converter.
+        // The excerpt is kept as text both databases store (a binary answer has NULs): stored as it came, it failed
+        // the insert of its attempt, and with it the batch of successes recorded beside it
         String body = AnswerText.storable(answer instanceof InputStream stream ? excerpt(stream)
                 : answer == null ? null : truncate(message.getBody(String.class), EXCERPT));
         String retryAfter = message.getHeader("Retry-After", String.class);

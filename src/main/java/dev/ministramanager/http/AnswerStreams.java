@@ -33,9 +33,9 @@ public final class AnswerStreams {
     /**
      * Reads an answer up to {@code maxBytes} and until {@code deadlineNanos} ({@link System#nanoTime()}), whichever
      * comes first, then closes it (read to its end: the connection is reused) or aborts it (read in part: the
-     * connection is dropped rather than drained, which an answer without end never would be). A read still blocked at the deadline returns within the
-     * connection's socket timeout, so a server trickling its answer holds the caller for at most the deadline and
-     * one socket timeout, however long its answer.
+     * connection is dropped rather than drained, which an answer without end never would be). A read still blocked
+     * at the deadline returns within the connection's socket timeout, so a server trickling its answer holds the
+     * caller for at most the deadline and one socket timeout, however long its answer.
      */
     public static BoundedRead read(InputStream stream, int maxBytes, long deadlineNanos) {
         ByteArrayOutputStream read = new ByteArrayOutputStream(Math.min(maxBytes + 1, CHUNK));
