@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import javax.sql.DataSource;
 import dev.ministramanager.api.ApiReply;
 import dev.ministramanager.api.ProblemException;
 import dev.ministramanager.audit.AuditTrail;
+import dev.ministramanager.persistence.SqlDialect;
 import dev.ministramanager.persistence.SqlStatements;
 import dev.ministramanager.security.SecretCipher;
 import org.springframework.dao.DuplicateKeyException;
@@ -51,9 +53,11 @@ public class AccountCommands {
     private final SecretCipher cipher;
     private final AuditTrail audit;
     private final Clock clock;
+    /** On PostgreSQL the account, its push row and its read back are one statement; else null (three). */
+    private final String insertWithPush;
 
-    AccountCommands(DataSource dataSource, StoredAccounts stored, AccountUpdates updates, SecretCipher cipher,
-                    AuditTrail audit, Clock clock) {
+    AccountCommands(DataSource dataSource, SqlDialect dialect, StoredAccounts stored, AccountUpdates updates,
+                    SecretCipher cipher, AuditTrail audit, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.stored = stored;
@@ -61,6 +65,8 @@ public class AccountCommands {
         this.cipher = cipher;
         this.audit = audit;
         this.clock = clock;
+        this.insertWithPush = dialect == SqlDialect.POSTGRESQL
+                ? SqlStatements.load("accounts-insert-with-push", dialect) : null;
     }
 
     /**
@@ -78,34 +84,8 @@ public class AccountCommands {
                 : AccountRules.expiry(request.expiresAt());
         try {
             StoredAccount created = transaction.execute(tx -> {
-                OffsetDateTime now = now();
-                KeyHolder key = new GeneratedKeyHolder();
-                jdbc.update(connection -> {
-                    PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {"id"});
-                    insert.setLong(1, companyId);
-                    insert.setString(2, request.login());
-                    insert.setString(3, AccountRules.key(request.login()));
-                    insert.setString(4, cipher.encrypt(password));
-                    insert.setLong(5, 1);
-                    insert.setString(6, AccountRules.emptyToNull(request.fullName()));
-                    insert.setString(7, AccountRules.emptyToNull(request.phone()));
-                    insert.setString(8, accountNumber);
-                    insert.setString(9, AccountRules.key(accountNumber));
-                    insert.setLong(10, companyId);
-                    insert.setString(11, request.tariff());
-                    insert.setString(12, status);
-                    insert.setString(13, mac);
-                    insert.setString(14, AccountRules.emptyToNull(request.comment()));
-                    insert.setObject(15, expiresAt);
-                    insert.setString(16, AccountRules.emptyToNull(request.customerRef()));
-                    insert.setString(17, AccountPackages.encode(request.packages()));
-                    insert.setObject(18, now);
-                    insert.setObject(19, now);
-                    return insert;
-                }, key);
-                long id = key.getKey().longValue();
-                jdbc.update(INSERT_PUSH, id, companyId, request.isDraft() ? "draft" : "pending", now);
-                StoredAccount account = stored.byId(id);
+                StoredAccount account = insertWithPush(companyId, request, status, cipher.encrypt(password),
+                        accountNumber, mac, expiresAt, now());
                 if (request.tariff() != null && account.tariffPlanId() == null) {
                     throw AccountUpdates.unknownPlan(companyId, request.tariff());
                 }
@@ -127,6 +107,35 @@ public class AccountCommands {
         } catch (DuplicateKeyException e) {
             throw duplicate(e, request.login(), accountNumber, mac);
         }
+    }
+
+    /** Writes a new account at version 1 and its push row ('draft' or 'pending', due now); answers it as stored. */
+    private StoredAccount insertWithPush(long companyId, NewAccount request, String status, String passwordEnc,
+                                         String accountNumber, String mac, OffsetDateTime expiresAt,
+                                         OffsetDateTime now) {
+        String pushState = request.isDraft() ? "draft" : "pending";
+        Object[] account = {companyId, request.login(), AccountRules.key(request.login()), passwordEnc, 1L,
+            AccountRules.emptyToNull(request.fullName()), AccountRules.emptyToNull(request.phone()), accountNumber,
+            AccountRules.key(accountNumber), companyId, request.tariff(), status, mac,
+            AccountRules.emptyToNull(request.comment()), expiresAt, AccountRules.emptyToNull(request.customerRef()),
+            AccountPackages.encode(request.packages()), now, now};
+        if (insertWithPush != null) {
+            Object[] arguments = Arrays.copyOf(account, account.length + 2);
+            arguments[account.length] = pushState;
+            arguments[account.length + 1] = now;
+            return jdbc.query(insertWithPush, (rs, i) -> StoredAccount.read(rs, now), arguments).get(0);
+        }
+        KeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(connection -> {
+            PreparedStatement insert = connection.prepareStatement(INSERT, new String[] {"id"});
+            for (int i = 0; i < account.length; i++) {
+                insert.setObject(i + 1, account[i]);
+            }
+            return insert;
+        }, key);
+        long id = key.getKey().longValue();
+        jdbc.update(INSERT_PUSH, id, companyId, pushState, now);
+        return stored.byId(id);
     }
 
     public ApiReply change(long companyId, String login, AccountChanges changes, String ifMatch, String actor) {

@@ -85,9 +85,10 @@ public class AccountsConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "accountCommands", lazy = true)
     public AccountCommands accountCommands(@BeanInject("dataSource") DataSource dataSource,
-                                           @BeanInject StoredAccounts stored, @BeanInject AccountUpdates updates,
-                                           @BeanInject SecretCipher cipher, @BeanInject AuditTrail audit) {
-        return new AccountCommands(dataSource, stored, updates, cipher, audit, clock);
+                                           @BeanInject SqlDialect dialect, @BeanInject StoredAccounts stored,
+                                           @BeanInject AccountUpdates updates, @BeanInject SecretCipher cipher,
+                                           @BeanInject AuditTrail audit) {
+        return new AccountCommands(dataSource, dialect, stored, updates, cipher, audit, clock);
     }
 
     @BindToRegistry(value = "deadLetters", lazy = true)
