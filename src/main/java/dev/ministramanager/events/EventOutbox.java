@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,10 @@ public class EventOutbox {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final Clock clock;
-    /** On PostgreSQL an event and its deliveries are one statement; else null (two). */
+    /**
+     * On PostgreSQL an event and its deliveries, to the subscribers it finds itself, are one statement; else null (the
+     * subscribers read here, then two).
+     */
     private final String insertWithDeliveries;
     /** Called once a transaction that wrote deliveries committed: the delivery claims them at once. */
     private volatile Runnable deliveriesCommitted = () -> { };
@@ -79,33 +83,30 @@ public class EventOutbox {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
             List<Object[]> rows = new ArrayList<>(events.size());
             List<Object[]> deliveries = new ArrayList<>();
-            boolean delivering = false;
             Map<Long, List<Subscriber>> subscribers = new HashMap<>();
             for (Event event : events) {
                 String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
                 String orderingKey = orderingKey(event);
                 String data = serialise(event.data());
-                List<Long> webhooks = new ArrayList<>();
-                for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
-                    if (EventTypes.matches(subscriber.patterns(), event.type())) {
-                        webhooks.add(subscriber.webhookId());
-                    }
-                }
-                delivering |= !webhooks.isEmpty();
                 if (insertWithDeliveries != null) {
                     rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data,
-                        orderingKey, now, now, webhooks.toArray(Long[]::new)});
-                } else {
-                    rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data});
-                    webhooks.forEach(webhook -> deliveries.add(new Object[] {webhook, orderingKey, now, now,
-                        eventId}));
+                        orderingKey, now, now});
+                    continue;
+                }
+                rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data});
+                for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
+                    if (EventTypes.matches(subscriber.patterns(), event.type())) {
+                        deliveries.add(new Object[] {subscriber.webhookId(), orderingKey, now, now, eventId});
+                    }
                 }
             }
+            boolean delivering;
             if (insertWithDeliveries != null) {
-                jdbc.batchUpdate(insertWithDeliveries, rows);
+                delivering = Arrays.stream(jdbc.batchUpdate(insertWithDeliveries, rows)).anyMatch(count -> count != 0);
             } else {
                 jdbc.batchUpdate(INSERT_EVENT, rows);
-                if (!deliveries.isEmpty()) {
+                delivering = !deliveries.isEmpty();
+                if (delivering) {
                     jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
                 }
             }
