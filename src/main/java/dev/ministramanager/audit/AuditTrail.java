@@ -39,6 +39,16 @@ public class AuditTrail {
     /** Sees the entries written, inside the transaction that writes them (the caller's, or one of its own). */
     public interface Follower {
         void recorded(List<Event> entries);
+
+        /**
+         * May write one entry itself, with what it derives from it, in one statement (one round trip rather than
+         * two): {@code row} is the entry's row as {@code audit-event-insert} takes it (actor, company, subject,
+         * subject id, action, outcome, details as JSON). Answers false when it does not, and the entry is written
+         * and {@link #recorded} called as for any entry.
+         */
+        default boolean wroteWith(Event entry, Object[] row) {
+            return false;
+        }
     }
 
     public void follow(Follower newFollower) {
@@ -58,8 +68,12 @@ public class AuditTrail {
     public void record(String actor, Long companyId, String subject, String subjectId, String action, String outcome,
                        Map<String, ?> details) {
         transaction.executeWithoutResult(tx -> {
-            jdbc.update(INSERT_EVENT, actor, companyId, subject, subjectId, action, outcome, detailsJson(details));
-            follower.recorded(List.of(new Event(actor, companyId, subject, subjectId, action, outcome, details)));
+            Event entry = new Event(actor, companyId, subject, subjectId, action, outcome, details);
+            Object[] row = {actor, companyId, subject, subjectId, action, outcome, detailsJson(details)};
+            if (!follower.wroteWith(entry, row)) {
+                jdbc.update(INSERT_EVENT, row);
+                follower.recorded(List.of(entry));
+            }
         });
     }
 

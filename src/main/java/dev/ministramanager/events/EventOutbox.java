@@ -40,13 +40,16 @@ public class EventOutbox {
     private static final String REACHABILITY_KNOWN = SqlStatements.load("events-reachability-known");
     private static final String REACHABILITY_INSERT = SqlStatements.load("events-reachability-insert");
 
+    /** The audit entry's values of an event written without one (see events-insert-with-deliveries). */
+    private static final Object[] NO_AUDIT_ENTRY = new Object[7];
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final Clock clock;
     /**
-     * On PostgreSQL an event and its deliveries, to the subscribers it finds itself, are one statement; else null (the
-     * subscribers read here, then two).
+     * On PostgreSQL an event and its deliveries, to the subscribers it finds itself, and the audit entry it comes
+     * from, are one statement; else null (the subscribers read here, then two).
      */
     private final String insertWithDeliveries;
     /** Called once a transaction that wrote deliveries committed: the delivery claims them at once. */
@@ -76,6 +79,26 @@ public class EventOutbox {
 
     /** Writes the events and their deliveries, in the caller's transaction if there is one. */
     public void publishAll(List<Event> events) {
+        publish(events, NO_AUDIT_ENTRY);
+    }
+
+    /** Whether {@link #publishWithAuditEntry} may be called: on PostgreSQL. */
+    boolean writesAuditEntries() {
+        return insertWithDeliveries != null;
+    }
+
+    /**
+     * Writes the event, its deliveries and the audit entry it comes from ({@code auditRow}: its row as
+     * {@code audit-event-insert} takes it) in one statement, in the caller's transaction. PostgreSQL only.
+     */
+    void publishWithAuditEntry(Event event, Object[] auditRow) {
+        if (insertWithDeliveries == null || auditRow.length != NO_AUDIT_ENTRY.length) {
+            throw new IllegalStateException("An audit entry is written with its event on PostgreSQL only");
+        }
+        publish(List.of(event), auditRow);
+    }
+
+    private void publish(List<Event> events, Object[] auditRow) {
         if (events.isEmpty()) {
             return;
         }
@@ -89,8 +112,10 @@ public class EventOutbox {
                 String orderingKey = orderingKey(event);
                 String data = serialise(event.data());
                 if (insertWithDeliveries != null) {
-                    rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data,
-                        orderingKey, now, now});
+                    Object[] row = Arrays.copyOf(auditRow, auditRow.length + 9);
+                    System.arraycopy(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now,
+                        data, orderingKey, now, now}, 0, row, auditRow.length, 9);
+                    rows.add(row);
                     continue;
                 }
                 rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data});

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Which webhooks an event goes to: every enabled webhook of its company whose patterns match its type, and no other.
  * PostgreSQL matches the patterns inside the statement that writes the event; H2 reads the subscribers and matches
- * them with {@link EventTypes#matches}. Both must give the deliveries that {@code EventTypes.matches} gives.
+ * them with {@link EventTypes#matches}. Both must give the deliveries that {@code EventTypes.matches} gives. On
+ * PostgreSQL the same statement writes the audit entry the event comes from.
  */
 @OnBothDatabases
 @ExtendWith(SimulatorExtension.class)
@@ -76,6 +77,15 @@ class WebhookSubscriptionsTest {
             }
             assertThat(count(database, "SELECT COUNT(*) FROM webhook_delivery WHERE webhook_id IN (?, ?)", disabled,
                     otherCompany)).isZero();
+            // on PostgreSQL the audit entry of a create or a change is written by its event's statement: each is
+            // there once, as the trail writes it (the password masked)
+            List<List<Object>> entries = rows(database, "SELECT action, outcome, details FROM audit_event WHERE"
+                    + " company_id = ? AND subject = 'account' AND subject_id = 'matched1' AND action IN ('create',"
+                    + " 'change') ORDER BY id", company);
+            assertThat(entries).extracting(entry -> entry.get(0) + " " + entry.get(1))
+                    .containsExactly("create ok", "change ok");
+            assertThat(entries.get(0).get(2).toString()).contains("\"password\":\"***\"");
+            assertThat(entries.get(1).get(2).toString()).contains("+1001");
         }
     }
 }
