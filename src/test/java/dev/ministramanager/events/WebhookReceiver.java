@@ -89,6 +89,9 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
+            // in flight until the answer starts going out: the sender may send its next request as soon as it has
+            // read this answer, before this thread gets back from writing it
+            boolean answering = false;
             try (InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 Received request = new Received(exchange.getRequestURI().getPath(),
@@ -109,6 +112,8 @@ final class WebhookReceiver implements AutoCloseable {
                     exchange.getResponseHeaders().add("Location", location);
                 }
                 byte[] reply = ("{\"received\":\"" + request.id() + "\"}").getBytes(StandardCharsets.UTF_8);
+                answering = true;
+                inFlight.decrementAndGet();
                 if (status == 204) {
                     exchange.sendResponseHeaders(status, -1);
                 } else {
@@ -118,7 +123,9 @@ final class WebhookReceiver implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                inFlight.decrementAndGet();
+                if (!answering) {
+                    inFlight.decrementAndGet();
+                }
                 exchange.close();
             }
         });
