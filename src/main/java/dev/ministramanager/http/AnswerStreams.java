@@ -1,8 +1,10 @@
 package dev.ministramanager.http;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 import org.apache.hc.core5.http.io.EofSensorInputStream;
@@ -62,10 +64,78 @@ public final class AnswerStreams {
     }
 
     /**
+     * An answer parsed as it arrives (rows handed on one by one, never held whole): reading it fails once
+     * {@code deadlineNanos} ({@link System#nanoTime()}) has passed, as a socket timeout, and once more than
+     * {@code maxPartBytes} came since the last {@link #partStarted()}, so that an answer without end costs the deadline
+     * and one part of it, not a worker held while bytes flow and not the heap. Closing it leaves the answer open: the
+     * caller {@link #release}s it, read to its end or not.
+     */
+    public static final class TimedAnswer extends FilterInputStream {
+
+        private final long deadlineNanos;
+        private final long maxPartBytes;
+        private long read;
+        private long partStart;
+
+        public TimedAnswer(InputStream answer, long deadlineNanos, long maxPartBytes) {
+            super(answer);
+            this.deadlineNanos = deadlineNanos;
+            this.maxPartBytes = maxPartBytes;
+        }
+
+        /** A part (a row) starts: the bound on its bytes counts from here (within a read-ahead buffer). */
+        public void partStarted() {
+            partStart = read;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new Overdue(read);
+            }
+            if (read - partStart > maxPartBytes) {
+                throw new PartTooLong(maxPartBytes);
+            }
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // released by the caller: closing a connection's stream would drain the rest of an answer without end
+        }
+
+        /** The deadline passed while the answer was still arriving. */
+        public static final class Overdue extends SocketTimeoutException {
+
+            Overdue(long bytesRead) {
+                super("The answer did not arrive whole within the read timeout (" + bytesRead + " bytes had come)");
+            }
+        }
+
+        /** A part went on past its bound. */
+        public static final class PartTooLong extends IOException {
+
+            PartTooLong(long maxPartBytes) {
+                super("A part of the answer is longer than " + maxPartBytes + " bytes");
+            }
+        }
+    }
+
+    /**
      * Closes an answer read to its end, so that its connection is reused; aborts one read in part, so that its
      * connection is dropped rather than drained (an answer without end would never be).
      */
-    private static void release(InputStream stream, boolean readToEnd) {
+    public static void release(InputStream stream, boolean readToEnd) {
         try {
             if (!readToEnd && stream instanceof EofSensorInputStream connection) {
                 connection.abort();

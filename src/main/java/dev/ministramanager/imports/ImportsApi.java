@@ -44,7 +44,12 @@ public class ImportsApi {
         long companyId = ApiGate.requireCompany(exchange);
         companies.get(companyId);
         if (dryRun(exchange)) {
-            ApiReply.of(200, ministra.dryRun(companyId)).writeTo(exchange);
+            try {
+                ApiReply.of(200, ministra.dryRun(companyId)).writeTo(exchange);
+            } catch (ImportRunner.ImportFailed refused) {
+                // a listing longer than this installation imports: the job would fail the same way
+                throw new ProblemException(422, "Import refused", refused.getMessage(), Map.of());
+            }
             return;
         }
         started(exchange, jobs.create(companyId, MINISTRA, actor(exchange), null));

@@ -91,28 +91,39 @@ public class MinistraResponses {
 
     /**
      * The answer of a {@link MinistraRowRead}, parsed from the open response stream: each element of {@code results}
-     * goes to the read's sink as soon as it is parsed. Classified like {@link #classify}; the stream is always closed,
-     * which gives the connection back.
+     * goes to the read's sink as soon as it is parsed. Classified like {@link #classify}: the answer must arrive whole
+     * within the call's read timeout (a listing's is its own), and no row may be longer than
+     * {@code mm.ministra.max-answer-bytes}, so that rows without end are a failure, not a worker held while they flow.
+     * An answer read to its end gives its connection back; one read in part has it dropped, never drained.
      */
     public void streamRows(Exchange exchange) {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         MinistraRowRead read = exchange.getVariable(MinistraRequests.ROW_READ, MinistraRowRead.class);
+        int readTimeoutMs = exchange.getVariable(MinistraRequests.READ_TIMEOUT_MS, Integer.class);
         InputStream body = message.getBody(InputStream.class);
         message.removeHeaders("*");
         message.setBody(null);
-        try (InputStream in = body) {
+        boolean readToEnd = false;
+        try {
             checkHttpStatus(status);
-            message.setBody(readRows(in, read.sink(), exchange));
-        } catch (IOException closing) {
-            // the answer was read in full (or its failure classified) before the close failed: nothing to add
+            if (body == null) {
+                throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null,
+                        null);
+            }
+            AnswerStreams.TimedAnswer answer = new AnswerStreams.TimedAnswer(body,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMs), maxAnswerBytes);
+            message.setBody(readRows(answer, read.sink(), readTimeoutMs, exchange));
+            readToEnd = true;
+        } finally {
+            if (body != null) {
+                AnswerStreams.release(body, readToEnd);
+            }
         }
     }
 
-    private MinistraRowRead.Outcome readRows(InputStream in, MinistraRowRead.RowSink sink, Exchange exchange) {
-        if (in == null) {
-            throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra answered HTTP 200 with an empty body", null, null);
-        }
+    private MinistraRowRead.Outcome readRows(AnswerStreams.TimedAnswer in, MinistraRowRead.RowSink sink,
+                                             int readTimeoutMs, Exchange exchange) {
         String outcome = null;
         String error = null;
         String output = null;
@@ -137,6 +148,7 @@ public class MinistraResponses {
                         results = true;
                         if ("OK".equals(outcome) && value == JsonToken.START_ARRAY) {
                             while (parser.nextToken() != JsonToken.END_ARRAY) {
+                                in.partStarted();
                                 JsonNode row = json.readTree(parser);
                                 rows++;
                                 sink.accept(row);
@@ -164,6 +176,12 @@ public class MinistraResponses {
         } catch (JsonProcessingException e) {
             throw new MinistraFailure(Kind.GARBLED_ANSWER, "Ministra's answer is not JSON, or was cut off after "
                     + rows + " row(s) (PHP output, a truncated body or an HTML page)", null, null);
+        } catch (AnswerStreams.TimedAnswer.Overdue e) {
+            throw new MinistraFailure(Kind.TIMEOUT, "Ministra's answer did not arrive whole within the read timeout ("
+                    + readTimeoutMs + " ms; " + rows + " row(s) had come)", null, e);
+        } catch (AnswerStreams.TimedAnswer.PartTooLong e) {
+            throw new MinistraFailure(Kind.GARBLED_ANSWER, "A row of Ministra's answer is longer than "
+                    + maxAnswerBytes + " bytes (mm.ministra.max-answer-bytes), after " + rows + " row(s)", null, e);
         } catch (IOException e) {
             MinistraFailure transport = transportFailure(e);
             if (transport.kind() == Kind.TIMEOUT) {
