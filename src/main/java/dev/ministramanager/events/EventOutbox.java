@@ -104,37 +104,8 @@ public class EventOutbox {
         }
         transaction.executeWithoutResult(tx -> {
             OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-            List<Object[]> rows = new ArrayList<>(events.size());
-            List<Object[]> deliveries = new ArrayList<>();
-            Map<Long, List<Subscriber>> subscribers = new HashMap<>();
-            for (Event event : events) {
-                String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-                String orderingKey = orderingKey(event);
-                String data = serialise(event.data());
-                if (insertWithDeliveries != null) {
-                    Object[] row = Arrays.copyOf(auditRow, auditRow.length + 9);
-                    System.arraycopy(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now,
-                        data, orderingKey, now, now}, 0, row, auditRow.length, 9);
-                    rows.add(row);
-                    continue;
-                }
-                rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now, data});
-                for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
-                    if (EventTypes.matches(subscriber.patterns(), event.type())) {
-                        deliveries.add(new Object[] {subscriber.webhookId(), orderingKey, now, now, eventId});
-                    }
-                }
-            }
-            boolean delivering;
-            if (insertWithDeliveries != null) {
-                delivering = Arrays.stream(jdbc.batchUpdate(insertWithDeliveries, rows)).anyMatch(count -> count != 0);
-            } else {
-                jdbc.batchUpdate(INSERT_EVENT, rows);
-                delivering = !deliveries.isEmpty();
-                if (delivering) {
-                    jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
-                }
-            }
+            boolean delivering = insertWithDeliveries != null ? insertInOneStatement(events, auditRow, now)
+                    : insertEventsThenDeliveries(events, now);
             if (delivering) {
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -144,6 +115,58 @@ public class EventOutbox {
                 });
             }
         });
+    }
+
+    /**
+     * PostgreSQL: each event, its deliveries and the audit entry it comes from in one statement (its row: the audit
+     * entry's values, then the event's). Answers whether any delivery was written.
+     */
+    private boolean insertInOneStatement(List<Event> events, Object[] auditRow, OffsetDateTime now) {
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (Event event : events) {
+            Object[] row = Arrays.copyOf(auditRow, auditRow.length + 9);
+            int column = auditRow.length;
+            row[column++] = newEventId();
+            row[column++] = event.type();
+            row[column++] = event.companyId();
+            row[column++] = event.subject();
+            row[column++] = now;
+            row[column++] = serialise(event.data());
+            row[column++] = orderingKey(event);
+            row[column++] = now;
+            row[column] = now;
+            rows.add(row);
+        }
+        return Arrays.stream(jdbc.batchUpdate(insertWithDeliveries, rows)).anyMatch(count -> count != 0);
+    }
+
+    /**
+     * The other databases: the events, then a delivery for each enabled webhook of their company (read here) whose
+     * patterns match. Answers whether any delivery was written.
+     */
+    private boolean insertEventsThenDeliveries(List<Event> events, OffsetDateTime now) {
+        List<Object[]> rows = new ArrayList<>(events.size());
+        List<Object[]> deliveries = new ArrayList<>();
+        Map<Long, List<Subscriber>> subscribers = new HashMap<>();
+        for (Event event : events) {
+            String eventId = newEventId();
+            rows.add(new Object[] {eventId, event.type(), event.companyId(), event.subject(), now,
+                serialise(event.data())});
+            for (Subscriber subscriber : subscribers.computeIfAbsent(event.companyId(), this::subscribers)) {
+                if (EventTypes.matches(subscriber.patterns(), event.type())) {
+                    deliveries.add(new Object[] {subscriber.webhookId(), orderingKey(event), now, now, eventId});
+                }
+            }
+        }
+        jdbc.batchUpdate(INSERT_EVENT, rows);
+        if (!deliveries.isEmpty()) {
+            jdbc.batchUpdate(INSERT_DELIVERY, deliveries);
+        }
+        return !deliveries.isEmpty();
+    }
+
+    private static String newEventId() {
+        return "evt_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /**
