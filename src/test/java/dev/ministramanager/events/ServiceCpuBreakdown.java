@@ -34,7 +34,8 @@ final class ServiceCpuBreakdown {
                     || name.endsWith("AggregateTimeoutChecker"), comm -> false),
             new Kind("benchmark client", name -> name.startsWith("bench-client") || name.startsWith("HttpClient-"),
                     comm -> false));
-    private static final long NANOS_PER_TICK = 1_000_000_000L / 100;
+    /** A tick of /proc's CPU times (USER_HZ, 100 on Linux). */
+    static final long NANOS_PER_TICK = 1_000_000_000L / 100;
 
     private final Map<String, Long> nanosByKind;
     private final long processNanos;
@@ -59,7 +60,8 @@ final class ServiceCpuBreakdown {
                     String comm = Files.readString(task.resolve("comm")).trim();
                     KINDS.stream().filter(kind -> kind.jvmThread().test(comm)).findFirst().ifPresent(kind -> {
                         try {
-                            byKind.merge(kind.name(), ticks(Files.readString(task.resolve("stat")))
+                            // utime and stime
+                            byKind.merge(kind.name(), ticks(Files.readString(task.resolve("stat")), 14, 15)
                                     * NANOS_PER_TICK, Long::sum);
                         } catch (IOException ended) {
                             // the thread ended meanwhile
@@ -77,10 +79,18 @@ final class ServiceCpuBreakdown {
         return new ServiceCpuBreakdown(byKind, process);
     }
 
-    /** utime + stime of a {@code /proc/<pid>/task/<tid>/stat} line (fields 14 and 15, after the command's ")"). */
-    private static long ticks(String stat) {
+    /**
+     * The sum of fields {@code first} to {@code last} (numbered as in proc(5): utime 14, stime 15, cutime 16, cstime
+     * 17) of a {@code /proc/<pid>/stat} line, counted after the command, which may hold spaces.
+     */
+    static long ticks(String stat, int first, int last) {
+        // after the command's ")" comes field 3
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        long sum = 0;
+        for (int field = first; field <= last; field++) {
+            sum += Long.parseLong(fields[field - 3]);
+        }
+        return sum;
     }
 
     /** The share of this JVM's CPU time since {@code before} that went to {@code kind}. */

@@ -78,8 +78,6 @@ class WebhookDeliveryBenchmark {
     private static final int IN_FLIGHT = 256;
     /** Threads of the benchmark's client (pacing, HTTP): their CPU time is not the service's. */
     private static final String CLIENT_THREADS = "bench-client";
-    /** A tick of /proc's CPU times (USER_HZ, 100 on Linux). */
-    private static final double MILLIS_PER_TICK = 10;
 
     @Test
     void deliveryKeepsUpWithFiveHundredChangesPerSecond() throws Exception {
@@ -199,8 +197,9 @@ class WebhookDeliveryBenchmark {
             long machineBusyTicks = machineTotal - (machineAfter[1] - machineBefore[1]);
             double machineBusy = 100.0 * machineBusyTicks / machineTotal;
             int changes = events / 2;
-            double machineMillisPerChange = machineBusyTicks * MILLIS_PER_TICK / changes;
-            double postgresMillisPerChange = (postgresAfter - postgresBefore) * MILLIS_PER_TICK / changes;
+            double millisPerTick = ServiceCpuBreakdown.NANOS_PER_TICK / 1e6;
+            double machineMillisPerChange = machineBusyTicks * millisPerTick / changes;
+            double postgresMillisPerChange = (postgresAfter - postgresBefore) * millisPerTick / changes;
             double serviceMillisPerChange = 2 * serviceCpuMillisPerEvent;
             double simulatorMillisPerChange = 2 * simulatorCpuMillisPerEvent;
             double receiverMillisPerChange = 2 * receiverCpuMillisPerEvent;
@@ -387,11 +386,8 @@ class WebhookDeliveryBenchmark {
                 if (!stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).equals("postgres")) {
                     continue;
                 }
-                // after the command: state is field 3, utime 14, stime 15, cutime 16, cstime 17
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                for (int field = 14; field <= 17; field++) {
-                    ticks += Long.parseLong(fields[field - 3]);
-                }
+                // utime, stime, and the cutime and cstime of its ended children
+                ticks += ServiceCpuBreakdown.ticks(stat, 14, 17);
             }
         }
         return ticks;
